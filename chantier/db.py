@@ -1,0 +1,56 @@
+"""The database the portal talks to: `DATABASE_URL` when set, else an embedded PostgreSQL.
+
+The embedded server comes from the `pgserver` package (a real PostgreSQL 16 in a
+wheel). It keeps its data under `.data/postgres/` and keeps running after the
+process that started it exits, so `make run`, `manage.py` commands and the tests
+share one server.
+"""
+
+import warnings
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import dj_database_url
+
+EMBEDDED_DATABASE_NAME = "chantier"
+
+
+def database_config(*, url: str, data_dir: Path, conn_max_age: int) -> dict:
+    """Django's DATABASES["default"] entry for `url`, or for the embedded server."""
+    if url:
+        return dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    socket_dir = start_embedded_server(data_dir=data_dir)
+    ensure_database(socket_dir=socket_dir, name=EMBEDDED_DATABASE_NAME)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": EMBEDDED_DATABASE_NAME,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": socket_dir,
+        "PORT": "",
+        "CONN_MAX_AGE": conn_max_age,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def start_embedded_server(*, data_dir: Path) -> str:
+    """Start (or reuse) the embedded server and return the directory of its socket."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset, as in containers and CI.
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        data_dir.mkdir(parents=True, exist_ok=True)
+        server = pgserver.get_server(data_dir, cleanup_mode=None)
+        uri = server.get_uri()
+    return parse_qs(urlparse(uri).query)["host"][0]
+
+
+def ensure_database(*, socket_dir: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(host=socket_dir, user="postgres", dbname="postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

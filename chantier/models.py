@@ -1,0 +1,130 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from chantier.enums import FigureQualifier, FigureUnit
+from chantier.validators import (
+    POSTAL_CODE_REGEX,
+    QUEBEC_MAX_LATITUDE,
+    QUEBEC_MAX_LONGITUDE,
+    QUEBEC_MIN_LATITUDE,
+    QUEBEC_MIN_LONGITUDE,
+    is_inside_quebec,
+    normalize_postal_code,
+    validate_postal_code,
+)
+
+
+def french_required(field: str) -> models.CheckConstraint:
+    """The French text of a translated field is never empty (English falls back to it)."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}_fr__isnull": False}) & ~Q(**{f"{field}_fr": ""}),
+        name=f"%(app_label)s_%(class)s_{field}_fr_required",
+        violation_error_message=_("The French text is required."),
+    )
+
+
+class Located(models.Model):
+    """A civic address in Québec and, when known, a point inside Québec."""
+
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=7, blank=True, validators=[validate_postal_code]
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(postal_code="") | Q(postal_code__regex=POSTAL_CODE_REGEX),
+                name="%(app_label)s_%(class)s_postal_code_format",
+                violation_error_message=_("Enter a Canadian postal code in the form A1A 1A1."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(latitude__isnull=True, longitude__isnull=True)
+                    | Q(
+                        latitude__gte=QUEBEC_MIN_LATITUDE,
+                        latitude__lte=QUEBEC_MAX_LATITUDE,
+                        longitude__gte=QUEBEC_MIN_LONGITUDE,
+                        longitude__lte=QUEBEC_MAX_LONGITUDE,
+                    )
+                ),
+                name="%(app_label)s_%(class)s_coordinates_in_quebec",
+                violation_error_message=_(
+                    "Coordinates must be given together and lie inside Québec."
+                ),
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        self.postal_code = normalize_postal_code(self.postal_code)
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        if self.latitude is not None and not is_inside_quebec(
+            float(self.latitude), float(self.longitude)
+        ):
+            raise ValidationError(
+                {"latitude": _("These coordinates are outside Québec.")}
+            )
+
+
+class KeyFigure(models.Model):
+    """A published figure (ISQ portrait, the Chantier's own documents), never a live count."""
+
+    key = models.SlugField(_("key"), max_length=80, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=20, choices=FigureUnit.choices)
+    qualifier = models.CharField(
+        _("qualifier"),
+        max_length=20,
+        choices=FigureQualifier.choices,
+        default=FigureQualifier.EXACT,
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year of the data"), null=True, blank=True, help_text=_("Empty when the source gives none.")
+    )
+    region = models.ForeignKey(
+        "poles.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="key_figures",
+    )
+    source = models.TextField(_("source"))
+    source_url = models.URLField(_("source address"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    featured = models.BooleanField(
+        _("featured on the home page"), default=False
+    )
+
+    class Meta:
+        ordering = ["position", "key"]
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+        constraints = [
+            french_required("label"),
+            french_required("source"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="chantier_keyfigure_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit="percent") | Q(value__lte=100),
+                name="chantier_keyfigure_percent_at_most_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.year or '—'})"

@@ -1,0 +1,226 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chantier.models import Located, french_required
+from chantier.validators import NEQ_REGEX, validate_neq
+from entreprises.enums import CooperativeType, LegalForm, Status
+
+# The oldest collective enterprises of Québec date from the 19th century.
+EARLIEST_FOUNDING_YEAR = 1800
+
+
+class Sector(models.Model):
+    """A sector of activity; a sector with a parent is a sub-sector."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent sector"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    essglobal_code = models.CharField(
+        _("ESSGlobal activity code"),
+        max_length=3,
+        blank=True,
+        help_text=_("RIPESS ESSGlobal vocabulary code (A01 to A21), for linked-data exports."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        constraints = [
+            french_required("name"),
+            models.CheckConstraint(
+                condition=Q(essglobal_code="") | Q(essglobal_code__regex=r"^A(0[1-9]|1[0-9]|2[01])$"),
+                name="entreprises_sector_essglobal_code_format",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="entreprises_sector_not_own_parent"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def demo(self):
+        return self.filter(is_demo=True)
+
+    def real(self):
+        return self.filter(is_demo=False)
+
+
+class Enterprise(Located):
+    """A collective enterprise: a cooperative, a non-profit organization or a mutual."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
+    cooperative_type = models.CharField(
+        _("type of cooperative"),
+        max_length=20,
+        choices=CooperativeType.choices,
+        blank=True,
+        help_text=_("Only for cooperatives."),
+    )
+    neq = models.CharField(
+        _("Québec enterprise number (NEQ)"),
+        max_length=10,
+        blank=True,
+        validators=[validate_neq],
+    )
+    description = models.TextField(_("description"), blank=True)
+    mission = models.TextField(_("mission"), blank=True)
+    sectors = models.ManyToManyField(
+        Sector,
+        verbose_name=_("sectors"),
+        through="EnterpriseSector",
+        related_name="enterprises",
+    )
+    pole = models.ForeignKey(
+        "poles.Pole",
+        verbose_name=_("pole"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+    )
+    region = models.ForeignKey(
+        "poles.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("year founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EARLIEST_FOUNDING_YEAR)],
+    )
+    employees = models.PositiveIntegerField(
+        _("employees"), null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    is_demo = models.BooleanField(
+        _("fictitious demonstration record"),
+        default=False,
+        help_text=_("Made up by generate_demo; never a real enterprise."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    last_verified_at = models.DateField(
+        _("last verified"),
+        null=True,
+        blank=True,
+        help_text=_("When someone last confirmed this record with the enterprise."),
+    )
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta(Located.Meta):
+        ordering = ["name", "id"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        constraints = [
+            *Located.Meta.constraints,
+            french_required("name"),
+            models.UniqueConstraint(
+                fields=["neq"],
+                condition=~Q(neq=""),
+                name="entreprises_enterprise_neq_unique",
+                violation_error_message=_("Another enterprise already has this NEQ."),
+            ),
+            models.CheckConstraint(
+                condition=Q(neq="") | Q(neq__regex=NEQ_REGEX),
+                name="entreprises_enterprise_neq_format",
+                violation_error_message=_("A Québec enterprise number (NEQ) has exactly 10 digits."),
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_form=LegalForm.COOPERATIVE) | Q(cooperative_type=""),
+                name="entreprises_enterprise_cooperative_type_only_for_cooperatives",
+                violation_error_message=_("Only a cooperative has a type of cooperative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_form__in=LegalForm.values),
+                name="entreprises_enterprise_legal_form_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(cooperative_type="") | Q(cooperative_type__in=CooperativeType.values),
+                name="entreprises_enterprise_cooperative_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="entreprises_enterprise_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True) | Q(founded_year__gte=EARLIEST_FOUNDING_YEAR),
+                name="entreprises_enterprise_founded_year_plausible",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="enterprise_status_updated"),
+            models.Index(fields=["is_demo"], name="enterprise_is_demo"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.founded_year and self.founded_year > timezone.localdate().year:
+            raise ValidationError({"founded_year": _("The year founded cannot be in the future.")})
+        if self.legal_form != LegalForm.COOPERATIVE and self.cooperative_type:
+            raise ValidationError(
+                {"cooperative_type": _("Only a cooperative has a type of cooperative.")}
+            )
+        if self.pole_id and self.region_id and not self.pole.regions.filter(pk=self.region_id).exists():
+            raise ValidationError({"region": _("The chosen pole does not serve this region.")})
+
+
+class EnterpriseSector(models.Model):
+    """An enterprise's sector; exactly one of them is its primary sector."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="sector_links"
+    )
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="enterprise_links")
+    is_primary = models.BooleanField(_("primary sector"), default=False)
+
+    class Meta:
+        verbose_name = _("sector of an enterprise")
+        verbose_name_plural = _("sectors of an enterprise")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "sector"], name="entreprises_enterprisesector_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(is_primary=True),
+                name="entreprises_enterprisesector_one_primary",
+                violation_error_message=_("An enterprise has only one primary sector."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} — {self.sector}"

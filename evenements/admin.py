@@ -1,0 +1,21 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
+
+from evenements.models import Event, Organization
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TranslationAdmin):
+    list_display = ["name", "acronym", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name_fr", "name_en", "acronym_fr", "acronym_en"]
+    prepopulated_fields = {"slug": ["name_fr"]}
+
+
+@admin.register(Event)
+class EventAdmin(TranslationAdmin):
+    list_display = ["name", "kind", "year", "start_date", "city", "participants"]
+    list_filter = ["kind"]
+    search_fields = ["name_fr", "name_en", "city_fr"]
+    prepopulated_fields = {"slug": ["name_fr"]}
+    autocomplete_fields = ["organizers", "partners", "enterprises_visited"]

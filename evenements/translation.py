@@ -1,0 +1,15 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from evenements.models import Event, Organization
+
+
+@register(Organization)
+class OrganizationTranslationOptions(TranslationOptions):
+    fields = ("name", "acronym", "description", "source")
+    required_languages = {"fr": ("name",)}
+
+
+@register(Event)
+class EventTranslationOptions(TranslationOptions):
+    fields = ("name", "venue", "city", "description", "source")
+    required_languages = {"fr": ("name",)}
