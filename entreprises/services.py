@@ -1,12 +1,15 @@
 """Writes to enterprises. Views, the admin, the API and commands call these."""
 
+import random
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from entreprises.demo.factory import DemoFactory, load_places
 from entreprises.models import Enterprise, EnterpriseSector, Sector
+from poles.models import Pole, Region
 
 
 @transaction.atomic
@@ -20,4 +23,73 @@ def set_sectors(
     EnterpriseSector.objects.bulk_create(
         [EnterpriseSector(enterprise=enterprise, sector=primary, is_primary=True)]
         + [EnterpriseSector(enterprise=enterprise, sector=sector) for sector in dict.fromkeys(secondary)]
+    )
+
+
+class DemoDataError(Exception):
+    """Demo enterprises cannot be made: the reference data is missing."""
+
+
+def create_demo_enterprises(
+    *, count: int, seed: int | None = None, batch_size: int = 2000, on_progress=None
+) -> int:
+    """Create `count` fictitious enterprises flagged `is_demo`, in bulk, all or nothing."""
+    factory = _demo_factory(seed=seed)
+    created = 0
+    with transaction.atomic():
+        while created < count:
+            batch = [factory.build() for _ in range(min(batch_size, count - created))]
+            enterprises = [enterprise for enterprise, _, _ in batch]
+            taken = set(
+                Enterprise.objects.filter(slug__in=[e.slug for e in enterprises]).values_list(
+                    "slug", flat=True
+                )
+            )
+            for enterprise in enterprises:
+                while enterprise.slug in taken:
+                    enterprise.slug = factory.new_slug(enterprise.name_fr)
+            Enterprise.objects.bulk_create(enterprises)
+            EnterpriseSector.objects.bulk_create(
+                link
+                for enterprise, primary, others in batch
+                for link in [
+                    EnterpriseSector(enterprise=enterprise, sector=primary, is_primary=True),
+                    *(EnterpriseSector(enterprise=enterprise, sector=s) for s in others),
+                ]
+            )
+            created += len(batch)
+            if on_progress:
+                on_progress(len(batch))
+    return created
+
+
+def remove_demo_enterprises() -> int:
+    """Delete every demo enterprise (and only those); real records are never touched."""
+    demo = Enterprise.objects.demo()
+    with transaction.atomic():
+        EnterpriseSector.objects.filter(enterprise__in=demo).delete()
+        Enterprise.visits.through.objects.filter(enterprise__in=demo).delete()
+        _, deleted = demo.delete()
+    return deleted.get(Enterprise._meta.label, 0)
+
+
+def _demo_factory(*, seed: int | None) -> DemoFactory:
+    regions = {region.code: region for region in Region.objects.all()}
+    sectors = list(Sector.objects.all())
+    if not regions or not sectors:
+        raise DemoDataError(
+            "No regions or sectors in the database: run `python manage.py load_reference` first."
+        )
+    poles = list(Pole.objects.prefetch_related("regions"))
+    poles_by_region: dict[str, list] = {}
+    for pole in poles:
+        for region in pole.regions.all():
+            poles_by_region.setdefault(region.code, []).append(pole)
+    return DemoFactory(
+        rng=random.Random(seed),
+        places=load_places(),
+        regions=regions,
+        poles_by_slug={pole.slug: pole for pole in poles},
+        poles_by_region=poles_by_region,
+        sectors=sectors,
     )

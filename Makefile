@@ -1,0 +1,48 @@
+# One task runner. `make run` serves the portal; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_COUNT ?= 2000
+
+# Optional local configuration (see .env.example).
+-include .env
+export
+
+.PHONY: install run serve test lint format messages clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Development server with the reference data and a modest set of demo enterprises.
+run: export DEBUG ?= 1
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_reference
+	$(BIN)/python manage.py generate_demo --count $(DEMO_COUNT) --if-empty
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract, then compile, the interface translations (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --settings=tests.settings
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*' --settings=tests.settings
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
