@@ -7,7 +7,11 @@ def language_alternates(request):
     path = request.get_full_path()
     return {
         "language_alternates": [
-            {"code": code, "name": name, "url": request.build_absolute_uri(translate_url(path, code))}
+            {
+                "code": code,
+                "name": name,
+                "url": request.build_absolute_uri(translate_url(path, code)),
+            }
             for code, name in settings.LANGUAGES
         ]
     }

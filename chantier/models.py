@@ -52,6 +52,9 @@ class Located(models.Model):
                 condition=(
                     Q(latitude__isnull=True, longitude__isnull=True)
                     | Q(
+                        # Explicit: a CHECK on a NULL comparison would pass.
+                        latitude__isnull=False,
+                        longitude__isnull=False,
                         latitude__gte=QUEBEC_MIN_LATITUDE,
                         latitude__lte=QUEBEC_MAX_LATITUDE,
                         longitude__gte=QUEBEC_MIN_LONGITUDE,
@@ -65,17 +68,19 @@ class Located(models.Model):
             ),
         ]
 
+    def clean_fields(self, exclude=None):
+        # Normalise first, so "h2x-1y4" is accepted as "H2X 1Y4".
+        self.postal_code = normalize_postal_code(self.postal_code)
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         super().clean()
-        self.postal_code = normalize_postal_code(self.postal_code)
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
         if self.latitude is not None and not is_inside_quebec(
             float(self.latitude), float(self.longitude)
         ):
-            raise ValidationError(
-                {"latitude": _("These coordinates are outside Québec.")}
-            )
+            raise ValidationError({"latitude": _("These coordinates are outside Québec.")})
 
 
 class KeyFigure(models.Model):
@@ -92,7 +97,10 @@ class KeyFigure(models.Model):
         default=FigureQualifier.EXACT,
     )
     year = models.PositiveSmallIntegerField(
-        _("year of the data"), null=True, blank=True, help_text=_("Empty when the source gives none.")
+        _("year of the data"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when the source gives none."),
     )
     region = models.ForeignKey(
         "poles.Region",
@@ -106,9 +114,7 @@ class KeyFigure(models.Model):
     source_url = models.URLField(_("source address"), blank=True)
     note = models.TextField(_("note"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    featured = models.BooleanField(
-        _("featured on the home page"), default=False
-    )
+    featured = models.BooleanField(_("featured on the home page"), default=False)
 
     class Meta:
         ordering = ["position", "key"]

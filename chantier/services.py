@@ -198,7 +198,9 @@ class _Loader:
             else:
                 kept = True
 
-        outcome = (OVERWRITTEN if self.overwrite else FILLED) if changed else KEPT if kept else UNCHANGED
+        outcome = (
+            (OVERWRITTEN if self.overwrite else FILLED) if changed else KEPT if kept else UNCHANGED
+        )
         self.report.add(model._meta.verbose_name_plural, outcome)
         return obj, outcome
 
@@ -239,7 +241,9 @@ class _Loader:
         texts = {"source_fr": [], "source_en": []}
         for key in row.get("sources", []):
             if key not in self.sources:
-                raise ReferenceDataError(f"{filename}, {row.get('slug') or row.get('key')}: unknown source {key!r}.")
+                raise ReferenceDataError(
+                    f"{filename}, {row.get('slug') or row.get('key')}: unknown source {key!r}."
+                )
             texts["source_fr"].append(self.sources[key]["fr"])
             texts["source_en"].append(self.sources[key]["en"])
         return {name: "; ".join(parts) for name, parts in texts.items()}
@@ -258,7 +262,9 @@ class _Loader:
 
 
 def _is_empty(value) -> bool:
-    return value is None or value == "" or value == [] or (hasattr(value, "code") and not value.code)
+    return (
+        value is None or value == "" or value == [] or (hasattr(value, "code") and not value.code)
+    )
 
 
 def _same(current, wanted) -> bool:
@@ -278,7 +284,7 @@ def _same(current, wanted) -> bool:
 def _describe(error: ValidationError) -> str:
     if hasattr(error, "error_dict"):
         return "; ".join(
-            f"{name}: {' '.join(str(m) for m in messages)}"
+            " ".join(messages) if name == "__all__" else f"{name}: {' '.join(messages)}"
             for name, messages in error.message_dict.items()
         )
     return " ".join(error.messages)

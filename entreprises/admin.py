@@ -20,7 +20,16 @@ class EnterpriseSectorInline(admin.TabularInline):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(TranslationAdmin):
-    list_display = ["name", "legal_form", "pole", "region", "city", "status", "is_demo", "updated_at"]
+    list_display = [
+        "name",
+        "legal_form",
+        "pole",
+        "region",
+        "city",
+        "status",
+        "is_demo",
+        "updated_at",
+    ]
     list_select_related = ["pole", "region"]
     list_filter = ["status", "legal_form", "is_demo", "region", "pole"]
     search_fields = ["name_fr", "name_en", "neq", "city"]

@@ -42,7 +42,8 @@ class Sector(models.Model):
         constraints = [
             french_required("name"),
             models.CheckConstraint(
-                condition=Q(essglobal_code="") | Q(essglobal_code__regex=r"^A(0[1-9]|1[0-9]|2[01])$"),
+                condition=Q(essglobal_code="")
+                | Q(essglobal_code__regex=r"^A(0[1-9]|1[0-9]|2[01])$"),
                 name="entreprises_sector_essglobal_code_format",
             ),
             models.CheckConstraint(
@@ -155,7 +156,9 @@ class Enterprise(Located):
             models.CheckConstraint(
                 condition=Q(neq="") | Q(neq__regex=NEQ_REGEX),
                 name="entreprises_enterprise_neq_format",
-                violation_error_message=_("A Québec enterprise number (NEQ) has exactly 10 digits."),
+                violation_error_message=_(
+                    "A Québec enterprise number (NEQ) has exactly 10 digits."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(legal_form=LegalForm.COOPERATIVE) | Q(cooperative_type=""),
@@ -174,7 +177,8 @@ class Enterprise(Located):
                 condition=Q(status__in=Status.values), name="entreprises_enterprise_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(founded_year__isnull=True) | Q(founded_year__gte=EARLIEST_FOUNDING_YEAR),
+                condition=Q(founded_year__isnull=True)
+                | Q(founded_year__gte=EARLIEST_FOUNDING_YEAR),
                 name="entreprises_enterprise_founded_year_plausible",
             ),
         ]
@@ -194,7 +198,11 @@ class Enterprise(Located):
             raise ValidationError(
                 {"cooperative_type": _("Only a cooperative has a type of cooperative.")}
             )
-        if self.pole_id and self.region_id and not self.pole.regions.filter(pk=self.region_id).exists():
+        if (
+            self.pole_id
+            and self.region_id
+            and not self.pole.regions.filter(pk=self.region_id).exists()
+        ):
             raise ValidationError({"region": _("The chosen pole does not serve this region.")})
 
 

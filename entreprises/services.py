@@ -22,7 +22,10 @@ def set_sectors(
     EnterpriseSector.objects.filter(enterprise=enterprise).delete()
     EnterpriseSector.objects.bulk_create(
         [EnterpriseSector(enterprise=enterprise, sector=primary, is_primary=True)]
-        + [EnterpriseSector(enterprise=enterprise, sector=sector) for sector in dict.fromkeys(secondary)]
+        + [
+            EnterpriseSector(enterprise=enterprise, sector=sector)
+            for sector in dict.fromkeys(secondary)
+        ]
     )
 
 
@@ -86,7 +89,7 @@ def _demo_factory(*, seed: int | None) -> DemoFactory:
         for region in pole.regions.all():
             poles_by_region.setdefault(region.code, []).append(pole)
     return DemoFactory(
-        rng=random.Random(seed),
+        rng=random.Random(seed),  # noqa: S311 (fictitious data, seeded for repeatability)
         places=load_places(),
         regions=regions,
         poles_by_slug={pole.slug: pole for pole in poles},

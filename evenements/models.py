@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from chantier.models import french_required
-
 from evenements.enums import EventKind, OrganizationKind
 
 

@@ -36,9 +36,7 @@ class Pole(Located):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    regions = models.ManyToManyField(
-        Region, verbose_name=_("regions served"), related_name="poles"
-    )
+    regions = models.ManyToManyField(Region, verbose_name=_("regions served"), related_name="poles")
     mrcs = ArrayField(
         models.CharField(max_length=100),
         verbose_name=_("MRCs served"),

@@ -52,7 +52,9 @@ def load_places(path: Path = PLACES_FILE) -> list[Place]:
 class DemoFactory:
     """Makes unsaved Enterprise objects with their sectors; the caller saves them in bulk."""
 
-    def __init__(self, *, rng: random.Random, places, regions, poles_by_slug, poles_by_region, sectors):
+    def __init__(
+        self, *, rng: random.Random, places, regions, poles_by_slug, poles_by_region, sectors
+    ):
         self.rng = rng
         self.places = [p for p in places if p.region in regions]
         self.place_weights = [p.weight for p in self.places]
@@ -145,7 +147,9 @@ class DemoFactory:
         radius = place.spread * math.sqrt(self.rng.random())
         angle = self.rng.uniform(0, 2 * math.pi)
         latitude = place.latitude + radius * math.sin(angle)
-        longitude = place.longitude + radius * math.cos(angle) / math.cos(math.radians(place.latitude))
+        longitude = place.longitude + radius * math.cos(angle) / math.cos(
+            math.radians(place.latitude)
+        )
         latitude = min(max(latitude, QUEBEC_MIN_LATITUDE), QUEBEC_MAX_LATITUDE)
         longitude = min(max(longitude, QUEBEC_MIN_LONGITUDE), QUEBEC_MAX_LONGITUDE)
         return Decimal(f"{latitude:.6f}"), Decimal(f"{longitude:.6f}")
@@ -153,7 +157,9 @@ class DemoFactory:
     def _postal_code(self, place: Place) -> str:
         letters = "ABCEGHJKLMNPRSTVWXYZ"
         rng = self.rng
-        return f"{rng.choice(place.fsa)} {rng.randint(0, 9)}{rng.choice(letters)}{rng.randint(0, 9)}"
+        return (
+            f"{rng.choice(place.fsa)} {rng.randint(0, 9)}{rng.choice(letters)}{rng.randint(0, 9)}"
+        )
 
     def _founded_year(self) -> int:
         # Most collective enterprises in the directory are a few decades old.

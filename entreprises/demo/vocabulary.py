@@ -56,7 +56,8 @@ SECTOR_WORDS = {
     "services-de-garde-famille": (
         "famille",
         "Family",
-        "Soutenir les familles par des services de garde éducatifs et des activités parents-enfants.",
+        "Soutenir les familles par des services de garde éducatifs "
+        "et des activités parents-enfants.",
         "To support families with educational childcare and parent-child activities.",
     ),
     "aide-domicile-services-proximite": (

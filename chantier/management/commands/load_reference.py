@@ -1,12 +1,24 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
-from chantier.services import CREATED, FILLED, KEPT, OVERWRITTEN, UNCHANGED, ReferenceDataError, load_reference
+from chantier.services import (
+    CREATED,
+    FILLED,
+    KEPT,
+    OVERWRITTEN,
+    REFERENCE_DIR,
+    UNCHANGED,
+    ReferenceDataError,
+    load_reference,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Load the reference data (regions, poles, sectors, organizations, events, key figures). "
-        "Idempotent: creates what is missing, fills empty fields, keeps corrections made in the admin."
+        "Idempotent: creates what is missing, fills empty fields, "
+        "keeps corrections made in the admin."
     )
 
     def add_arguments(self, parser):
@@ -18,12 +30,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would change, write nothing."
         )
+        parser.add_argument(
+            "--directory",
+            type=Path,
+            default=REFERENCE_DIR,
+            help="Folder of the reference TOML files (default: the portal's own).",
+        )
 
-    def handle(self, *args, overwrite, dry_run, **options):
+    def handle(self, *args, overwrite, dry_run, directory, **options):
         try:
-            report = load_reference(overwrite=overwrite, dry_run=dry_run)
+            report = load_reference(directory=directory, overwrite=overwrite, dry_run=dry_run)
         except ReferenceDataError as error:
-            raise CommandError(f"Reference data not loaded, nothing was written: {error}") from error
+            raise CommandError(
+                f"Reference data not loaded, nothing was written: {error}"
+            ) from error
 
         for label, counts in report.outcomes.items():
             parts = [
@@ -42,4 +62,6 @@ class Command(BaseCommand):
         elif report.changed:
             self.stdout.write(self.style.SUCCESS("Reference data loaded."))
         else:
-            self.stdout.write(self.style.SUCCESS("Nothing changed: the reference data was already loaded."))
+            self.stdout.write(
+                self.style.SUCCESS("Nothing changed: the reference data was already loaded.")
+            )

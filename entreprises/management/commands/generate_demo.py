@@ -28,7 +28,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{existing} demo enterprises already exist; none created.")
             return
         with tqdm(
-            total=count, unit="enterprise", desc="Demo enterprises", disable=options["verbosity"] == 0
+            total=count,
+            unit="enterprise",
+            desc="Demo enterprises",
+            disable=options["verbosity"] == 0,
         ) as bar:
             try:
                 created = create_demo_enterprises(count=count, seed=seed, on_progress=bar.update)

@@ -1,0 +1,67 @@
+"""Form-level validation (full_clean) says clearly what is wrong, in both languages."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from entreprises.services import set_sectors
+from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_of(enterprise, language):
+    with translation.override(language), pytest.raises(ValidationError) as caught:
+        enterprise.full_clean()
+    return caught.value.message_dict
+
+
+def test_founded_year_in_future_rejected_in_both_languages():
+    enterprise = EnterpriseFactory.build(founded_year=timezone.localdate().year + 1)
+    assert errors_of(enterprise, "en")["founded_year"] == [
+        "The year founded cannot be in the future."
+    ]
+    assert errors_of(enterprise, "fr")["founded_year"] == [
+        "L'année de fondation ne peut pas être dans le futur."
+    ]
+
+
+def test_region_not_served_by_pole_rejected():
+    montreal, laval = RegionFactory(code="06"), RegionFactory(code="13", name_fr="Laval")
+    pole = PoleFactory(regions=[montreal])
+    enterprise = EnterpriseFactory.build(pole=pole, region=laval)
+    assert errors_of(enterprise, "en")["region"] == ["The chosen pole does not serve this region."]
+
+
+def test_bad_neq_message_in_french():
+    enterprise = EnterpriseFactory.build(neq="12AB")
+    assert errors_of(enterprise, "fr")["neq"] == [
+        "Un numéro d'entreprise du Québec (NEQ) compte exactement 10 chiffres."
+    ]
+
+
+def test_postal_code_normalised_by_clean():
+    enterprise = EnterpriseFactory.build(postal_code="h2x-1y4")
+    enterprise.full_clean()
+    assert enterprise.postal_code == "H2X 1Y4"
+
+
+def test_coordinates_outside_quebec_message():
+    enterprise = EnterpriseFactory.build(latitude=43.65, longitude=-79.38)
+    assert errors_of(enterprise, "en")["latitude"] == ["These coordinates are outside Québec."]
+
+
+def test_set_sectors_makes_exactly_one_primary():
+    enterprise = EnterpriseFactory()
+    food, housing, media = SectorFactory(), SectorFactory(), SectorFactory()
+    set_sectors(enterprise=enterprise, primary=food, secondary=[housing, media])
+    set_sectors(enterprise=enterprise, primary=housing, secondary=[media])
+    links = {link.sector: link.is_primary for link in enterprise.sector_links.all()}
+    assert links == {housing: True, media: False}
+
+
+def test_set_sectors_refuses_primary_among_others():
+    enterprise = EnterpriseFactory()
+    food = SectorFactory()
+    with pytest.raises(ValidationError):
+        set_sectors(enterprise=enterprise, primary=food, secondary=[food])
