@@ -256,9 +256,7 @@ class _Loader:
         try:
             return model.objects.get(**lookup)
         except model.DoesNotExist:
-            raise ReferenceDataError(
-                f"{where}: no {model._meta.verbose_name} with {lookup}."
-            ) from None
+            raise ReferenceDataError(f"{where}: no {model.__name__} with {lookup}.") from None
 
 
 def _is_empty(value) -> bool:

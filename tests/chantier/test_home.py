@@ -26,7 +26,7 @@ def test_home_in_french_shows_figures_with_sources(client, reference_data):
     assert "11\xa0360" in html  # French thousands separator
     assert "53,6\xa0milliards\xa0$" in html
     assert "plus de 248\xa0000" in html
-    assert "Données de 2022. Source : Institut de la statistique du Québec" in html
+    assert "Données de 2022. Source\xa0: Institut de la statistique du Québec" in html
     assert "Aller au contenu principal" in html
 
 

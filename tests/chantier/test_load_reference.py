@@ -112,7 +112,7 @@ def test_bad_reference_file_names_the_row_and_writes_nothing(tmp_path):
     )
     with pytest.raises(
         ReferenceDataError,
-        match=r"poles.toml, pole-cote-nord: no administrative region with \{'code': '99'\}",
+        match=r"poles.toml, pole-cote-nord: no Region with \{'code': '99'\}",
     ):
         load_reference(directory=tmp_path / "reference")
     assert Region.objects.count() == 0

@@ -11,9 +11,10 @@ pytestmark = pytest.mark.django_db
 
 
 def errors_of(enterprise, language):
-    with translation.override(language), pytest.raises(ValidationError) as caught:
-        enterprise.full_clean()
-    return caught.value.message_dict
+    with translation.override(language):
+        with pytest.raises(ValidationError) as caught:
+            enterprise.full_clean()
+        return caught.value.message_dict
 
 
 def test_founded_year_in_future_rejected_in_both_languages():

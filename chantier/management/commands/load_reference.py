@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from chantier.services import (
     CREATED,
@@ -37,6 +37,7 @@ class Command(BaseCommand):
             help="Folder of the reference TOML files (default: the portal's own).",
         )
 
+    @no_translations
     def handle(self, *args, overwrite, dry_run, directory, **options):
         try:
             report = load_reference(directory=directory, overwrite=overwrite, dry_run=dry_run)

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from tqdm import tqdm
 
 from entreprises.models import Enterprise
@@ -20,6 +20,7 @@ class Command(BaseCommand):
             help="Do nothing when demo enterprises already exist (used by `make run`).",
         )
 
+    @no_translations
     def handle(self, *args, count, seed, if_empty, **options):
         if count < 1:
             raise CommandError("--count must be at least 1.")

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, no_translations
 
 from entreprises.models import Enterprise
 from entreprises.services import remove_demo_enterprises
@@ -12,6 +12,7 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Say how many would go, delete nothing."
         )
 
+    @no_translations
     def handle(self, *args, dry_run, **options):
         if dry_run:
             count = Enterprise.objects.demo().count()
