@@ -41,8 +41,9 @@ format: install
 
 # Extract, then compile, the interface translations (needs GNU gettext).
 messages: install
+	# Source strings are English: the English catalogue is rebuilt from them each time.
+	rm -f locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --settings=tests.settings
-	# Source strings are English: the English catalogue repeats them.
 	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*' --settings=tests.settings
 

@@ -57,6 +57,27 @@ def test_home_says_how_many_enterprises_are_fictitious(client, reference_data):
     assert "3 sont des fiches fictives de démonstration" in page(client, "/fr/")
 
 
+def test_home_demo_count_formatted_for_the_language(client, reference_data):
+    EnterpriseFactory.create_batch(2, is_demo=True)
+    from entreprises.models import Enterprise
+
+    # 1,234 published demo records, counted without creating them one by one.
+    Enterprise.objects.bulk_create(
+        [
+            Enterprise(
+                name_fr=f"Démo {n}",
+                slug=f"demo-{n}",
+                legal_form="nonprofit",
+                is_demo=True,
+                status="published",
+            )
+            for n in range(1232)
+        ]
+    )
+    assert "1,234 are fictitious demonstration records" in page(client, "/en/")
+    assert "1\xa0234 sont des fiches fictives" in page(client, "/fr/")
+
+
 def test_home_without_demo_has_no_demo_notice(client, reference_data):
     assert "fictitious" not in page(client, "/en/")
 
