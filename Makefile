@@ -10,7 +10,7 @@ DEMO_COUNT ?= 2000
 -include .env
 export
 
-.PHONY: install run serve test lint format messages clean
+.PHONY: install run serve test lint format messages clean browser
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ run: install
 	$(BIN)/python manage.py generate_demo --count $(DEMO_COUNT) --if-empty
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install lint
+# Browser tests drive Debian's Chromium; install it when missing (as root, as in CI).
+browser:
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: install lint browser
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/pytest
 

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from chantier.models import KeyFigure
-from entreprises.enums import Status
+from entreprises.enums import LegalForm, Status
 from entreprises.models import Enterprise, Sector
+from entreprises.selectors import sectors_with_counts
 from evenements.models import Event
 from poles.models import Pole, Region
+from poles.selectors import poles_with_counts
 
 
 @dataclass(frozen=True)
@@ -42,3 +44,40 @@ def live_counts() -> LiveCounts:
         sectors=Sector.objects.count(),
         events=Event.objects.count(),
     )
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    label: str
+    value: int
+    percent: float  # of the largest value, for the bar's length
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    rows: list[ChartRow]
+
+    @property
+    def total(self) -> int:
+        return sum(row.value for row in self.rows)
+
+
+def _chart(key: str, pairs: list[tuple[str, int]]) -> Chart:
+    largest = max((value for _, value in pairs), default=0) or 1
+    return Chart(key, [ChartRow(label, value, 100 * value / largest) for label, value in pairs])
+
+
+def statistics_charts() -> list[Chart]:
+    """Live counts of published enterprises by region, pole, sector and legal form."""
+    published = Q(enterprises__status=Status.PUBLISHED)
+    regions = Region.objects.annotate(n=Count("enterprises", filter=published)).order_by("code")
+    forms = dict(
+        Enterprise.objects.published().values_list("legal_form").annotate(n=Count("id")).order_by()
+    )
+    return [
+        _chart("region", [(r.name, r.n) for r in regions]),
+        _chart("pole", [(p.name, p.published_count) for p in poles_with_counts()]),
+        _chart("sector", [(s.name, s.published_count) for s in sectors_with_counts()]),
+        _chart("legal_form", [(label, forms.get(value, 0)) for value, label in LegalForm.choices]),
+    ]

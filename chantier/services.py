@@ -18,7 +18,7 @@ from django.db import models, transaction
 
 from chantier.models import KeyFigure
 from entreprises.models import Enterprise, Sector
-from entreprises.services import set_sectors
+from entreprises.services import refresh_search_vectors, set_sectors
 from evenements.models import Event, Organization
 from poles.models import Pole, Region
 
@@ -110,6 +110,7 @@ class _Loader:
             self._upsert(Organization, "organizations.toml", {"slug": row["slug"]}, values)
 
     def load_enterprises(self) -> None:
+        loaded = []
         for row in self._rows("enterprises.toml", "enterprise"):
             values = {
                 **self._texts(row, "name", "description", "mission"),
@@ -124,6 +125,8 @@ class _Loader:
             if not enterprise.sector_links.exists():
                 sectors = [self._get(Sector, "enterprises.toml", slug=s) for s in row["sectors"]]
                 set_sectors(enterprise=enterprise, primary=sectors[0], secondary=sectors[1:])
+            loaded.append(enterprise.pk)
+        refresh_search_vectors(ids=loaded)
 
     def load_events(self) -> None:
         for row in self._rows("events.toml", "event"):

@@ -1,14 +1,35 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from chantier import views
+from chantier.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    path(_("statistics/"), views.StatisticsView.as_view(), name="statistics"),
+    path(_("about/"), views.AboutView.as_view(), name="about"),
+    path("", include("entreprises.urls")),
+    path("", include("poles.urls")),
+    path("", include("evenements.urls")),
 )

@@ -1,9 +1,14 @@
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.generic import TemplateView
 
 from chantier import selectors
+from entreprises.forms import DirectoryForm
+from entreprises.models import Sector
+from evenements.selectors import timeline
+from poles.selectors import poles_with_counts
 
 
 class HomeView(TemplateView):
@@ -13,8 +18,34 @@ class HomeView(TemplateView):
         return super().get_context_data(
             key_figures=selectors.key_figures(featured_only=True),
             counts=selectors.live_counts(),
+            form=DirectoryForm(),
+            featured_sectors=Sector.objects.filter(parent=None)[:8],
+            poles=poles_with_counts(),
+            latest_events=timeline().exclude(kind="milestone")[:4],
             **kwargs,
         )
+
+
+class StatisticsView(TemplateView):
+    template_name = "chantier/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            charts=selectors.statistics_charts(),
+            counts=selectors.live_counts(),
+            key_figures=selectors.key_figures(),
+            **kwargs,
+        )
+
+
+class AboutView(TemplateView):
+    template_name = "chantier/about.html"
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain")
 
 
 def healthz(request):

@@ -1,7 +1,10 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +56,9 @@ class Sector(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("entreprises:sector", kwargs={"slug": self.slug})
 
 
 class EnterpriseQuerySet(models.QuerySet):
@@ -131,6 +137,8 @@ class Enterprise(Located):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    # Written by entreprises.services.refresh_search_vectors(), read by the search.
+    search_vector = SearchVectorField(null=True, editable=False)
     last_verified_at = models.DateField(
         _("last verified"),
         null=True,
@@ -185,10 +193,14 @@ class Enterprise(Located):
         indexes = [
             models.Index(fields=["status", "updated_at"], name="enterprise_status_updated"),
             models.Index(fields=["is_demo"], name="enterprise_is_demo"),
+            GinIndex(fields=["search_vector"], name="enterprise_search_vector"),
         ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("entreprises:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

@@ -4,11 +4,12 @@ import random
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from entreprises.demo.factory import DemoFactory, load_places
 from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.search import SEARCH_VECTOR_SQL
 from poles.models import Pole, Region
 
 
@@ -27,6 +28,20 @@ def set_sectors(
             for sector in dict.fromkeys(secondary)
         ]
     )
+    refresh_search_vectors(ids=[enterprise.pk])
+
+
+def refresh_search_vectors(*, ids: Sequence[int] | None = None) -> None:
+    """Rewrite the search vector of these enterprises (all when `ids` is None).
+
+    Call it after any change to an enterprise's texts, sectors, pole or region,
+    or to the name of a sector, pole or region (then for their enterprises).
+    """
+    if ids is not None and not ids:
+        return
+    where, params = ("WHERE e2.id = ANY(%s)", [list(ids)]) if ids is not None else ("", [])
+    with connection.cursor() as cursor:
+        cursor.execute(SEARCH_VECTOR_SQL.format(where=where), params)
 
 
 class DemoDataError(Exception):
@@ -60,6 +75,7 @@ def create_demo_enterprises(
                     *(EnterpriseSector(enterprise=enterprise, sector=s) for s in others),
                 ]
             )
+            refresh_search_vectors(ids=[enterprise.pk for enterprise in enterprises])
             created += len(batch)
             if on_progress:
                 on_progress(len(batch))

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -106,3 +107,6 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.year})"
+
+    def get_absolute_url(self):
+        return reverse("evenements:detail", kwargs={"slug": self.slug})

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from chantier.models import Located, french_required
@@ -62,6 +63,9 @@ class Pole(Located):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("poles:detail", kwargs={"slug": self.slug})
 
 
 class PoleMembership(models.Model):

@@ -106,7 +106,7 @@ def test_home_landmarks_and_skip_link(client):
 @pytest.mark.parametrize("figures", [1, 12])
 def test_home_query_count_does_not_grow_with_figures(client, django_assert_num_queries, figures):
     KeyFigureFactory.create_batch(figures, featured=True)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         client.get("/fr/")
 
 

@@ -1,0 +1,39 @@
+"""Pagination that never fails: a bad page number gives a real page and a message."""
+
+from django.core.paginator import Paginator
+from django.utils.translation import gettext as _
+
+PAGE_SIZE = 20
+
+
+class ForgivingPaginationMixin:
+    """For ListView: `?page=abc`, `?page=0` or `?page=99999` show a page, not an error."""
+
+    paginate_by = PAGE_SIZE
+    page_problem = ""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        raw = self.request.GET.get("page", "1")
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 1
+            self.page_problem = _("“%(page)s” is not a page number; here is the first page.") % {
+                "page": raw[:20]
+            }
+        if number < 1:
+            number = 1
+            self.page_problem = _("Pages start at 1; here is the first page.")
+        elif number > paginator.num_pages:
+            self.page_problem = _("There is no page %(page)s; here is the last page.") % {
+                "page": number
+            }
+            number = paginator.num_pages
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_problem"] = self.page_problem
+        return context

@@ -1,0 +1,138 @@
+"""Reads of enterprises and sectors for the public site (and, later, the API)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchRank
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from entreprises.enums import LegalForm
+from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.search import build_query
+from poles.models import Pole, Region
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """One state of the directory: a search and at most one value per facet."""
+
+    q: str = ""
+    sector: Sector | None = None
+    pole: Pole | None = None
+    region: Region | None = None
+    legal_form: str = ""
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facets:
+    sector: list[FacetOption] = field(default_factory=list)
+    pole: list[FacetOption] = field(default_factory=list)
+    region: list[FacetOption] = field(default_factory=list)
+    legal_form: list[FacetOption] = field(default_factory=list)
+
+
+def public_enterprises() -> QuerySet[Enterprise]:
+    """Every enterprise the public may see: published ones only."""
+    return Enterprise.objects.published()
+
+
+def with_list_details(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """What a list of enterprises shows, in a constant number of queries."""
+    return enterprises.select_related("pole", "region").prefetch_related(
+        Prefetch(
+            "sector_links",
+            queryset=EnterpriseSector.objects.filter(is_primary=True).select_related("sector"),
+            to_attr="primary_links",
+        )
+    )
+
+
+def _filtered(filters: DirectoryFilters, *, without: str = "") -> QuerySet[Enterprise]:
+    enterprises = public_enterprises()
+    query = build_query(filters.q)
+    if query is not None:
+        enterprises = enterprises.filter(search_vector=query)
+    if filters.sector and without != "sector":
+        enterprises = enterprises.filter(sector_links__sector=filters.sector)
+    if filters.pole and without != "pole":
+        enterprises = enterprises.filter(pole=filters.pole)
+    if filters.region and without != "region":
+        enterprises = enterprises.filter(region=filters.region)
+    if filters.legal_form and without != "legal_form":
+        enterprises = enterprises.filter(legal_form=filters.legal_form)
+    return enterprises
+
+
+def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
+    """The directory: best matches first when searching, else by name."""
+    enterprises = _filtered(filters)
+    query = build_query(filters.q)
+    if query is not None:
+        enterprises = enterprises.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+            "-rank", "name", "id"
+        )
+    else:
+        enterprises = enterprises.order_by("name", "id")
+    return with_list_details(enterprises)
+
+
+def facet_counts(*, filters: DirectoryFilters) -> Facets:
+    """Counts per facet value under the current search and the other facets.
+
+    A facet's own selection is left out of its counts, so every choice shows
+    how many results it would give.
+    """
+    sector_counts = dict(
+        EnterpriseSector.objects.filter(enterprise__in=_filtered(filters, without="sector"))
+        .values_list("sector")
+        .annotate(n=Count("enterprise", distinct=True))
+        .order_by()
+    )
+    pole_counts = _counts(_filtered(filters, without="pole"), "pole")
+    region_counts = _counts(_filtered(filters, without="region"), "region")
+    form_counts = _counts(_filtered(filters, without="legal_form"), "legal_form")
+    return Facets(
+        sector=[
+            FacetOption(s.slug, s.name, sector_counts.get(s.pk, 0), s == filters.sector)
+            for s in Sector.objects.all()
+        ],
+        pole=[
+            FacetOption(p.slug, p.name, pole_counts.get(p.pk, 0), p == filters.pole)
+            for p in Pole.objects.order_by("name")
+        ],
+        region=[
+            FacetOption(r.code, r.name, region_counts.get(r.pk, 0), r == filters.region)
+            for r in Region.objects.all()
+        ],
+        legal_form=[
+            FacetOption(value, label, form_counts.get(value, 0), value == filters.legal_form)
+            for value, label in LegalForm.choices
+        ],
+    )
+
+
+def _counts(enterprises: QuerySet[Enterprise], field_name: str) -> dict:
+    return dict(enterprises.values_list(field_name).annotate(n=Count("id")).order_by())
+
+
+def sectors_with_counts() -> QuerySet[Sector]:
+    return Sector.objects.annotate(
+        published_count=Count(
+            "enterprise_links",
+            filter=Q(enterprise_links__enterprise__status="published"),
+        )
+    )
+
+
+def primary_sector(enterprise: Enterprise) -> Sector | None:
+    links = getattr(enterprise, "primary_links", None)
+    if links is None:
+        links = [link for link in enterprise.sector_links.all() if link.is_primary]
+    return links[0].sector if links else None

@@ -1,0 +1,178 @@
+import json
+
+from django.conf import settings
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from chantier.pagination import ForgivingPaginationMixin
+from entreprises.enums import Status
+from entreprises.forms import DirectoryForm
+from entreprises.linked_data import organization_json_ld
+from entreprises.models import Enterprise, Sector
+from entreprises.selectors import (
+    facet_counts,
+    primary_sector,
+    public_enterprises,
+    search_enterprises,
+    sectors_with_counts,
+    with_list_details,
+)
+
+
+class DirectoryFormMixin:
+    """Reads the directory's search state from the query string, once."""
+
+    def get_form(self) -> DirectoryForm:
+        if not hasattr(self, "_form"):
+            self._form = DirectoryForm(self.request.GET)
+            self._filters = self._form.filters()
+        return self._form
+
+    def get_filters(self):
+        self.get_form()
+        return self._filters
+
+
+class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
+    template_name = "entreprises/directory.html"
+    context_object_name = "enterprises"
+
+    def get_queryset(self):
+        return search_enterprises(filters=self.get_filters())
+
+    def get_context_data(self, **kwargs):
+        form = self.get_form()
+        return super().get_context_data(
+            form=form,
+            filters=self.get_filters(),
+            problems=form.problems(),
+            facets=facet_counts(filters=self.get_filters()),
+            **kwargs,
+        )
+
+
+class EnterpriseDetailView(DetailView):
+    template_name = "entreprises/detail.html"
+    context_object_name = "enterprise"
+
+    def get_object(self, queryset=None):
+        enterprise = get_object_or_404(
+            Enterprise.objects.select_related("pole", "region"), slug=self.kwargs["slug"]
+        )
+        if enterprise.status == Status.ARCHIVED:
+            raise EnterpriseGone(enterprise)
+        if enterprise.status != Status.PUBLISHED:
+            raise Http404
+        return enterprise
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except EnterpriseGone as gone:
+            return self.response_class(
+                request=request,
+                template=["entreprises/gone.html"],
+                context={"enterprise": gone.enterprise},
+                status=410,
+            )
+
+    def get_context_data(self, **kwargs):
+        enterprise = self.object
+        links = list(enterprise.sector_links.select_related("sector").order_by("-is_primary"))
+        return super().get_context_data(
+            sectors=[link.sector for link in links],
+            primary_sector=primary_sector(enterprise),
+            visits=enterprise.visits.order_by("-year"),
+            json_ld=organization_json_ld(
+                enterprise, url=self.request.build_absolute_uri(enterprise.get_absolute_url())
+            ),
+            **kwargs,
+        )
+
+
+class EnterpriseGone(Exception):
+    def __init__(self, enterprise):
+        self.enterprise = enterprise
+
+
+class SectorListView(ListView):
+    template_name = "entreprises/sector_list.html"
+    context_object_name = "sectors"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return sectors_with_counts().select_related("parent")
+
+
+class SectorDetailView(ForgivingPaginationMixin, ListView):
+    template_name = "entreprises/sector_detail.html"
+    context_object_name = "enterprises"
+
+    def get_queryset(self):
+        self.sector = get_object_or_404(Sector, slug=self.kwargs["slug"])
+        return with_list_details(
+            public_enterprises().filter(sector_links__sector=self.sector).order_by("name", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sector=self.sector, **kwargs)
+
+
+class MapView(DirectoryFormMixin, TemplateView):
+    template_name = "entreprises/map.html"
+    list_limit = 200
+
+    def get_context_data(self, **kwargs):
+        form = self.get_form()
+        enterprises = search_enterprises(filters=self.get_filters()).exclude(latitude=None)
+        return super().get_context_data(
+            form=form,
+            problems=form.problems(),
+            facets=facet_counts(filters=self.get_filters()),
+            total=enterprises.count(),
+            enterprises=enterprises[: self.list_limit],
+            list_limit=self.list_limit,
+            geojson_url=reverse("entreprises:map-data") + "?" + self.request.GET.urlencode(),
+            tile_url=settings.MAP_TILE_URL,
+            tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+            **kwargs,
+        )
+
+
+class MapDataView(DirectoryFormMixin, TemplateView):
+    """GeoJSON (RFC 7946) of the directory's current results, streamed."""
+
+    def get(self, request, *args, **kwargs):
+        rows = (
+            search_enterprises(filters=self.get_filters())
+            .exclude(latitude=None)
+            .order_by()
+            .values_list("slug", "name", "longitude", "latitude", "city")
+        )
+        url_template = reverse("entreprises:detail", kwargs={"slug": "SLUG"})
+        response = StreamingHttpResponse(
+            _feature_collection(rows, url_template), content_type="application/geo+json"
+        )
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+
+
+def _feature_collection(rows, url_template):
+    yield '{"type":"FeatureCollection","features":['
+    separator = ""
+    for slug, name, longitude, latitude, city in rows.iterator(chunk_size=2000):
+        feature = {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(longitude), float(latitude)]},
+            "properties": {"name": name, "city": city, "url": url_template.replace("SLUG", slug)},
+        }
+        yield separator + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+        separator = ","
+    yield "]}"
+
+
+def page_title(*parts) -> str:
+    return " — ".join([*parts, _("Québec social economy portal")])

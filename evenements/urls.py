@@ -1,0 +1,11 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from evenements import views
+
+app_name = "evenements"
+
+urlpatterns = [
+    path(_("events/"), views.EventListView.as_view(), name="list"),
+    path(_("events/<slug:slug>/"), views.EventDetailView.as_view(), name="detail"),
+]

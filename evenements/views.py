@@ -1,0 +1,36 @@
+from django.views.generic import DetailView, ListView
+
+from evenements.linked_data import event_json_ld
+from evenements.models import Event
+from evenements.selectors import by_year, event_details, timeline
+
+
+class EventListView(ListView):
+    template_name = "evenements/list.html"
+    context_object_name = "events"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return timeline()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["years"] = by_year(context["events"])
+        return context
+
+
+class EventDetailView(DetailView):
+    template_name = "evenements/detail.html"
+    context_object_name = "event"
+    model = Event
+
+    def get_context_data(self, **kwargs):
+        details = event_details(self.object)
+        build = self.request.build_absolute_uri
+        json_ld = event_json_ld(
+            self.object,
+            url=build(self.object.get_absolute_url()),
+            organizers=details["organizers"],
+            visited_urls=[build(e.get_absolute_url()) for e in details["visited"]],
+        )
+        return super().get_context_data(**details, json_ld=json_ld, **kwargs)

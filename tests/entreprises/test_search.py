@@ -1,0 +1,110 @@
+"""Full-text search on a known corpus: accents, case, prefixes, stemming, ranking."""
+
+import pytest
+
+from entreprises.selectors import DirectoryFilters, search_enterprises
+from entreprises.services import refresh_search_vectors, set_sectors
+from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus():
+    housing = SectorFactory(name_fr="Habitation", name_en="Housing", slug="habitation")
+    food = SectorFactory(name_fr="Agroalimentaire", name_en="Agri-food", slug="agro")
+    region = RegionFactory(code="01", name_fr="Bas-Saint-Laurent", name_en="Bas-Saint-Laurent")
+    pole = PoleFactory(name_fr="Pôle d'économie sociale du Bas-Saint-Laurent", regions=[region])
+    made = {
+        "housing_coop": EnterpriseFactory(
+            name_fr="Coopérative d'habitation Les Érables",
+            name_en="Les Érables Housing Co-operative",
+            description_fr="Des logements abordables pour les familles.",
+            city="Rimouski",
+            region=region,
+            pole=pole,
+        ),
+        "bakery": EnterpriseFactory(
+            name_fr="Boulangerie solidaire Le Fournil",
+            name_en="Le Fournil Solidarity Bakery",
+            description_fr="Du pain, et une coopérative de travail qui forme des jeunes.",
+            city="Québec",
+        ),
+        "theatre": EnterpriseFactory(
+            name_fr="Théâtre communautaire L'Œil",
+            name_en="L'Œil Community Theatre",
+            mission_en="Bringing theatre to every neighbourhood.",
+            city="Montréal",
+        ),
+        "hidden": EnterpriseFactory(name_fr="Coopérative d'habitation Brouillon", status="draft"),
+    }
+    set_sectors(enterprise=made["housing_coop"], primary=housing)
+    set_sectors(enterprise=made["bakery"], primary=food)
+    refresh_search_vectors()
+    return made
+
+
+def names(q, **filters):
+    return [e.name_fr for e in search_enterprises(filters=DirectoryFilters(q=q, **filters))]
+
+
+def test_accents_and_case_ignored(corpus):
+    assert names("cooperative habitation") == ["Coopérative d'habitation Les Érables"]
+    assert names("COOPÉRATIVE HABITATION") == ["Coopérative d'habitation Les Érables"]
+    assert names("erables") == ["Coopérative d'habitation Les Érables"]
+
+
+def test_ligature_folded(corpus):
+    assert names("oeil") == ["Théâtre communautaire L'Œil"]
+
+
+def test_prefix_of_partial_word(corpus):
+    assert names("boulang") == ["Boulangerie solidaire Le Fournil"]
+    assert names("rimou") == ["Coopérative d'habitation Les Érables"]
+
+
+def test_french_stemming(corpus):
+    # "logement" (singular) finds "logements" in a French description.
+    assert names("logement") == ["Coopérative d'habitation Les Érables"]
+
+
+def test_english_stemming(corpus):
+    # "neighbourhoods" finds "neighbourhood" through the English configuration.
+    assert names("neighbourhoods") == ["Théâtre communautaire L'Œil"]
+
+
+def test_english_sector_name_found(corpus):
+    assert names("housing") == ["Coopérative d'habitation Les Érables"]
+
+
+def test_pole_and_region_names_found(corpus):
+    assert names("bas-saint-laurent") == ["Coopérative d'habitation Les Érables"]
+
+
+def test_name_match_ranks_above_description_match(corpus):
+    # "coopérative" is in the housing co-op's name, only in the bakery's description.
+    assert names("cooperative") == [
+        "Coopérative d'habitation Les Érables",
+        "Boulangerie solidaire Le Fournil",
+    ]
+
+
+def test_every_word_must_match(corpus):
+    assert names("cooperative fournil") == ["Boulangerie solidaire Le Fournil"]
+    assert names("cooperative zzzz") == []
+
+
+def test_drafts_never_found(corpus):
+    assert "Coopérative d'habitation Brouillon" not in names("brouillon")
+
+
+@pytest.mark.parametrize(
+    "q", ["'; DROP TABLE entreprises_enterprise; --", "a & b | !c:*", "<script>", "((", "🙂", ""]
+)
+def test_odd_queries_do_not_fail(corpus, q):
+    assert isinstance(names(q), list)
+
+
+def test_search_combines_with_facets(corpus):
+    region = corpus["housing_coop"].region
+    assert names("cooperative", region=region) == ["Coopérative d'habitation Les Érables"]
