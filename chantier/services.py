@@ -9,7 +9,6 @@ admin is kept (and counted as such) unless `overwrite` is asked for.
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -277,8 +276,6 @@ def _same(current, wanted) -> bool:
         return True  # modeltranslation stores a missing translation as NULL
     if isinstance(wanted, Decimal | int) and isinstance(current, Decimal | int):
         return Decimal(current) == Decimal(wanted)
-    if isinstance(wanted, date):
-        return current == wanted
     return current == wanted
 
 

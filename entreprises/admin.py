@@ -2,6 +2,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
 from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.services import refresh_search_vectors
 
 
 @admin.register(Sector)
@@ -38,3 +39,8 @@ class EnterpriseAdmin(TranslationAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [EnterpriseSectorInline]
     show_full_result_count = False
+
+    def save_related(self, request, form, formsets, change):
+        # Sectors are saved with the inline, after the enterprise: index them now.
+        super().save_related(request, form, formsets, change)
+        refresh_search_vectors(ids=[form.instance.pk])

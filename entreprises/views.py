@@ -4,7 +4,6 @@ from django.conf import settings
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from chantier.pagination import ForgivingPaginationMixin
@@ -172,7 +171,3 @@ def _feature_collection(rows, url_template):
         yield separator + json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
         separator = ","
     yield "]}"
-
-
-def page_title(*parts) -> str:
-    return " — ".join([*parts, _("Québec social economy portal")])

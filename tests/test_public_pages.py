@@ -98,11 +98,6 @@ def test_language_switch_keeps_filters(client, site):
     assert 'href="http://testserver/en/enterprises/?q=logement&amp;sector=logement"' in html
 
 
-def test_root_redirects_by_accept_language(client):
-    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/en/"
-    assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr-CA")["Location"] == "/fr/"
-
-
 # -- enterprises ---------------------------------------------------------------
 
 
