@@ -9,6 +9,7 @@ from entreprises.enums import LegalForm
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.search import build_query
 from poles.models import Pole, Region
+from poles.selectors import is_national_team, poles_of
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,20 @@ class Facets:
 def public_enterprises() -> QuerySet[Enterprise]:
     """Every enterprise the public may see: published ones only."""
     return Enterprise.objects.published()
+
+
+def enterprises_visible_to(*, user) -> QuerySet[Enterprise]:
+    """Every enterprise `user` may see and change, whatever its status.
+
+    The one pole-scoping rule: the admin, the API and every export call it. The
+    national team sees everything, pole staff the enterprises of their own
+    poles, anyone else nothing.
+    """
+    if is_national_team(user=user):
+        return Enterprise.objects.all()
+    if not (user.is_active and user.is_staff):
+        return Enterprise.objects.none()
+    return Enterprise.objects.filter(pole__in=poles_of(user=user))
 
 
 def with_list_details(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
