@@ -14,6 +14,10 @@ class ForgivingPaginationMixin:
 
     def paginate_queryset(self, queryset, page_size):
         paginator = Paginator(queryset, page_size)
+        known_count = self.get_result_count()
+        if known_count is not None:
+            # Counted already (with the facets, say): spare the database a second count.
+            paginator.count = known_count
         raw = self.request.GET.get("page", "1")
         try:
             number = int(raw)
@@ -32,6 +36,10 @@ class ForgivingPaginationMixin:
             number = paginator.num_pages
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_result_count(self) -> int | None:
+        """The number of results when the view knows it without a count query."""
+        return None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

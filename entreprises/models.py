@@ -194,6 +194,23 @@ class Enterprise(Located):
             models.Index(fields=["status", "updated_at"], name="enterprise_status_updated"),
             models.Index(fields=["is_demo"], name="enterprise_is_demo"),
             GinIndex(fields=["search_vector"], name="enterprise_search_vector"),
+            # The directory's order in each language, read page by page without a sort.
+            models.Index(
+                fields=["name_fr", "id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="enterprise_published_name_fr",
+            ),
+            models.Index(
+                fields=["name_en", "id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="enterprise_published_name_en",
+            ),
+            # Facet counts read from the index alone, not from the wide table.
+            models.Index(
+                fields=["status"],
+                include=["id", "pole", "region", "legal_form"],
+                name="enterprise_status_facets",
+            ),
         ]
 
     def __str__(self):

@@ -4,13 +4,19 @@ Accents are folded by the SQL function `portail_fold()` (created by
 migration entreprises 0002) when the search vector is written, and by `fold()` below when a
 query is read, so "cooperative habitation" finds "Coopérative d'habitation".
 Each word of a query matches as a prefix, stemmed in French and in English and
-unstemmed ("simple"), so partial words and proper names both match.
+unstemmed ("simple"), so partial words and proper names both match. The stems
+are asked of the database once per query and reduced to the fewest prefixes
+that cover them ("cooper:*" covers "cooperative:*"): a shorter query is both
+faster to run and better estimated by the planner, which then uses the GIN
+index instead of reading every row.
 """
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery
+from django.db import connection
 
 MAX_QUERY_WORDS = 8
 MIN_WORD_LENGTH = 2
@@ -63,15 +69,39 @@ def query_words(text: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
+# The lexemes of each word in the three configurations the search vector uses.
+LEXEMES_SQL = """
+SELECT tsvector_to_array(
+  to_tsvector('french', w) || to_tsvector('english', w) || to_tsvector('simple', w)
+) FROM unnest(%s::text[]) WITH ORDINALITY AS words(w, n) ORDER BY n
+"""
+
+
 def build_query(text: str) -> SearchQuery | None:
     """Every word must match, each as a prefix in French, English or as written."""
-    query = None
-    for word in query_words(text):
-        prefix = f"{word}:*"
-        word_query = (
-            SearchQuery(prefix, config="french", search_type="raw")
-            | SearchQuery(prefix, config="english", search_type="raw")
-            | SearchQuery(prefix, config="simple", search_type="raw")
-        )
-        query = word_query if query is None else query & word_query
-    return query
+    words = tuple(query_words(text))
+    if not words:
+        return None
+    return SearchQuery(prefix_query(words), config="simple", search_type="raw")
+
+
+@lru_cache(maxsize=1024)
+def prefix_query(words: tuple[str, ...]) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(LEXEMES_SQL, [list(words)])
+        rows = cursor.fetchall()
+    # A word the text parser cannot read (some scripts) is looked for as written.
+    return " & ".join(
+        "(" + " | ".join(f"'{_quoted(lx)}':*" for lx in covering_prefixes(lexemes or [word])) + ")"
+        for word, (lexemes,) in zip(words, rows, strict=True)
+    )
+
+
+def covering_prefixes(lexemes: list[str]) -> list[str]:
+    """The fewest lexemes whose prefixes match everything the given ones match."""
+    unique = sorted(set(lexemes))
+    return [lx for lx in unique if not any(lx.startswith(o) for o in unique if o != lx)]
+
+
+def _quoted(lexeme: str) -> str:
+    return lexeme.replace("\\", "\\\\").replace("'", "''")

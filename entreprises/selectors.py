@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchRank
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from entreprises.enums import LegalForm
@@ -33,6 +34,7 @@ class FacetOption:
 
 @dataclass
 class Facets:
+    total: int = 0
     sector: list[FacetOption] = field(default_factory=list)
     pole: list[FacetOption] = field(default_factory=list)
     region: list[FacetOption] = field(default_factory=list)
@@ -98,43 +100,98 @@ def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     return with_list_details(enterprises)
 
 
+FACETS_SQL = """
+WITH base AS MATERIALIZED ({base}),
+flagged AS MATERIALIZED (
+  SELECT id, pole_id, region_id, legal_form,
+    {pole_ok} AS pole_ok, {region_ok} AS region_ok,
+    {legal_form_ok} AS legal_form_ok, {sector_ok} AS sector_ok
+  FROM base
+)
+SELECT 'total', '', count(*) FILTER (WHERE pole_ok AND region_ok AND legal_form_ok AND sector_ok)
+  FROM flagged
+UNION ALL
+SELECT 'pole', pole_id::text, count(*) FILTER (WHERE region_ok AND legal_form_ok AND sector_ok)
+  FROM flagged GROUP BY pole_id
+UNION ALL
+SELECT 'region', region_id::text, count(*) FILTER (WHERE pole_ok AND legal_form_ok AND sector_ok)
+  FROM flagged GROUP BY region_id
+UNION ALL
+SELECT 'legal_form', legal_form, count(*) FILTER (WHERE pole_ok AND region_ok AND sector_ok)
+  FROM flagged GROUP BY legal_form
+UNION ALL
+SELECT 'sector', link.sector_id::text,
+    count(*) FILTER (WHERE pole_ok AND region_ok AND legal_form_ok)
+  FROM flagged JOIN entreprises_enterprisesector AS link ON link.enterprise_id = flagged.id
+  GROUP BY link.sector_id
+"""
+
+
 def facet_counts(*, filters: DirectoryFilters) -> Facets:
     """Counts per facet value under the current search and the other facets.
 
     A facet's own selection is left out of its counts, so every choice shows
-    how many results it would give.
+    how many results it would give. The search runs once, in one query, whatever
+    the facets; its `total` is the number of results under every filter.
     """
-    sector_counts = dict(
-        EnterpriseSector.objects.filter(enterprise__in=_filtered(filters, without="sector"))
-        .values_list("sector")
-        .annotate(n=Count("enterprise", distinct=True))
-        .order_by()
-    )
-    pole_counts = _counts(_filtered(filters, without="pole"), "pole")
-    region_counts = _counts(_filtered(filters, without="region"), "region")
-    form_counts = _counts(_filtered(filters, without="legal_form"), "legal_form")
+    counts = _facet_rows(filters)
     return Facets(
+        total=counts["total"].get("", 0),
         sector=[
-            FacetOption(s.slug, s.name, sector_counts.get(s.pk, 0), s == filters.sector)
+            FacetOption(s.slug, s.name, counts["sector"].get(str(s.pk), 0), s == filters.sector)
             for s in Sector.objects.all()
         ],
         pole=[
-            FacetOption(p.slug, p.name, pole_counts.get(p.pk, 0), p == filters.pole)
+            FacetOption(p.slug, p.name, counts["pole"].get(str(p.pk), 0), p == filters.pole)
             for p in Pole.objects.order_by("name")
         ],
         region=[
-            FacetOption(r.code, r.name, region_counts.get(r.pk, 0), r == filters.region)
+            FacetOption(r.code, r.name, counts["region"].get(str(r.pk), 0), r == filters.region)
             for r in Region.objects.all()
         ],
         legal_form=[
-            FacetOption(value, label, form_counts.get(value, 0), value == filters.legal_form)
-            for value, label in LegalForm.choices
+            FacetOption(v, label, counts["legal_form"].get(v, 0), v == filters.legal_form)
+            for v, label in LegalForm.choices
         ],
     )
 
 
-def _counts(enterprises: QuerySet[Enterprise], field_name: str) -> dict:
-    return dict(enterprises.values_list(field_name).annotate(n=Count("id")).order_by())
+def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
+    base = (
+        _filtered(DirectoryFilters(q=filters.q))
+        .order_by()
+        .values("id", "pole_id", "region_id", "legal_form")
+    )
+    base_sql, params = base.query.sql_with_params()
+    params = list(params)
+    flags = {}
+    for name, column, value in (
+        ("pole_ok", "pole_id", filters.pole.pk if filters.pole else None),
+        ("region_ok", "region_id", filters.region.pk if filters.region else None),
+        ("legal_form_ok", "legal_form", filters.legal_form or None),
+    ):
+        flags[name] = "true" if value is None else f"{column} = %s"
+        if value is not None:
+            params.append(value)
+    flags["sector_ok"] = "true"
+    if filters.sector:
+        flags["sector_ok"] = (
+            "EXISTS (SELECT 1 FROM entreprises_enterprisesector AS chosen"
+            " WHERE chosen.enterprise_id = base.id AND chosen.sector_id = %s)"
+        )
+        params.append(filters.sector.pk)
+    counts: dict[str, dict[str, int]] = {
+        "total": {},
+        "sector": {},
+        "pole": {},
+        "region": {},
+        "legal_form": {},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(FACETS_SQL.format(base=base_sql, **flags), params)
+        for facet, value, count in cursor.fetchall():
+            counts[facet][value] = count
+    return counts
 
 
 def sectors_with_counts() -> QuerySet[Sector]:

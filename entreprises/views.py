@@ -42,13 +42,21 @@ class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
     def get_queryset(self):
         return search_enterprises(filters=self.get_filters())
 
+    def get_facets(self):
+        if not hasattr(self, "_facets"):
+            self._facets = facet_counts(filters=self.get_filters())
+        return self._facets
+
+    def get_result_count(self):
+        return self.get_facets().total
+
     def get_context_data(self, **kwargs):
         form = self.get_form()
         return super().get_context_data(
             form=form,
             filters=self.get_filters(),
             problems=form.problems(),
-            facets=facet_counts(filters=self.get_filters()),
+            facets=self.get_facets(),
             **kwargs,
         )
 

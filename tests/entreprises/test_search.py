@@ -2,6 +2,7 @@
 
 import pytest
 
+from entreprises.search import covering_prefixes, prefix_query, query_words
 from entreprises.selectors import DirectoryFilters, search_enterprises
 from entreprises.services import refresh_search_vectors, set_sectors
 from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
@@ -92,6 +93,15 @@ def test_name_match_ranks_above_description_match(corpus):
 def test_every_word_must_match(corpus):
     assert names("cooperative fournil") == ["Boulangerie solidaire Le Fournil"]
     assert names("cooperative zzzz") == []
+
+
+def test_query_reduced_to_covering_prefixes():
+    # The French stem "cooper" covers the English stem and the word as written.
+    assert covering_prefixes(["cooper", "cooper", "cooperative"]) == ["cooper"]
+    assert covering_prefixes(["general", "generaux"]) == ["general", "generaux"]
+    assert prefix_query(tuple(query_words("Coopératives HABITATION"))) == (
+        "('cooper':*) & ('habit':*)"
+    )
 
 
 def test_drafts_never_found(corpus):
