@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from chantier.models import KeyFigure
-from entreprises.enums import LegalForm, Status
+from entreprises.enums import LegalForm
 from entreprises.models import Enterprise, Sector
 from entreprises.selectors import sectors_with_counts
 from evenements.models import Event
 from poles.models import Pole, Region
-from poles.selectors import poles_with_counts
+from poles.selectors import poles_with_counts, published_counts_by, regions_with_counts
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,8 @@ def key_figures(*, featured_only: bool = False) -> list[KeyFigure]:
 
 def live_counts() -> LiveCounts:
     """What the directory holds right now; published enterprises only."""
-    enterprises = Enterprise.objects.aggregate(
-        published=Count("id", filter=Q(status=Status.PUBLISHED)),
-        demo=Count("id", filter=Q(status=Status.PUBLISHED, is_demo=True)),
+    enterprises = Enterprise.objects.published().aggregate(
+        published=Count("id"), demo=Count("id", filter=Q(is_demo=True))
     )
     return LiveCounts(
         enterprises=enterprises["published"],
@@ -70,13 +69,9 @@ def _chart(key: str, pairs: list[tuple[str, int]]) -> Chart:
 
 def statistics_charts() -> list[Chart]:
     """Live counts of published enterprises by region, pole, sector and legal form."""
-    published = Q(enterprises__status=Status.PUBLISHED)
-    regions = Region.objects.annotate(n=Count("enterprises", filter=published)).order_by("code")
-    forms = dict(
-        Enterprise.objects.published().values_list("legal_form").annotate(n=Count("id")).order_by()
-    )
+    forms = published_counts_by("legal_form")
     return [
-        _chart("region", [(r.name, r.n) for r in regions]),
+        _chart("region", [(r.name, r.published_count) for r in regions_with_counts()]),
         _chart("pole", [(p.name, p.published_count) for p in poles_with_counts()]),
         _chart("sector", [(s.name, s.published_count) for s in sectors_with_counts()]),
         _chart("legal_form", [(label, forms.get(value, 0)) for value, label in LegalForm.choices]),

@@ -8,7 +8,7 @@ from chantier import selectors
 from entreprises.forms import DirectoryForm
 from entreprises.models import Sector
 from evenements.selectors import timeline
-from poles.selectors import poles_with_counts
+from poles.models import Pole
 
 
 class HomeView(TemplateView):
@@ -20,7 +20,7 @@ class HomeView(TemplateView):
             counts=selectors.live_counts(),
             form=DirectoryForm(),
             featured_sectors=Sector.objects.filter(parent=None)[:8],
-            poles=poles_with_counts(),
+            poles=Pole.objects.order_by("name"),
             latest_events=timeline().exclude(kind="milestone")[:4],
             **kwargs,
         )

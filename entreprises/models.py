@@ -208,7 +208,7 @@ class Enterprise(Located):
             # Facet counts read from the index alone, not from the wide table.
             models.Index(
                 fields=["status"],
-                include=["id", "pole", "region", "legal_form"],
+                include=["id", "pole", "region", "legal_form", "is_demo"],
                 name="enterprise_status_facets",
             ),
         ]

@@ -111,7 +111,7 @@ class SectorListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return sectors_with_counts().select_related("parent")
+        return sectors_with_counts()
 
 
 class SectorDetailView(ForgivingPaginationMixin, ListView):

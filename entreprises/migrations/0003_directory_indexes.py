@@ -21,6 +21,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='enterprise',
-            index=models.Index(fields=['status'], include=('id', 'pole', 'region', 'legal_form'), name='enterprise_status_facets'),
+            index=models.Index(fields=['status'], include=('id', 'pole', 'region', 'legal_form', 'is_demo'), name='enterprise_status_facets'),
         ),
     ]
