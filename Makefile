@@ -47,7 +47,7 @@ format: install
 messages: install
 	# Source strings are English: the English catalogue is rebuilt from them each time.
 	rm -f locale/en/LC_MESSAGES/django.po
-	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --settings=tests.settings
+	$(BIN)/python manage.py makemessages --locale fr --locale en --no-obsolete --no-location --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*' --settings=tests.settings
 	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*' --settings=tests.settings
 
