@@ -34,8 +34,8 @@ def set_sectors(
 def refresh_search_vectors(*, ids: Sequence[int] | None = None) -> None:
     """Rewrite the search vector of these enterprises (all when `ids` is None).
 
-    Call it after any change to an enterprise's texts, sectors, pole or region,
-    or to the name of a sector, pole or region (then for their enterprises).
+    Call it after any change to an enterprise's texts, sectors, pole or region;
+    renaming a sector, pole or region calls it for their enterprises (signals.py).
     """
     if ids is not None and not ids:
         return
