@@ -7,6 +7,7 @@ pg_ctl, and starts it again the way pgserver does (no TCP, a Unix socket only).
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -189,3 +190,43 @@ def test_commands_have_their_own_statement_timeout(db):
     # A web setting in the environment (as in the container) does not limit migrate or imports.
     assert statement_timeout_of_a_command(DATABASE_STATEMENT_TIMEOUT="15000") == "0"
     assert statement_timeout_of_a_command(COMMAND_STATEMENT_TIMEOUT="600000") == "10min"
+
+
+def test_a_database_that_never_answers_gives_503_after_the_connect_timeout():
+    """A server that accepts the connection and then says nothing (a hung host, a full
+    proxy): the page still answers, after DATABASE_CONNECT_TIMEOUT, instead of hanging."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    port = silent.getsockname()[1]
+    code = (
+        "import time, django; django.setup(); from django.test import Client; "
+        "started = time.perf_counter(); "
+        "client = Client(raise_request_exception=False); "
+        "health = client.get('/healthz'); page = client.get('/fr/'); "
+        "print(health.status_code, health.content.decode(), page.status_code, "
+        "round(time.perf_counter() - started, 1))"
+    )
+    keep = {"PATH", "HOME", "LANG", "XDG_RUNTIME_DIR"}
+    env = {key: value for key, value in os.environ.items() if key in keep}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.settings",
+        PYTHONPATH=str(settings.BASE_DIR),
+        DATABASE_URL=f"postgres://portail:secret@127.0.0.1:{port}/portail",
+        DATABASE_CONNECT_TIMEOUT="2",
+    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        silent.close()
+    assert result.returncode == 0, result.stderr
+    health, seconds = result.stdout.strip().rsplit(" ", 1)
+    assert health == '503 {"status": "unavailable", "database": false} 503'
+    print(f"503 after {seconds} s for two requests with a silent database and a 2 s connect timeout")
