@@ -229,4 +229,6 @@ def test_a_database_that_never_answers_gives_503_after_the_connect_timeout():
     assert result.returncode == 0, result.stderr
     health, seconds = result.stdout.strip().rsplit(" ", 1)
     assert health == '503 {"status": "unavailable", "database": false} 503'
-    print(f"503 after {seconds} s for two requests with a silent database and a 2 s connect timeout")
+    print(
+        f"503 after {seconds} s for two requests with a silent database and a 2 s connect timeout"
+    )
