@@ -10,7 +10,7 @@ DEMO_COUNT ?= 2000
 -include .env
 export
 
-.PHONY: install run serve test lint format messages clean browser
+.PHONY: install run serve test lint format messages clean browser compose-cli backup restore
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ run: install
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: install lint browser
+test: install lint browser compose-cli
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/pytest
 
@@ -53,3 +53,19 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# --- Operations: compose validation, backups -------------------------------------------------
+# The tests validate docker-compose.yml with Debian's docker-compose (no Docker engine needed).
+compose-cli:
+	test -x /usr/bin/docker-compose || (apt-get update -qq && apt-get install -y -qq docker-compose)
+
+# A compressed, dated dump under BACKUP_DIR (default backups/).
+backup: export DEBUG ?= 1
+backup: install
+	$(BIN)/python manage.py backup
+
+# Restores FILE into the configured database, which must be empty.
+restore: export DEBUG ?= 1
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<name>.dump"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"

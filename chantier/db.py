@@ -15,10 +15,33 @@ import dj_database_url
 EMBEDDED_DATABASE_NAME = "chantier"
 
 
-def database_config(*, url: str, data_dir: Path, conn_max_age: int) -> dict:
-    """Django's DATABASES["default"] entry for `url`, or for the embedded server."""
+def database_config(
+    *,
+    url: str,
+    data_dir: Path,
+    conn_max_age: int,
+    connect_timeout: int = 5,
+    statement_timeout: int = 15000,
+) -> dict:
+    """Django's DATABASES["default"] entry for `url`, or for the embedded server.
+
+    Both timeouts keep a worker from hanging when the database is away or slow:
+    connecting gives up after `connect_timeout` seconds, and any statement is
+    cancelled after `statement_timeout` milliseconds (0: no limit).
+    """
     if url:
-        return dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    else:
+        config = embedded_config(data_dir=data_dir, conn_max_age=conn_max_age)
+    options = config.setdefault("OPTIONS", {})
+    options["connect_timeout"] = connect_timeout
+    options["options"] = " ".join(
+        filter(None, [options.get("options", ""), f"-c statement_timeout={statement_timeout}"])
+    )
+    return config
+
+
+def embedded_config(*, data_dir: Path, conn_max_age: int) -> dict:
     socket_dir = start_embedded_server(data_dir=data_dir)
     ensure_database(socket_dir=socket_dir, name=EMBEDDED_DATABASE_NAME)
     return {

@@ -5,6 +5,7 @@ tests turn DEBUG on. See `.env.example` for every variable.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -88,7 +89,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chantier.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "chantier.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,6 +127,8 @@ DATABASES = {
         url=env_str("DATABASE_URL"),
         data_dir=DATA_DIR / "postgres",
         conn_max_age=env_int("CONN_MAX_AGE", 60),
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT", 5),
+        statement_timeout=env_int("DATABASE_STATEMENT_TIMEOUT", 15000),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -151,7 +156,7 @@ MODELTRANSLATION_LANGUAGES = ("fr", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("fr",)
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -175,11 +180,115 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
+
+# --- Operations: HTTPS, security headers, logs, backups ---------------------------------------
+# Production defaults pass `manage.py check --deploy`; see docs/operations.md.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers and the container's health check ask for /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Only behind a proxy that sets X-Forwarded-Proto itself (and strips the client's).
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+
+def _tile_source(url: str) -> str:
+    """The CSP source of the map's tile server: `{s}.tile.example` becomes `*.tile.example`."""
+    scheme, separator, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    host = re.sub(r"\{[a-z]+\}", "*", host)
+    if not separator or not scheme or not host:
+        raise ImproperlyConfigured(f"MAP_TILE_URL must be an absolute URL, not {url!r}.")
+    return f"{scheme}://{host}"
+
+
+# No inline script or style anywhere: every script and stylesheet is a static file.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        f"img-src 'self' data: {_tile_source(MAP_TILE_URL)}",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Path prefix -> its own policy. The interactive API documentation (Swagger UI)
+# sets styles from its scripts and shows data: images; its scripts stay 'self'.
+CONTENT_SECURITY_POLICY_EXCEPTIONS = {
+    "/api/docs/": "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    ),
+}
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    ]
+)
+
+# One JSON object per line on standard error, each with the request's id
+# (LOG_FORMAT=text for plain lines when reading them by eye in development).
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "chantier.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "chantier.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # The embedded server's library narrates every start and exit at INFO.
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers would print a second, unstructured copy.
+        "django": {
+            "handlers": ["console"],
+            "level": env_str("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # The embedded server's library narrates every start and exit at INFO.
+        "pgserver": {"level": "WARNING"},
+    },
 }
+
+# Where `manage.py backup` (and `make backup`) writes its dumps.
+BACKUP_DIR = Path(env_str("BACKUP_DIR") or BASE_DIR / "backups")
+# A directory holding pg_dump and pg_restore; empty: the first on PATH recent
+# enough for the server, else the embedded server's own.
+PG_BIN_DIR = env_str("PG_BIN_DIR")

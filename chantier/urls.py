@@ -33,3 +33,5 @@ urlpatterns += i18n_patterns(
     path("", include("poles.urls")),
     path("", include("evenements.urls")),
 )
+
+handler500 = "chantier.views.server_error"

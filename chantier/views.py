@@ -1,7 +1,11 @@
+import sys
+
 from django.db import connection
-from django.db.utils import DatabaseError
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from chantier import selectors
@@ -60,3 +64,23 @@ def healthz(request):
         {"status": "ok" if database_up else "unavailable", "database": database_up},
         status=200 if database_up else 503,
     )
+
+
+def server_error(request):
+    """Django's 500 handler, except that a database that does not answer is a 503.
+
+    Neither page touches the database nor says anything about the error: both are
+    plain templates in French and English, rendered without a context.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": _("The database is unavailable; please try again in a moment.")},
+                status=503,
+            )
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
