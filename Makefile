@@ -31,7 +31,7 @@ run: install
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: install lint browser
+test: install lint browser wrk
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/pytest
 
@@ -53,3 +53,17 @@ messages: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# -- Benchmark and soak test (bench/run.py; results in docs/benchmarks.md) ----------------
+# BENCH_DURATION=3 BENCH_CONNECTIONS=8 make bench  for a quick run; SOAK_DURATION for make soak.
+.PHONY: wrk bench soak
+
+# The load generator: Debian's wrk, installed when missing (as root, as in CI).
+wrk:
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+bench: install wrk
+	$(BIN)/python bench/run.py bench
+
+soak: install wrk
+	$(BIN)/python bench/run.py soak
