@@ -54,6 +54,7 @@ class Route:
     kind: str  # page, search, api, admin, floor, map
     cacheable: bool = True
     headers: dict = field(default_factory=dict)
+    more_paths: list = field(default_factory=list)  # cycled through with `path`
 
 
 @dataclass
@@ -170,6 +171,16 @@ class Bench:
             self.server.wait(timeout=30)
             self.server = None
 
+    def settle(self) -> None:
+        """Wait until the previous measurement's queued requests are served."""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            urllib.request.urlopen(self.base + "/bench/floor/", timeout=120).read()  # noqa: S310
+            if time.monotonic() - started < 0.05:
+                return
+            time.sleep(0.5)
+
     def worker_pids(self) -> list[int]:
         if self.server is None:
             return []
@@ -282,6 +293,15 @@ print(json.dumps({
 """
 
 
+# Searches that differ, so that most requests find neither the page nor the facet
+# counts in the cache: the cost of a search nobody made before.
+VARIED_SEARCHES = [
+    f"/fr/entreprises/?q={word}+{city}"
+    for word in ("habitation", "alimentation", "forestiere", "culture", "loisirs", "services")
+    for city in ("montreal", "quebec", "laval", "gatineau", "sherbrooke", "rimouski", "saguenay")
+]
+
+
 def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
     admin = {"Cookie": f"sessionid={fixtures['session']}"}
     return [
@@ -294,6 +314,12 @@ def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
         Route("directory, page 200", "/fr/entreprises/?page=200", "page"),
         Route("search", "/fr/entreprises/?q=habitation", "search"),
         Route("search, two words", "/fr/entreprises/?q=cooperative+montreal", "search"),
+        Route(
+            f"search, {len(VARIED_SEARCHES)} different queries",
+            VARIED_SEARCHES[0],
+            "search",
+            more_paths=VARIED_SEARCHES[1:],
+        ),
         Route("facet (sector)", f"/fr/entreprises/?sector={fixtures['sector']}", "search"),
         Route("enterprise page", f"/fr/entreprises/{fixtures['enterprise']}/", "page"),
         Route("map GeoJSON (whole directory)", "/fr/carte/entreprises.geojson", "map"),
@@ -348,13 +374,14 @@ def run_bench(args) -> int:
             for route in route_list:
                 if mode == "cached" and not (route.cacheable or route.kind == "floor"):
                     continue
+                bench.settle()
                 status = bench.status_of(route)  # also warms the cache
                 if status != 200:
                     unavailable[route.name] = status
                     continue
                 for connections in levels:
                     measure = bench.wrk(
-                        [route.path],
+                        [route.path, *route.more_paths],
                         connections=connections,
                         duration=duration,
                         headers=route.headers,

@@ -31,10 +31,51 @@ def invalidate_public_cache() -> None:
     """Forget every cached public response, now and again once the transaction commits.
 
     Saving or deleting a record calls it through signals; call it after bulk writes
-    (`QuerySet.update()`, `bulk_create()`), which send none.
+    (`QuerySet.update()`, `bulk_create()`, raw SQL), which send none. Within one
+    transaction, a call changes nothing unless something was cached since the last
+    one, so a bulk delete sending a signal per row costs one cache write, not one
+    per row.
     """
+    global _filled_since_bump
+    connection = transaction.get_connection()
+    pending = connection.in_atomic_block and any(
+        func is _new_generation for _, func, _ in connection.run_on_commit
+    )
+    if pending and not _filled_since_bump:
+        return
     _new_generation()
-    transaction.on_commit(_new_generation)
+    _filled_since_bump = False
+    if not pending:
+        transaction.on_commit(_new_generation)
+
+
+# Whether this process cached anything since it last bumped the generation: if not,
+# another bump within the same transaction would change nothing.
+_filled_since_bump = True
+
+
+def _fill(key: str, value, seconds: int) -> None:
+    global _filled_since_bump
+    _filled_since_bump = True
+    cache.set(key, value, seconds)
+
+
+def cached_until_change(name: str, parts: tuple, compute):
+    """`compute()`, kept in the cache until any public record changes.
+
+    For results many requests share and that cost a scan to make, such as the
+    directory's facet counts for one search state.
+    """
+    seconds = settings.PUBLIC_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = f"public-cache:{_generation()}:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        _fill(key, value, seconds)
+    return value
 
 
 def _new_generation() -> None:
@@ -105,7 +146,7 @@ class PublicCacheMiddleware:
                 response, response.streaming_content, key
             )
         else:
-            cache.set(key, _frozen(response, response.content), settings.PUBLIC_CACHE_SECONDS)
+            _fill(key, _frozen(response, response.content), settings.PUBLIC_CACHE_SECONDS)
         response["X-Cache"] = "miss"
         return response
 
@@ -138,13 +179,11 @@ def _keep_when_complete(response: StreamingHttpResponse, chunks, key: str):
                 kept = None
         yield chunk
     if kept is not None:
-        frozen = _frozen(response, b"".join(kept))
-        cache.set(key, frozen, settings.PUBLIC_CACHE_SECONDS)
+        _fill(key, _frozen(response, b"".join(kept)), settings.PUBLIC_CACHE_SECONDS)
 
 
 def forget_on_change(sender, **kwargs) -> None:
-    """Signal receiver: a watched record was saved, deleted or relinked."""
+    """Signal receiver: a public record was saved, deleted or relinked."""
     if kwargs.get("raw"):  # loaddata
         return
-    if sender._meta.app_label in WATCHED_APPS:
-        invalidate_public_cache()
+    invalidate_public_cache()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from chantier.public_cache import invalidate_public_cache
 from entreprises.demo.factory import DemoFactory, load_places
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.search import SEARCH_VECTOR_SQL
@@ -42,6 +43,8 @@ def refresh_search_vectors(*, ids: Sequence[int] | None = None) -> None:
     where, params = ("WHERE e2.id = ANY(%s)", [list(ids)]) if ids is not None else ("", [])
     with connection.cursor() as cursor:
         cursor.execute(SEARCH_VECTOR_SQL.format(where=where), params)
+    # Raw SQL sends no signal: search results and facet counts may have changed.
+    invalidate_public_cache()
 
 
 class DemoDataError(Exception):

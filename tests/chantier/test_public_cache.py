@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from chantier.public_cache import cacheable_response, invalidate_public_cache
 from entreprises.models import Enterprise
+from entreprises.selectors import DirectoryFilters, facet_counts
+from entreprises.services import refresh_search_vectors
 from tests.factories import EnterpriseFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +170,34 @@ def test_cache_off_when_seconds_is_zero(client, enterprise, settings):
     settings.PUBLIC_CACHE_SECONDS = 0
     client.get("/en/enterprises/le-petrin/")
     assert "X-Cache" not in client.get("/en/enterprises/le-petrin/")
+
+
+def test_facet_counts_shared_per_search_state_until_a_change(enterprise):
+    refresh_search_vectors()
+    state = DirectoryFilters(q="boulangerie")
+    assert facet_counts(filters=state).total == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert facet_counts(filters=DirectoryFilters(q="Boulangerie!")).total == 1
+    assert not any("WITH base" in query["sql"] for query in queries.captured_queries)
+    EnterpriseFactory(name_fr="Boulangerie coopérative du Nord", slug="nord")
+    refresh_search_vectors()
+    assert facet_counts(filters=state).total == 2
+    Enterprise.objects.update(status="draft")
+    assert facet_counts(filters=state).total == 2  # a bulk update sends no signal
+    invalidate_public_cache()
+    assert facet_counts(filters=state).total == 0
+
+
+def test_bulk_delete_writes_the_generation_once(client, enterprise):
+    EnterpriseFactory.create_batch(25)
+    client.get("/en/enterprises/")
+    with CaptureQueriesContext(connection) as queries:
+        Enterprise.objects.all().delete()
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "portail_cache" in query["sql"] and not query["sql"].startswith("SELECT")
+    ]
+    # One generation bump; the second runs when the transaction commits.
+    assert len(writes) <= 2, writes
+    assert client.get("/en/enterprises/")["X-Cache"] == "miss"
