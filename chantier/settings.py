@@ -257,6 +257,9 @@ MIDDLEWARE.insert(
     "chantier.routers.ReplicaRoutingMiddleware",
 )
 
+# The map gets every enterprise up to this many, clusters past it.
+MAP_POINT_LIMIT = env_int("MAP_POINT_LIMIT", 2000)
+
 # The benchmark's floor: a minimal view at /bench/floor/ returning BENCH_FLOOR_BYTES of HTML.
 # Off in every real deployment; `make bench` turns it on for its own server only.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False)

@@ -1,10 +1,12 @@
 """Reads of enterprises and sectors for the public site (and, later, the API)."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, QuerySet, Value
+from django.db.models.functions import Floor
 
 from chantier.public_cache import cached_until_change
 from entreprises.enums import LegalForm, Status
@@ -226,3 +228,43 @@ def primary_sector(enterprise: Enterprise) -> Sector | None:
     if links is None:
         links = [link for link in enterprise.sector_links.all() if link.is_primary]
     return links[0].sector if links else None
+
+
+@dataclass(frozen=True)
+class MapCluster:
+    longitude: float
+    latitude: float
+    count: int
+
+
+def located_enterprises(
+    *, filters: DirectoryFilters, bbox: tuple[float, float, float, float] | None = None
+) -> QuerySet[Enterprise]:
+    """The directory's results that have coordinates, inside `bbox` when given."""
+    enterprises = _filtered(filters).exclude(latitude=None).order_by()
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        enterprises = enterprises.filter(
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+        )
+    return enterprises
+
+
+def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapCluster]:
+    """Enterprises grouped in square cells of `cell` degrees, each at its members' centre."""
+    rows = (
+        enterprises.annotate(
+            cell_x=Floor(F("longitude") / Value(Decimal(str(cell)))),
+            cell_y=Floor(F("latitude") / Value(Decimal(str(cell)))),
+        )
+        .values("cell_x", "cell_y")
+        .annotate(count=Count("id"), mean_lon=Avg("longitude"), mean_lat=Avg("latitude"))
+        .order_by("cell_x", "cell_y")
+    )
+    return [
+        MapCluster(round(float(r["mean_lon"]), 5), round(float(r["mean_lat"]), 5), r["count"])
+        for r in rows
+    ]
