@@ -31,7 +31,7 @@ run: install
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: install lint browser compose-cli
+test: install lint browser compose-cli wrk
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/pytest
 
@@ -69,3 +69,16 @@ restore: export DEBUG ?= 1
 restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<name>.dump"; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)"
+# -- Benchmark and soak test (bench/run.py; results in docs/benchmarks.md) ----------------
+# BENCH_DURATION=3 BENCH_CONNECTIONS=8 make bench  for a quick run; SOAK_DURATION for make soak.
+.PHONY: wrk bench soak
+
+# The load generator: Debian's wrk, installed when missing (as root, as in CI).
+wrk:
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+bench: install wrk
+	$(BIN)/python bench/run.py bench
+
+soak: install wrk
+	$(BIN)/python bench/run.py soak

@@ -1,7 +1,22 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class ChantierConfig(AppConfig):
     name = "chantier"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from chantier.public_cache import WATCHED_APPS, forget_on_change
+
+        # Any change to a public record makes every cached public response stale.
+        # Connected per model: a receiver for every model would stop Django from
+        # deleting sessions, users and the like in bulk.
+        for model in apps.get_models(include_auto_created=True):
+            if model._meta.app_label not in WATCHED_APPS:
+                continue
+            uid = f"public-cache-{model._meta.label}"
+            post_save.connect(forget_on_change, sender=model, dispatch_uid=uid)
+            post_delete.connect(forget_on_change, sender=model, dispatch_uid=uid)
+            m2m_changed.connect(forget_on_change, sender=model, dispatch_uid=uid)

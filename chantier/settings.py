@@ -321,3 +321,83 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # Largest spreadsheet the admin imports at once.
 ENTERPRISE_IMPORT_MAX_ROWS = env_int("ENTERPRISE_IMPORT_MAX_ROWS", 20_000)
 SIMPLE_HISTORY_REVERT_DISABLED = False
+# -- Scaling: shared state, read replica, public page cache, benchmark ---------------------
+# The app keeps no state of its own, so any number of web containers can serve it:
+# sessions and cache live in PostgreSQL (or Redis with REDIS_URL), media in object
+# storage when MEDIA_STORAGE_BACKEND=s3.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # Created by migration chantier 0003_cache_table.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portail_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+MEDIA_STORAGE_BACKEND = env_str("MEDIA_STORAGE_BACKEND", "filesystem")
+if MEDIA_STORAGE_BACKEND == "s3":
+    # Any S3-compatible object storage (AWS, MinIO, Ceph, OVH, ...), through django-storages.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_BUCKET"),
+            "endpoint_url": env_str("MEDIA_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_REGION") or None,
+            "access_key": env_str("MEDIA_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("MEDIA_SECRET_ACCESS_KEY") or None,
+            "custom_domain": env_str("MEDIA_CUSTOM_DOMAIN") or None,
+            "file_overwrite": False,
+            "querystring_auth": False,
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("MEDIA_BUCKET must be set when MEDIA_STORAGE_BACKEND is s3.")
+elif MEDIA_STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured(
+        f"MEDIA_STORAGE_BACKEND must be filesystem or s3, not {MEDIA_STORAGE_BACKEND!r}."
+    )
+
+# Reads of anonymous GET requests go to the replica, everything else to the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **database_config(
+            url=DATABASE_REPLICA_URL, data_dir=DATA_DIR, conn_max_age=env_int("CONN_MAX_AGE", 60)
+        ),
+        # The test suite reads the replica through the primary's test database.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["chantier.routers.ReplicaRouter"]
+
+# Seconds an anonymous public response (page or API) is kept in the cache; 0 turns it off.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
+# Larger responses (streamed exports) are served but not cached.
+PUBLIC_CACHE_MAX_BYTES = env_int("PUBLIC_CACHE_MAX_BYTES", 2_000_000)
+# Never cached, whoever asks: the health check, the admin, the benchmark floor.
+PUBLIC_CACHE_SKIP_PATHS = ["/healthz", "/admin/", "/bench/floor/"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "chantier.public_cache.PublicCacheMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "chantier.routers.ReplicaRoutingMiddleware",
+)
+
+# The map gets every enterprise up to this many, clusters past it.
+MAP_POINT_LIMIT = env_int("MAP_POINT_LIMIT", 2000)
+
+# The benchmark's floor: a minimal view at /bench/floor/ returning BENCH_FLOOR_BYTES of HTML.
+# Off in every real deployment; `make bench` turns it on for its own server only.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
+BENCH_FLOOR_BYTES = env_int("BENCH_FLOOR_BYTES", 20000)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -5,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from chantier import views
+from chantier.floor import floor_view
 from chantier.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -35,3 +37,6 @@ urlpatterns += i18n_patterns(
 )
 
 handler500 = "chantier.views.server_error"
+if settings.BENCH_FLOOR:
+    # Only on the benchmark's own server (see chantier/floor.py).
+    urlpatterns += [path("bench/floor/", floor_view, name="bench-floor")]

@@ -1,14 +1,17 @@
 """Reads of enterprises and sectors for the public site (and, later, the API)."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import Avg, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Floor
 
+from chantier.public_cache import cached_until_change
 from entreprises.enums import LegalForm, Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
-from entreprises.search import build_query
+from entreprises.search import build_query, query_words
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
 
@@ -158,23 +161,27 @@ def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
 
 FACETS_SQL = """
 WITH base AS MATERIALIZED ({base}),
-flagged AS MATERIALIZED (
+flagged AS NOT MATERIALIZED (
   SELECT id, pole_id, region_id, legal_form,
     {pole_ok} AS pole_ok, {region_ok} AS region_ok,
     {legal_form_ok} AS legal_form_ok, {sector_ok} AS sector_ok
   FROM base
 )
-SELECT 'total', '', count(*) FILTER (WHERE pole_ok AND region_ok AND legal_form_ok AND sector_ok)
-  FROM flagged
-UNION ALL
-SELECT 'pole', pole_id::text, count(*) FILTER (WHERE region_ok AND legal_form_ok AND sector_ok)
-  FROM flagged GROUP BY pole_id
-UNION ALL
-SELECT 'region', region_id::text, count(*) FILTER (WHERE pole_ok AND legal_form_ok AND sector_ok)
-  FROM flagged GROUP BY region_id
-UNION ALL
-SELECT 'legal_form', legal_form, count(*) FILTER (WHERE pole_ok AND region_ok AND sector_ok)
-  FROM flagged GROUP BY legal_form
+SELECT
+  CASE WHEN GROUPING(pole_id) = 0 THEN 'pole' WHEN GROUPING(region_id) = 0 THEN 'region'
+    WHEN GROUPING(legal_form) = 0 THEN 'legal_form' ELSE 'total' END,
+  CASE WHEN GROUPING(pole_id) = 0 THEN pole_id::text WHEN GROUPING(region_id) = 0
+    THEN region_id::text WHEN GROUPING(legal_form) = 0 THEN legal_form ELSE '' END,
+  CASE
+    WHEN GROUPING(pole_id) = 0
+      THEN count(*) FILTER (WHERE region_ok AND legal_form_ok AND sector_ok)
+    WHEN GROUPING(region_id) = 0
+      THEN count(*) FILTER (WHERE pole_ok AND legal_form_ok AND sector_ok)
+    WHEN GROUPING(legal_form) = 0
+      THEN count(*) FILTER (WHERE pole_ok AND region_ok AND sector_ok)
+    ELSE count(*) FILTER (WHERE pole_ok AND region_ok AND legal_form_ok AND sector_ok)
+  END
+  FROM flagged GROUP BY GROUPING SETS ((pole_id), (region_id), (legal_form), ())
 UNION ALL
 SELECT 'sector', link.sector_id::text,
     count(*) FILTER (WHERE pole_ok AND region_ok AND legal_form_ok)
@@ -190,7 +197,15 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
     how many results it would give. The search runs once, in one query, whatever
     the facets; its `total` is the number of results under every filter.
     """
-    counts = _facet_rows(filters)
+    state = (
+        tuple(query_words(filters.q)),
+        filters.sector and filters.sector.pk,
+        filters.pole and filters.pole.pk,
+        filters.region and filters.region.pk,
+        filters.legal_form,
+    )
+    # One scan of the directory per search state, shared until a record changes.
+    counts = cached_until_change("facets", state, lambda: _facet_rows(filters))
     return Facets(
         total=counts["total"].get("", 0),
         sector=[
@@ -269,3 +284,43 @@ def primary_sector(enterprise: Enterprise) -> Sector | None:
     if links is None:
         links = [link for link in enterprise.sector_links.all() if link.is_primary]
     return links[0].sector if links else None
+
+
+@dataclass(frozen=True)
+class MapCluster:
+    longitude: float
+    latitude: float
+    count: int
+
+
+def located_enterprises(
+    *, filters: DirectoryFilters, bbox: tuple[float, float, float, float] | None = None
+) -> QuerySet[Enterprise]:
+    """The directory's results that have coordinates, inside `bbox` when given."""
+    enterprises = _filtered(filters).exclude(latitude=None).order_by()
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        enterprises = enterprises.filter(
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+        )
+    return enterprises
+
+
+def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapCluster]:
+    """Enterprises grouped in square cells of `cell` degrees, each at its members' centre."""
+    rows = (
+        enterprises.annotate(
+            cell_x=Floor(F("longitude") / Value(Decimal(str(cell)))),
+            cell_y=Floor(F("latitude") / Value(Decimal(str(cell)))),
+        )
+        .values("cell_x", "cell_y")
+        .annotate(count=Count("id"), mean_lon=Avg("longitude"), mean_lat=Avg("latitude"))
+        .order_by("cell_x", "cell_y")
+    )
+    return [
+        MapCluster(round(float(r["mean_lon"]), 5), round(float(r["mean_lat"]), 5), r["count"])
+        for r in rows
+    ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chantier.public_cache import invalidate_public_cache
 from entreprises.demo.factory import DemoFactory, load_places
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
@@ -55,6 +56,8 @@ def refresh_search_vectors(*, ids: Sequence[int] | None = None) -> None:
     where, params = ("WHERE e2.id = ANY(%s)", [list(ids)]) if ids is not None else ("", [])
     with connection.cursor() as cursor:
         cursor.execute(SEARCH_VECTOR_SQL.format(where=where), params)
+    # Raw SQL sends no signal: search results and facet counts may have changed.
+    invalidate_public_cache()
 
 
 class DemoDataError(Exception):

@@ -1,9 +1,11 @@
 import json
+import math
 
 from django.conf import settings
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from chantier.pagination import ForgivingPaginationMixin
@@ -13,12 +15,17 @@ from entreprises.linked_data import organization_json_ld
 from entreprises.models import Enterprise, Sector
 from entreprises.selectors import (
     facet_counts,
+    located_enterprises,
+    map_clusters,
     primary_sector,
     public_enterprises,
     search_enterprises,
     sectors_with_counts,
     with_list_details,
 )
+
+# The whole of Québec in a map about 800 pixels wide.
+MAP_DEFAULT_ZOOM = 5
 
 
 class DirectoryFormMixin:
@@ -150,21 +157,69 @@ class MapView(DirectoryFormMixin, TemplateView):
 
 
 class MapDataView(DirectoryFormMixin, TemplateView):
-    """GeoJSON (RFC 7946) of the directory's current results, streamed."""
+    """GeoJSON (RFC 7946) of the directory's current results.
+
+    Up to MAP_POINT_LIMIT enterprises (in `bbox` when given) come one by one,
+    streamed; past that the map gets clusters (a count at the centre of each cell
+    of a grid sized for `zoom`), so the whole directory costs a few kilobytes
+    rather than megabytes, and the map asks again for the points as it zooms in.
+    """
 
     def get(self, request, *args, **kwargs):
-        rows = (
-            search_enterprises(filters=self.get_filters())
-            .exclude(latitude=None)
-            .order_by()
-            .values_list("slug", "name", "longitude", "latitude", "city")
-        )
-        url_template = reverse("entreprises:detail", kwargs={"slug": "SLUG"})
-        response = StreamingHttpResponse(
-            _feature_collection(rows, url_template), content_type="application/geo+json"
-        )
+        try:
+            bbox = _bbox(request.GET.get("bbox", ""))
+            zoom = _zoom(request.GET.get("zoom", ""))
+        except ValueError as error:
+            return JsonResponse({"error": str(error)}, status=400)
+        enterprises = located_enterprises(filters=self.get_filters(), bbox=bbox)
+        if enterprises.count() > settings.MAP_POINT_LIMIT:
+            # Four cells across a 256-pixel tile: clusters about 64 pixels apart.
+            cell = 360 / (2**zoom * 4)
+            features = [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [c.longitude, c.latitude]},
+                    "properties": {"cluster": True, "count": c.count},
+                }
+                for c in map_clusters(enterprises=enterprises, cell=cell)
+            ]
+            response = JsonResponse(
+                {"type": "FeatureCollection", "features": features},
+                content_type="application/geo+json",
+                json_dumps_params={"separators": (",", ":")},
+            )
+        else:
+            rows = enterprises.values_list("slug", "name", "longitude", "latitude", "city")
+            url_template = reverse("entreprises:detail", kwargs={"slug": "SLUG"})
+            response = StreamingHttpResponse(
+                _feature_collection(rows, url_template), content_type="application/geo+json"
+            )
         response["Cache-Control"] = "public, max-age=300"
         return response
+
+
+def _bbox(raw: str) -> tuple[float, float, float, float] | None:
+    if not raw:
+        return None
+    message = _("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.")
+    try:
+        values = [float(part) for part in raw.split(",")]
+    except ValueError:
+        raise ValueError(message) from None
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise ValueError(message)
+    min_lon, min_lat, max_lon, max_lat = values
+    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise ValueError(message)
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def _zoom(raw: str) -> int:
+    if not raw:
+        return MAP_DEFAULT_ZOOM
+    if not raw.isdigit() or int(raw) > 18:
+        raise ValueError(_("zoom must be a whole number from 0 to 18."))
+    return int(raw)
 
 
 def _feature_collection(rows, url_template):

@@ -17,3 +17,8 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # The test client speaks plain HTTP; production redirects it to HTTPS.
 SECURE_SSL_REDIRECT = False
+# Responses are cached only in the tests about the cache, which turn it on.
+PUBLIC_CACHE_SECONDS = 0
+# A second alias on the test database, as a deployment with DATABASE_REPLICA_URL has;
+# tests/chantier/test_replica.py points it at a real streaming replica.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -101,3 +101,22 @@ def test_screenshots_and_no_horizontal_scroll(portal, new_page, screenshots_dir,
         page.screenshot(path=screenshots_dir / f"{name}-{width}.png", full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (path, width, overflow)
+
+
+def test_map_past_the_point_limit_shows_counts_then_points_on_zooming(
+    portal, english_page, settings
+):
+    settings.MAP_POINT_LIMIT = 10
+    english_page.goto(portal + "/en/map/")
+    english_page.wait_for_selector("#map[data-loaded]")
+    expected = Enterprise.objects.published().exclude(latitude=None).count()
+    assert expected > 10
+    # Every located enterprise is counted in a cluster drawn by the server.
+    assert english_page.locator("#map").get_attribute("data-loaded") == str(expected)
+    cells = english_page.locator(".marker-cluster[title$='enterprises here: zoom in to see them']")
+    assert cells.count() > 0
+    # Zoomed into one cell, the map asks for what is in view and gets points.
+    english_page.locator("#map").evaluate("element => element.removeAttribute('data-loaded')")
+    cells.first.click()
+    english_page.wait_for_selector("#map[data-loaded]")
+    assert int(english_page.locator("#map").get_attribute("data-loaded")) <= expected

@@ -1,0 +1,565 @@
+"""The portal's benchmark (`make bench`) and soak test (`make soak`).
+
+Starts the portal under gunicorn with production settings on the embedded
+PostgreSQL holding BENCH_COUNT demo enterprises (created when fewer exist, and
+timed), drives every route with wrk at 1, 8 and 32 connections, and compares each
+with two floors measured on the same server: a static file through whitenoise and
+a minimal Django view returning a page of the home page's size. Results are
+printed and written to docs/benchmarks.md. A route the portal does not have
+(404) is reported as not available, never measured.
+
+Environment: BENCH_DURATION (seconds per measurement, default 10), BENCH_COUNT
+(default 100000), BENCH_WORKERS (gunicorn workers, default 4), BENCH_CONNECTIONS
+(default 1,8,32), BENCH_DATA_DIR (default .data/bench), BENCH_PORT (default 8765),
+BENCH_WRITE (0: do not write docs/benchmarks.md), SOAK_DURATION (default 300),
+SOAK_CONNECTIONS (default 32).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LUA = Path(__file__).resolve().parent / "report.lua"
+RESULTS = BASE_DIR / "docs" / "benchmarks.md"
+
+# Budgets of issue 6 (p95 in milliseconds at 8 connections; ratios to the minimal view).
+PAGE_P95_MS = 100
+SEARCH_P95_MS = 150
+CACHED_RATIO = 0.5
+EXPORT_SECONDS = 10
+EXPORT_GROWTH_MB = 100
+GENERATE_SECONDS = 180
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+@dataclass
+class Route:
+    name: str
+    path: str
+    kind: str  # page, search, api, admin, floor, map
+    cacheable: bool = True
+    headers: dict = field(default_factory=dict)
+    more_paths: list = field(default_factory=list)  # cycled through with `path`
+
+
+@dataclass
+class Measure:
+    rps: float
+    p50: float
+    p95: float
+    p99: float
+    requests: int
+    status_4xx: int
+    status_5xx: int
+    socket_errors: int
+
+
+class Bench:
+    def __init__(self, *, data_dir: Path, port: int, workers: int):
+        self.data_dir = data_dir
+        self.port = port
+        self.workers = workers
+        self.base = f"http://127.0.0.1:{port}"
+        self.server: subprocess.Popen | None = None
+        self.timings: dict[str, str] = {}
+
+    # -- the portal --------------------------------------------------------------------
+
+    def env(self, **extra) -> dict:
+        env = {
+            **os.environ,
+            "DEBUG": "0",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-key-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_COOKIES": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "BENCH_FLOOR": "1",
+            "DATA_DIR": str(self.data_dir),
+            "LOG_LEVEL": "ERROR",
+            "DJANGO_SETTINGS_MODULE": "chantier.settings",
+        }
+        env.update({key: str(value) for key, value in extra.items()})
+        return env
+
+    def manage(self, *args: str, timed: str = "") -> str:
+        started = time.monotonic()
+        result = subprocess.run(
+            [str(BIN / "python"), "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+        if timed:
+            self.timings[timed] = f"{time.monotonic() - started:.1f} s"
+        return result.stdout
+
+    def prepare(self, *, count: int, fresh: bool) -> dict:
+        print(f"Preparing the database in {self.data_dir} ...", flush=True)
+        self.manage("migrate", "--noinput")
+        self.manage("collectstatic", "--noinput")
+        self.manage("load_reference", timed="load_reference")
+        if fresh:
+            self.manage("remove_demo")
+        existing = int(self.shell("print(Enterprise.objects.demo().count())"))
+        saved = self.data_dir / "generate_demo.json"
+        if existing < count:
+            missing = count - existing
+            print(f"generate_demo --count {missing} ...", flush=True)
+            self.manage("generate_demo", "--count", str(missing), "--verbosity", "0", timed="gen")
+            note = {"count": missing, "time": self.timings.pop("gen"), "date": _today()}
+            saved.write_text(json.dumps(note))
+        if saved.exists():
+            note = json.loads(saved.read_text())
+            self.timings[f"generate_demo --count {note['count']}"] = (
+                f"{note['time']} (run of {note['date']})"
+            )
+        return json.loads(self.shell(FIXTURES_CODE))
+
+    def shell(self, code: str) -> str:
+        output = self.manage(
+            "shell", "--verbosity", "0", "-c", "from entreprises.models import Enterprise\n" + code
+        )
+        return output.strip().splitlines()[-1]
+
+    def start(self, **extra) -> None:
+        self.server = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "chantier.wsgi:application",
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=self.env(**extra),
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/bench/floor/", timeout=5).read()  # noqa: S310
+                return
+            except OSError:  # refused, reset or timed out while gunicorn boots
+                time.sleep(0.3)
+        sys.exit("gunicorn did not answer within 60 s")
+
+    def stop(self) -> None:
+        if self.server:
+            self.server.terminate()
+            self.server.wait(timeout=30)
+            self.server = None
+
+    def settle(self) -> None:
+        """Wait until the previous measurement's queued requests are served."""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            urllib.request.urlopen(self.base + "/bench/floor/", timeout=120).read()  # noqa: S310
+            if time.monotonic() - started < 0.5:
+                return
+            time.sleep(0.5)
+
+    def worker_pids(self) -> list[int]:
+        if self.server is None:
+            return []
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == self.server.pid:
+                    pids.append(int(entry.name))
+        return sorted(pids)
+
+    def worker_memory(self, field_name: str = "VmRSS") -> dict[int, float]:
+        """Resident memory of each worker in MB (VmHWM: its peak since it started)."""
+        memory = {}
+        for pid in self.worker_pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith(field_name + ":"):
+                    memory[pid] = int(line.split()[1]) / 1024
+        return memory
+
+    # -- measuring -----------------------------------------------------------------------
+
+    def status_of(self, route: Route) -> int:
+        request = urllib.request.Request(  # noqa: S310 (our own http://127.0.0.1 server)
+            self.base + route.path, headers=route.headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def wrk(self, paths: list[str], *, connections: int, duration: int, headers=None) -> Measure:
+        command = [
+            "wrk",
+            f"--threads={min(connections, 2)}",
+            f"--connections={connections}",
+            f"--duration={duration}s",
+            "--timeout=30s",
+            f"--script={LUA}",
+        ]
+        for name, value in (headers or {}).items():
+            command += ["--header", f"{name}: {value}"]
+        command += [self.base + paths[0]]
+        if len(paths) > 1:
+            command += ["--", *paths]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        line = next(x for x in output.splitlines() if x.startswith("BENCH "))
+        data = json.loads(line[len("BENCH ") :])
+        return Measure(
+            rps=data["requests"] / (data["duration_us"] / 1e6),
+            p50=data["p50_us"] / 1000,
+            p95=data["p95_us"] / 1000,
+            p99=data["p99_us"] / 1000,
+            requests=data["requests"],
+            status_4xx=data["status_4xx"],
+            status_5xx=data["status_5xx"],
+            socket_errors=data["socket_errors"],
+        )
+
+    def timed_download(self, path: str) -> tuple[float, int, float]:
+        """Seconds, bytes, and the largest growth of a worker's peak memory (MB)."""
+        before = self.worker_memory("VmRSS")
+        started = time.monotonic()
+        size = 0
+        with urllib.request.urlopen(self.base + path, timeout=600) as response:  # noqa: S310
+            while chunk := response.read(1 << 16):
+                size += len(chunk)
+        seconds = time.monotonic() - started
+        after = self.worker_memory("VmHWM")
+        growth = max((after[pid] - before.get(pid, after[pid]) for pid in after), default=0.0)
+        return seconds, size, growth
+
+
+# Runs in `manage.py shell`: the records and the pole-staff session the routes need.
+FIXTURES_CODE = """
+import json
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.backends.db import SessionStore
+from entreprises.models import Sector
+from poles.models import Pole, PoleMembership
+enterprise = Enterprise.objects.published().filter(is_demo=True).order_by("id").first()
+sector = Sector.objects.filter(enterprise_links__isnull=False).order_by("id").first()
+pole = enterprise.pole
+user, _ = get_user_model().objects.get_or_create(
+    username="bench-pole-staff", defaults={"is_staff": True}
+)
+PoleMembership.objects.get_or_create(user=user, pole=pole)
+group = Group.objects.filter(name="Personnel de pôle").first()
+if group:
+    user.groups.add(group)
+else:
+    user.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="entreprises", codename__in=["view_enterprise", "change_enterprise"]
+    ))
+session = SessionStore()
+session["_auth_user_id"] = str(user.pk)
+session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+session["_auth_user_hash"] = user.get_session_auth_hash()
+session.create()
+print(json.dumps({
+    "enterprise": enterprise.slug, "sector": sector.slug, "session": session.session_key,
+    "count": Enterprise.objects.published().count(),
+}))
+"""
+
+
+# Searches that differ, so that most requests find neither the page nor the facet
+# counts in the cache: the cost of a search nobody made before.
+VARIED_SEARCHES = [
+    f"/fr/entreprises/?q={word}+{city}"
+    for word in ("habitation", "alimentation", "forestiere", "culture", "loisirs", "services")
+    for city in ("montreal", "quebec", "laval", "gatineau", "sherbrooke", "rimouski", "saguenay")
+]
+
+
+def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
+    admin = {"Cookie": f"sessionid={fixtures['session']}"}
+    return [
+        Route("floor: static file (whitenoise)", static_path, "floor"),
+        Route(
+            f"floor: minimal view ({home_bytes} B)", f"/bench/floor/?bytes={home_bytes}", "floor"
+        ),
+        Route("home", "/fr/", "page"),
+        Route("directory, page 1", "/fr/entreprises/", "page"),
+        Route("directory, page 200", "/fr/entreprises/?page=200", "page"),
+        Route("search", "/fr/entreprises/?q=habitation", "search"),
+        Route("search, two words", "/fr/entreprises/?q=cooperative+montreal", "search"),
+        Route(
+            f"search, {len(VARIED_SEARCHES)} different queries",
+            VARIED_SEARCHES[0],
+            "search",
+            more_paths=VARIED_SEARCHES[1:],
+        ),
+        Route("facet (sector)", f"/fr/entreprises/?sector={fixtures['sector']}", "search"),
+        Route("enterprise page", f"/fr/entreprises/{fixtures['enterprise']}/", "page"),
+        Route("map GeoJSON (whole directory)", "/fr/carte/entreprises.geojson", "map"),
+        Route("API list JSON", "/api/v1/enterprises/", "api"),
+        Route("API list GeoJSON", "/api/v1/enterprises/?format=geojson", "api"),
+        Route("API list CSV", "/api/v1/enterprises/?format=csv", "api"),
+        Route("API detail", f"/api/v1/enterprises/{fixtures['enterprise']}/", "api"),
+        Route(
+            "admin change list (pole staff)",
+            "/admin/entreprises/enterprise/",
+            "admin",
+            cacheable=False,
+            headers=admin,
+        ),
+    ]
+
+
+def _today() -> str:
+    return datetime.datetime.now(tz=datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = Path("/proc/meminfo").read_text().split()[1]
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {int(memory) // 1024 // 1024} GB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+    )
+
+
+def run_bench(args) -> int:
+    duration = env_int("BENCH_DURATION", 10)
+    levels = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "1,8,32").split(",")]
+    bench = Bench(data_dir=args.data_dir, port=args.port, workers=args.workers)
+    fixtures = bench.prepare(count=args.count, fresh=args.fresh)
+    manifest = json.loads((BASE_DIR / "staticfiles" / "staticfiles.json").read_text())
+    static_path = "/static/" + manifest["paths"]["css/site.css"]
+    results: dict[tuple[str, str], dict[int, Measure]] = {}
+    unavailable: dict[str, int] = {}
+    extras: list[tuple[str, str]] = []
+    route_list: list[Route] = []
+    try:
+        for mode, seconds in (("uncached", 0), ("cached", 300)):
+            bench.start(PUBLIC_CACHE_SECONDS=seconds)
+            with urllib.request.urlopen(bench.base + "/fr/", timeout=60) as response:  # noqa: S310
+                home_bytes = len(response.read())
+            route_list = routes(fixtures, home_bytes=home_bytes, static_path=static_path)
+            for route in route_list:
+                if mode == "cached" and not (route.cacheable or route.kind == "floor"):
+                    continue
+                bench.settle()
+                status = bench.status_of(route)  # also warms the cache
+                if status != 200:
+                    unavailable[route.name] = status
+                    continue
+                for connections in levels:
+                    measure = bench.wrk(
+                        [route.path, *route.more_paths],
+                        connections=connections,
+                        duration=duration,
+                        headers=route.headers,
+                    )
+                    results[(mode, route.name)] = results.get((mode, route.name), {})
+                    results[(mode, route.name)][connections] = measure
+                    print(
+                        f"{mode:8} {route.name:38} c={connections:<3} {measure.rps:8.0f} rps "
+                        f"p50 {measure.p50:7.1f} p95 {measure.p95:7.1f} p99 {measure.p99:7.1f} ms"
+                        f" 5xx {measure.status_5xx}",
+                        flush=True,
+                    )
+            if mode == "uncached":
+                for name, path in (
+                    ("full streamed CSV export (API)", "/api/v1/enterprises/?format=csv"),
+                    ("full map GeoJSON (streamed)", "/fr/carte/entreprises.geojson"),
+                ):
+                    if bench.status_of(Route(name, path, "api")) != 200:
+                        extras.append((name, "not available (404 on this build)"))
+                        continue
+                    seconds_taken, size, growth = bench.timed_download(path)
+                    extras.append(
+                        (
+                            name,
+                            f"{seconds_taken:.2f} s, {size / 1e6:.1f} MB, "
+                            f"worker memory growth {growth:.0f} MB",
+                        )
+                    )
+            bench.stop()
+    finally:
+        bench.stop()
+    extras.append(("10,000-row admin import", "not available on this build"))
+    report = render(
+        results=results,
+        unavailable=unavailable,
+        extras=extras,
+        timings=bench.timings,
+        routes=route_list,
+        levels=levels,
+        duration=duration,
+        fixtures=fixtures,
+        workers=args.workers,
+    )
+    print(report)
+    if os.environ.get("BENCH_WRITE", "1") != "0":
+        RESULTS.write_text(report)
+        print(f"Written to {RESULTS.relative_to(BASE_DIR)}")
+    return 0
+
+
+def render(*, results, unavailable, extras, timings, routes, levels, duration, fixtures, workers):
+    floor_name = next(r.name for r in routes if r.name.startswith("floor: minimal"))
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {_today()} by `make bench` on {machine()}.",
+        f"{fixtures['count']:,} published enterprises; gunicorn with {workers} sync workers, "
+        f"production settings (DEBUG off), embedded PostgreSQL 16 on the same machine; wrk, "
+        f"{duration} s per measurement. The machine is shared: compare routes as ratios to the "
+        "minimal view of the same run rather than as absolute numbers.",
+        "",
+        "Latencies in milliseconds. *uncached*: PUBLIC_CACHE_SECONDS=0 (every request "
+        "reaches the database); *cached*: anonymous responses from the shared cache.",
+        "",
+    ]
+    for mode in ("uncached", "cached"):
+        floor = results.get((mode, floor_name), {})
+        lines += [
+            f"## {mode.capitalize()}",
+            "",
+            "| route | conn. | req/s | p50 | p95 | p99 | 5xx | × minimal view |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for route in routes:
+            by_level = results.get((mode, route.name))
+            if not by_level:
+                continue
+            for connections in levels:
+                m = by_level[connections]
+                ratio = m.rps / floor[connections].rps if connections in floor else 0
+                lines.append(
+                    f"| {route.name} | {connections} | {m.rps:,.0f} | {m.p50:.1f} | "
+                    f"{m.p95:.1f} | {m.p99:.1f} | {m.status_5xx} | {ratio:.2f} |"
+                )
+        lines.append("")
+    if unavailable:
+        lines += ["Not available on this build (not measured):", ""]
+        lines += [f"- {name}: answers {status}" for name, status in unavailable.items()]
+        lines.append("")
+    lines += ["## One-off timings", "", "| what | result |", "|---|---|"]
+    lines += [f"| `{name}` | {value} |" for name, value in timings.items()]
+    lines += [f"| {name} | {value} |" for name, value in extras]
+    lines += ["", "## Budgets (8 connections)", ""]
+    lines += budget_lines(results=results, routes=routes, floor_name=floor_name, extras=extras)
+    lines.append("")
+    return "\n".join(lines)
+
+
+def budget_lines(*, results, routes, floor_name, extras) -> list[str]:
+    lines = []
+    for route in routes:
+        uncached = results.get(("uncached", route.name), {}).get(8)
+        if uncached is None or route.kind == "floor":
+            continue
+        limit = SEARCH_P95_MS if route.kind == "search" else PAGE_P95_MS
+        verdict = "met" if uncached.p95 < limit else "MISSED"
+        lines.append(f"- {route.name}: p95 {uncached.p95:.1f} ms uncached (< {limit}): {verdict}")
+        cached = results.get(("cached", route.name), {}).get(8)
+        floor = results.get(("cached", floor_name), {}).get(8)
+        if cached and floor and route.cacheable:
+            ratio = cached.rps / floor.rps
+            verdict = "met" if ratio >= CACHED_RATIO else "MISSED"
+            lines.append(
+                f"  cached: {cached.rps:,.0f} req/s = {ratio:.0%} of the minimal view "
+                f"(≥ {CACHED_RATIO:.0%}): {verdict}"
+            )
+    errors = sum(m.status_5xx + m.socket_errors for r in results.values() for m in r.values())
+    lines.append(f"- 5xx responses and socket errors over the whole run: {errors}")
+    return lines
+
+
+def run_soak(args) -> int:
+    duration = env_int("SOAK_DURATION", 300)
+    connections = env_int("SOAK_CONNECTIONS", 32)
+    bench = Bench(data_dir=args.data_dir, port=args.port, workers=args.workers)
+    fixtures = bench.prepare(count=args.count, fresh=False)
+    paths = [
+        route.path
+        for route in routes(fixtures, home_bytes=20000, static_path="/static/css/site.css")
+        if route.kind in {"page", "search", "api"}
+    ]
+    try:
+        bench.start(PUBLIC_CACHE_SECONDS=env_int("PUBLIC_CACHE_SECONDS", 300))
+        paths = [path for path in paths if bench.status_of(Route(path, path, "page")) == 200]
+        start_memory = bench.worker_memory()
+        print(f"Soak: {len(paths)} routes mixed, {connections} connections, {duration} s")
+        print("worker memory at start (MB):", _memory(start_memory), flush=True)
+        measure = bench.wrk(paths, connections=connections, duration=duration)
+        end_memory = bench.worker_memory()
+    finally:
+        bench.stop()
+    print("worker memory at end (MB):  ", _memory(end_memory))
+    print(
+        f"{measure.requests:,} requests, {measure.rps:,.0f} req/s, p50 {measure.p50:.1f} ms, "
+        f"p95 {measure.p95:.1f} ms, p99 {measure.p99:.1f} ms, 5xx {measure.status_5xx}, "
+        f"4xx {measure.status_4xx}, socket errors {measure.socket_errors}"
+    )
+    return 1 if measure.status_5xx or measure.socket_errors else 0
+
+
+def _memory(memory: dict[int, float]) -> str:
+    return ", ".join(f"{value:.0f}" for _, value in sorted(memory.items()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("mode", choices=["bench", "soak", "prepare"], nargs="?", default="bench")
+    parser.add_argument("--count", type=int, default=env_int("BENCH_COUNT", 100000))
+    parser.add_argument("--workers", type=int, default=env_int("BENCH_WORKERS", 4))
+    parser.add_argument("--port", type=int, default=env_int("BENCH_PORT", 8765))
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("BENCH_DATA_DIR") or BASE_DIR / ".data" / "bench"),
+    )
+    parser.add_argument("--fresh", action="store_true", help="Recreate the demo enterprises.")
+    args = parser.parse_args()
+    # Stopped from outside (Ctrl-C, kill): stop gunicorn on the way out too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: `make wrk` installs Debian's package.")
+    if args.mode == "prepare":
+        bench = Bench(data_dir=args.data_dir, port=args.port, workers=args.workers)
+        print(bench.prepare(count=args.count, fresh=args.fresh), bench.timings)
+        return 0
+    return run_bench(args) if args.mode == "bench" else run_soak(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

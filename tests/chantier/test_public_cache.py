@@ -1,0 +1,203 @@
+"""The cache of anonymous public responses: per language, forgotten when a record changes."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.test.utils import CaptureQueriesContext
+
+from chantier.public_cache import cacheable_response, invalidate_public_cache
+from entreprises.models import Enterprise
+from entreprises.selectors import DirectoryFilters, facet_counts
+from entreprises.services import refresh_search_vectors
+from tests.factories import EnterpriseFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def enterprise():
+    return EnterpriseFactory(
+        name_fr="Coopérative de boulangerie Le Pétrin",
+        name_en="Le Pétrin Bakery Co-operative",
+        slug="le-petrin",
+    )
+
+
+def body(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def test_anonymous_page_served_from_cache_without_touching_the_data(client, enterprise):
+    first = client.get("/en/enterprises/le-petrin/")
+    assert first["X-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/en/enterprises/le-petrin/")
+    assert second["X-Cache"] == "hit"
+    assert second.status_code == 200
+    assert body(second) == body(first)
+    assert "<h1>Le Pétrin Bakery Co-operative</h1>" in body(second)
+    # Only the cache's own table is read: the generation, then the page.
+    assert len(queries) == 2
+    assert all("portail_cache" in query["sql"] for query in queries.captured_queries)
+
+
+def test_each_language_cached_apart_with_its_headers(client, enterprise):
+    for _ in range(2):
+        french = client.get("/fr/entreprises/le-petrin/")
+        english = client.get("/en/enterprises/le-petrin/")
+    assert french["X-Cache"] == english["X-Cache"] == "hit"
+    assert '<html lang="fr">' in body(french)
+    assert "Coopérative de boulangerie Le Pétrin" in body(french)
+    assert '<html lang="en">' in body(english)
+    assert "Le Pétrin Bakery Co-operative" in body(english)
+    assert french["Content-Language"] == "fr" and english["Content-Language"] == "en"
+    assert french["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_same_path_cached_per_negotiated_language(client, enterprise):
+    """Routes outside /fr/ and /en/ (such as the API) pick the language from the request."""
+    french = client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="fr")
+    fr_again = client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="fr")
+    en_first = client.get("/sitemap.xml", HTTP_ACCEPT_LANGUAGE="en")
+    assert french["X-Cache"] == "miss"
+    assert fr_again["X-Cache"] == "hit"
+    assert en_first["X-Cache"] == "miss"
+
+
+def test_saving_a_record_refreshes_every_language(client, enterprise):
+    client.get("/fr/entreprises/le-petrin/")
+    client.get("/en/enterprises/le-petrin/")
+    enterprise.name_fr = "Coopérative Le Pétrin renommée"
+    enterprise.name_en = "Renamed Le Pétrin Co-operative"
+    enterprise.save()
+    french = client.get("/fr/entreprises/le-petrin/")
+    english = client.get("/en/enterprises/le-petrin/")
+    assert french["X-Cache"] == english["X-Cache"] == "miss"
+    assert "Coopérative Le Pétrin renommée" in body(french)
+    assert "Renamed Le Pétrin Co-operative" in body(english)
+
+
+def test_deleting_or_relinking_a_record_refreshes_the_directory(client, enterprise):
+    other = EnterpriseFactory(name_en="Bicycle Workshop", slug="bicycle")
+    assert "Bicycle Workshop" in body(client.get("/en/enterprises/"))
+    other.delete()
+    response = client.get("/en/enterprises/")
+    assert response["X-Cache"] == "miss"
+    assert "Bicycle Workshop" not in body(response)
+    client.get("/en/enterprises/")
+    SectorFactory(name_en="Bakeries").enterprises.add(enterprise)
+    assert client.get("/en/enterprises/")["X-Cache"] == "miss"
+
+
+def test_bulk_update_refreshed_by_the_service(client, enterprise):
+    client.get("/en/enterprises/le-petrin/")
+    Enterprise.objects.filter(pk=enterprise.pk).update(name_en="Bulk-renamed Bakery")
+    # A bulk update sends no signal: the cached page stays until the service is called.
+    assert "Le Pétrin Bakery Co-operative" in body(client.get("/en/enterprises/le-petrin/"))
+    invalidate_public_cache()
+    response = client.get("/en/enterprises/le-petrin/")
+    assert response["X-Cache"] == "miss"
+    assert "Bulk-renamed Bakery" in body(response)
+
+
+def test_logged_in_users_neither_read_nor_fill_the_cache(client, enterprise):
+    client.get("/en/enterprises/le-petrin/")
+    user = get_user_model().objects.create_user("reader", password="a-long-password-123")
+    client.force_login(user)
+    response = client.get("/en/enterprises/le-petrin/")
+    assert "X-Cache" not in response
+    assert "Le Pétrin Bakery Co-operative" in body(response)
+    client.get("/en/about/")
+    client.logout()
+    # The session cookie is gone after logout (an empty one stays in the test client).
+    client.cookies.clear()
+    assert client.get("/en/about/")["X-Cache"] == "miss"
+
+
+def test_requests_with_csrf_cookie_or_credentials_bypass_the_cache(client, enterprise):
+    client.get("/en/enterprises/le-petrin/")
+    client.cookies["csrftoken"] = "a" * 32
+    assert "X-Cache" not in client.get("/en/enterprises/le-petrin/")
+    client.cookies.clear()
+    response = client.get("/en/enterprises/le-petrin/", HTTP_AUTHORIZATION="Api-Key secret")
+    assert "X-Cache" not in response
+
+
+def test_responses_setting_cookies_or_private_are_not_kept():
+    plain = HttpResponse("ok")
+    assert cacheable_response(plain)
+    with_cookie = HttpResponse("ok")
+    with_cookie.set_cookie("csrftoken", "x")
+    private = HttpResponse("ok", headers={"Cache-Control": "private, max-age=60"})
+    missing = HttpResponse("gone", status=404)
+    assert not any(cacheable_response(r) for r in (with_cookie, private, missing))
+
+
+def test_health_check_and_admin_never_cached(client):
+    client.get("/healthz")
+    assert "X-Cache" not in client.get("/healthz")
+    client.get("/admin/login/")
+    assert "X-Cache" not in client.get("/admin/login/")
+
+
+def test_streamed_geojson_kept_when_small_and_not_when_large(client, enterprise, settings):
+    first = json.loads(body(client.get("/en/map/enterprises.geojson")))
+    second = client.get("/en/map/enterprises.geojson")
+    assert second["X-Cache"] == "hit"
+    assert second["Content-Type"] == "application/geo+json"
+    assert json.loads(body(second)) == first
+    assert first["features"][0]["properties"]["name"] == "Le Pétrin Bakery Co-operative"
+    settings.PUBLIC_CACHE_MAX_BYTES = 10
+    body(client.get("/fr/carte/entreprises.geojson"))
+    assert client.get("/fr/carte/entreprises.geojson")["X-Cache"] == "miss"
+
+
+def test_cache_off_when_seconds_is_zero(client, enterprise, settings):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    client.get("/en/enterprises/le-petrin/")
+    assert "X-Cache" not in client.get("/en/enterprises/le-petrin/")
+
+
+def test_facet_counts_shared_per_search_state_until_a_change(enterprise):
+    refresh_search_vectors()
+    state = DirectoryFilters(q="boulangerie")
+    assert facet_counts(filters=state).total == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert facet_counts(filters=DirectoryFilters(q="Boulangerie!")).total == 1
+    assert not any("WITH base" in query["sql"] for query in queries.captured_queries)
+    EnterpriseFactory(name_fr="Boulangerie coopérative du Nord", slug="nord")
+    refresh_search_vectors()
+    assert facet_counts(filters=state).total == 2
+    Enterprise.objects.update(status="draft")
+    assert facet_counts(filters=state).total == 2  # a bulk update sends no signal
+    invalidate_public_cache()
+    assert facet_counts(filters=state).total == 0
+
+
+def test_bulk_delete_writes_the_generation_once(client, enterprise):
+    EnterpriseFactory.create_batch(25)
+    client.get("/en/enterprises/")
+    with CaptureQueriesContext(connection) as queries:
+        Enterprise.objects.all().delete()
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "portail_cache" in query["sql"] and not query["sql"].startswith("SELECT")
+    ]
+    # One generation bump; the second runs when the transaction commits.
+    assert len(writes) <= 2, writes
+    assert client.get("/en/enterprises/")["X-Cache"] == "miss"

@@ -1,0 +1,134 @@
+"""The map's GeoJSON: points up to MAP_POINT_LIMIT, clusters past it, a view box, bad input."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def geojson(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == (
+        "application/geo+json" if status == 200 else "application/json"
+    )
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return json.loads(content)
+
+
+@pytest.fixture
+def located():
+    """Three enterprises in Montréal, two in Québec City, one in Gaspé."""
+    places = [
+        ("45.5088", "-73.5878"),
+        ("45.5100", "-73.5600"),
+        ("45.5200", "-73.6000"),
+        ("46.8139", "-71.2080"),
+        ("46.8200", "-71.2200"),
+        ("48.8300", "-64.4800"),
+    ]
+    return [
+        EnterpriseFactory(latitude=Decimal(lat), longitude=Decimal(lon), slug=f"place-{n}")
+        for n, (lat, lon) in enumerate(places)
+    ]
+
+
+def test_points_when_under_the_limit(client, located):
+    data = geojson(client, "/en/map/enterprises.geojson")
+    assert data["type"] == "FeatureCollection"
+    assert sorted(f["properties"]["url"] for f in data["features"]) == [
+        f"/en/enterprises/place-{n}/" for n in range(6)
+    ]
+    assert all("cluster" not in f["properties"] for f in data["features"])
+
+
+def test_clusters_past_the_limit_count_every_enterprise(client, located, settings):
+    settings.MAP_POINT_LIMIT = 5
+    data = geojson(client, "/en/map/enterprises.geojson?zoom=5")
+    clusters = sorted(
+        (f["properties"]["count"], f["geometry"]["coordinates"]) for f in data["features"]
+    )
+    assert all(f["properties"]["cluster"] is True for f in data["features"])
+    # Cells of 360 / (2**5 * 4) = 2.8125 degrees: Montréal, Québec City and Gaspé apart.
+    assert clusters == [
+        (1, [-64.48, 48.83]),
+        (2, [-71.214, 46.81695]),
+        (3, [-73.5826, 45.51293]),
+    ]
+
+
+def test_view_box_narrows_to_points(client, located, settings):
+    settings.MAP_POINT_LIMIT = 5
+    data = geojson(client, "/en/map/enterprises.geojson?bbox=-74,45,-73,46&zoom=10")
+    assert sorted(f["properties"]["url"] for f in data["features"]) == [
+        "/en/enterprises/place-0/",
+        "/en/enterprises/place-1/",
+        "/en/enterprises/place-2/",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "english", "french"),
+    [
+        (
+            "bbox=1,2,3",
+            "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.",
+            "bbox doit être quatre nombres : min_lon,min_lat,max_lon,max_lat.",
+        ),
+        (
+            "bbox=a,b,c,d",
+            "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.",
+            "bbox doit être quatre nombres : min_lon,min_lat,max_lon,max_lat.",
+        ),
+        (
+            "bbox=10,10,0,0",
+            "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.",
+            "bbox doit être quatre nombres : min_lon,min_lat,max_lon,max_lat.",
+        ),
+        (
+            "bbox=nan,1,2,3",
+            "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.",
+            "bbox doit être quatre nombres : min_lon,min_lat,max_lon,max_lat.",
+        ),
+        (
+            "zoom=99",
+            "zoom must be a whole number from 0 to 18.",
+            "zoom doit être un nombre entier de 0 à 18.",
+        ),
+        (
+            "zoom=-1",
+            "zoom must be a whole number from 0 to 18.",
+            "zoom doit être un nombre entier de 0 à 18.",
+        ),
+    ],
+)
+def test_bad_view_box_or_zoom_is_a_400_in_both_languages(client, query, english, french):
+    assert geojson(client, f"/en/map/enterprises.geojson?{query}", 400) == {"error": english}
+    assert geojson(client, f"/fr/carte/entreprises.geojson?{query}", 400) == {"error": french}
+
+
+def test_map_page_carries_the_cluster_label_in_both_languages(client, located):
+    english = client.get("/en/map/").content.decode()
+    french = client.get("/fr/carte/").content.decode()
+    assert 'data-cluster-label="{count} enterprises here: zoom in to see them"' in english
+    assert 'data-cluster-label="{count} entreprises ici : zoomez pour les voir"' in french
+
+
+def test_map_data_queries_do_not_grow_with_results(
+    client, located, settings, django_assert_num_queries
+):
+    settings.MAP_POINT_LIMIT = 5
+    for _ in range(2):
+        with django_assert_num_queries(2):  # the count, then the clusters
+            assert client.get("/en/map/enterprises.geojson").status_code == 200
+        EnterpriseFactory.create_batch(10)
+    settings.MAP_POINT_LIMIT = 1000
+    for _ in range(2):
+        with django_assert_num_queries(2):  # the count, then the points
+            response = client.get("/en/map/enterprises.geojson")
+            b"".join(response.streaming_content)
+        EnterpriseFactory.create_batch(10)
