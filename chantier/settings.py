@@ -5,6 +5,7 @@ tests turn DEBUG on. See `.env.example` for every variable.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -178,8 +179,17 @@ X_FRAME_OPTIONS = "DENY"
 # ---------------------------------------------------------------- partner API
 # Reading is open and limited per client IP; partner keys (X-API-Key header,
 # managed in the admin) get their own, higher limit. Rates: "N/second|minute|hour|day".
-API_RATE_ANONYMOUS = env_str("API_RATE_ANONYMOUS", "120/minute")
-API_RATE_KEY = env_str("API_RATE_KEY", "1200/minute")
+
+
+def env_rate(name: str, default: str) -> str:
+    value = env_str(name) or default
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 120/minute (second, minute, hour, day).")
+    return value
+
+
+API_RATE_ANONYMOUS = env_rate("API_RATE_ANONYMOUS", "120/minute")
+API_RATE_KEY = env_rate("API_RATE_KEY", "1200/minute")
 # Proxies in front of the portal that append to X-Forwarded-For (0: use the peer address).
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from chantier.api_common import (
     ERROR_RESPONSES,
     FORMAT_PARAMETER,
+    LANGUAGE_CODES,
     NOT_FOUND_RESPONSE,
     ApiViewMixin,
     CSVRenderer,
@@ -39,6 +40,11 @@ from entreprises.models import Enterprise, EnterpriseSector, EnterpriseTombstone
 from entreprises.selectors import enterprises_visible_to
 
 ARCHIVED = Status.ARCHIVED.value
+PLAIN_FIELDS = [
+    name
+    for name in EnterpriseSerializer.Meta.fields
+    if name not in ("url", "web_url", "sectors", *formats.TRANSLATED)
+]
 DELETED = "deleted"
 
 
@@ -126,13 +132,34 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return Enterprise.objects.filter(visible)
 
     def with_details(self, queryset):
-        return queryset.select_related("pole", "region").prefetch_related(
-            Prefetch(
-                "sector_links",
-                queryset=EnterpriseSector.objects.select_related("sector").order_by(
-                    "-is_primary", "sector__position", "sector__slug"
-                ),
-                to_attr="api_sector_links",
+        # Only the columns the answer shows: not the search vector, nor the poles' long texts.
+        columns = [f"{name}_{code}" for name in formats.TRANSLATED for code in LANGUAGE_CODES]
+        summaries = [
+            *(
+                f"{related}__name_{code}"
+                for related in ("pole", "region")
+                for code in LANGUAGE_CODES
+            ),
+            "pole__slug",
+            "region__code",
+        ]
+        return (
+            queryset.select_related("pole", "region")
+            .only(*PLAIN_FIELDS, *columns, *summaries)
+            .prefetch_related(
+                Prefetch(
+                    "sector_links",
+                    queryset=EnterpriseSector.objects.select_related("sector")
+                    .only(
+                        "enterprise_id",
+                        "is_primary",
+                        "sector__slug",
+                        "sector__essglobal_code",
+                        *(f"sector__name_{code}" for code in LANGUAGE_CODES),
+                    )
+                    .order_by("-is_primary", "sector__position", "sector__slug"),
+                    to_attr="api_sector_links",
+                )
             )
         )
 

@@ -133,3 +133,23 @@ def test_admin_creates_a_key_shown_once_and_revokes_it(db):
     )
     assert ApiKey.objects.get().revoked_at is not None
     get_json(Client(HTTP_X_API_KEY=key), LIST, status=401)
+
+
+@pytest.mark.parametrize("value", ["fast", "0/minute", "10/week", "10 per minute"])
+def test_bad_rate_setting_stops_the_portal_with_a_clear_message(monkeypatch, value):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from chantier import settings
+
+    monkeypatch.setenv("API_RATE_KEY", value)
+    with pytest.raises(ImproperlyConfigured, match="API_RATE_KEY must look like 120/minute"):
+        settings.env_rate("API_RATE_KEY", "1200/minute")
+
+
+def test_rate_setting_defaults_when_empty(monkeypatch):
+    from chantier import settings
+
+    monkeypatch.setenv("API_RATE_ANONYMOUS", "")
+    assert settings.env_rate("API_RATE_ANONYMOUS", "120/minute") == "120/minute"
+    monkeypatch.setenv("API_RATE_ANONYMOUS", "30/second")
+    assert settings.env_rate("API_RATE_ANONYMOUS", "120/minute") == "30/second"
