@@ -134,3 +134,34 @@ class KeyFigure(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.year or '—'})"
+
+
+class ApiKey(models.Model):
+    """A partner's key to the API: a higher rate limit, nothing more.
+
+    Only a SHA-256 digest of the key is kept; the key itself is shown once, when
+    it is created (`chantier.apikeys.create_api_key`). Keys are long random
+    tokens, so a fast digest is enough: there is nothing to guess.
+    """
+
+    name = models.CharField(_("partner"), max_length=200, help_text=_("Who holds this key."))
+    prefix = models.CharField(
+        _("prefix"), max_length=12, editable=False, help_text=_("The first characters of the key.")
+    )
+    hashed_key = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-cache:generation"
@@ -137,7 +138,14 @@ class PublicCacheMiddleware:
         key = response_key(request, _generation())
         cached = cache.get(key)
         if cached is not None:
-            return _rebuild(cached)
+            response = _rebuild(cached)
+            # A partner revalidating its copy gets 304 from the cache as from the view.
+            return get_conditional_response(
+                request,
+                etag=response.get("ETag"),
+                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                response=response,
+            )
         response = self.get_response(request)
         if not cacheable_response(response):
             return response

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
-from chantier.models import KeyFigure
+from chantier.apikeys import new_key
+from chantier.models import ApiKey, KeyFigure
 from entreprises.models import Enterprise, Sector
 from entreprises.services import refresh_search_vectors, set_sectors
 from evenements.models import Event, Organization
@@ -286,3 +288,15 @@ def _describe(error: ValidationError) -> str:
             for name, messages in error.message_dict.items()
         )
     return " ".join(error.messages)
+
+
+def create_api_key(*, name: str, note: str = "") -> tuple[ApiKey, str]:
+    """A new partner key. The key itself is returned once and never stored."""
+    key, prefix, digest = new_key()
+    api_key = ApiKey.objects.create(name=name, note=note, prefix=prefix, hashed_key=digest)
+    return api_key, key
+
+
+def revoke_api_keys(*, keys) -> int:
+    """Revoke keys (a queryset); a revoked key is refused from then on."""
+    return keys.filter(revoked_at=None).update(revoked_at=timezone.now())

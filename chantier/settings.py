@@ -260,6 +260,76 @@ PERMISSIONS_POLICY = ", ".join(
 LOG_FORMAT = env_str("LOG_FORMAT", "json")
 if LOG_FORMAT not in {"json", "text"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+# ---------------------------------------------------------------- partner API
+# Reading is open and limited per client IP; partner keys (X-API-Key header,
+# managed in the admin) get their own, higher limit. Rates: "N/second|minute|hour|day".
+
+
+def env_rate(name: str, default: str) -> str:
+    value = env_str(name) or default
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
+        raise ImproperlyConfigured(f"{name} must look like 120/minute (second, minute, hour, day).")
+    return value
+
+
+API_RATE_ANONYMOUS = env_rate("API_RATE_ANONYMOUS", "120/minute")
+API_RATE_KEY = env_rate("API_RATE_KEY", "1200/minute")
+# Proxies in front of the portal that append to X-Forwarded-For (0: use the peer address).
+API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
+
+INSTALLED_APPS += ["corsheaders", "drf_spectacular", "drf_spectacular_sidecar"]
+# CORS early (after the request id and the security headers), so that every API answer,
+# errors and preflight answers included, carries its headers.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("chantier.middleware.SecurityHeadersMiddleware") + 1,
+    "corsheaders.middleware.CorsMiddleware",
+)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "chantier.api_access.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "chantier.api_access.AnonymousRateThrottle",
+        "chantier.api_access.ApiKeyRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anonymous": API_RATE_ANONYMOUS, "key": API_RATE_KEY},
+    "NUM_PROXIES": API_NUM_PROXIES,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "chantier.api_common.ApiSchema",
+    "EXCEPTION_HANDLER": "chantier.api_common.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portail de l'économie sociale du Québec — API",
+    "DESCRIPTION": (
+        "Read-only API of the Québec social economy directory: enterprises, regional poles, "
+        "regions, sectors, events and organizations. See docs/api.md for a guide."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# The data is public: any origin may read the API, and nothing else.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "if-none-match",
+    "if-modified-since",
+    "x-api-key",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -276,3 +276,19 @@ class EnterpriseSector(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} — {self.sector}"
+
+
+class EnterpriseTombstone(models.Model):
+    """What remains of a deleted enterprise, so that partners syncing the API remove it."""
+
+    enterprise_id = models.BigIntegerField(_("enterprise id"), unique=True)
+    slug = models.SlugField(_("slug"), max_length=220)
+    deleted_at = models.DateTimeField(_("deleted"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["deleted_at", "enterprise_id"]
+        verbose_name = _("deleted enterprise")
+        verbose_name_plural = _("deleted enterprises")
+
+    def __str__(self):
+        return self.slug

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from chantier.public_cache import invalidate_public_cache
 from entreprises.demo.factory import DemoFactory, load_places
 from entreprises.enums import Status
-from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.models import Enterprise, EnterpriseSector, EnterpriseTombstone, Sector
 from entreprises.search import SEARCH_VECTOR_SQL
 from entreprises.selectors import enterprises_visible_to
 from entreprises.spreadsheets import SECTOR_SEPARATOR
@@ -58,6 +58,29 @@ def refresh_search_vectors(*, ids: Sequence[int] | None = None) -> None:
         cursor.execute(SEARCH_VECTOR_SQL.format(where=where), params)
     # Raw SQL sends no signal: search results and facet counts may have changed.
     invalidate_public_cache()
+
+
+@transaction.atomic
+def delete_enterprises(*, enterprises: QuerySet[Enterprise]) -> int:
+    """Delete these enterprises for good, leaving a tombstone for each.
+
+    The tombstones let partners who mirror the API remove them too (deleting is
+    otherwise archiving: see the admin). Returns how many were deleted.
+    """
+    doomed = list(enterprises.order_by().values_list("id", "slug"))
+    if not doomed:
+        return 0
+    ids = [pk for pk, _slug in doomed]
+    EnterpriseTombstone.objects.bulk_create(
+        [EnterpriseTombstone(enterprise_id=pk, slug=slug) for pk, slug in doomed],
+        update_conflicts=True,
+        unique_fields=["enterprise_id"],
+        update_fields=["slug", "deleted_at"],
+    )
+    EnterpriseSector.objects.filter(enterprise_id__in=ids).delete()
+    Enterprise.visits.through.objects.filter(enterprise_id__in=ids).delete()
+    _, deleted = Enterprise.objects.filter(id__in=ids).delete()
+    return deleted.get(Enterprise._meta.label, 0)
 
 
 class DemoDataError(Exception):
@@ -100,12 +123,7 @@ def create_demo_enterprises(
 
 def remove_demo_enterprises() -> int:
     """Delete every demo enterprise (and only those); real records are never touched."""
-    demo = Enterprise.objects.demo()
-    with transaction.atomic():
-        EnterpriseSector.objects.filter(enterprise__in=demo).delete()
-        Enterprise.visits.through.objects.filter(enterprise__in=demo).delete()
-        _, deleted = demo.delete()
-    return deleted.get(Enterprise._meta.label, 0)
+    return delete_enterprises(enterprises=Enterprise.objects.demo())
 
 
 def _demo_factory(*, seed: int | None) -> DemoFactory:

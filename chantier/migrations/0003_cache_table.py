@@ -16,7 +16,7 @@ CREATE INDEX IF NOT EXISTS portail_cache_expires ON portail_cache (expires);
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("chantier", "0001_initial"),
+        ("chantier", "0002_apikey"),
     ]
 
     operations = [

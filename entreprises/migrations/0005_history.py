@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('entreprises', '0003_directory_indexes'),
+        ('entreprises', '0004_enterprisetombstone'),
         ('poles', '0003_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

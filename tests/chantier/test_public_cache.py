@@ -201,3 +201,19 @@ def test_bulk_delete_writes_the_generation_once(client, enterprise):
     # One generation bump; the second runs when the transaction commits.
     assert len(writes) <= 2, writes
     assert client.get("/en/enterprises/")["X-Cache"] == "miss"
+
+
+def test_revalidation_answered_304_from_the_cache(client, enterprise):
+    first = client.get("/api/v1/enterprises/le-petrin/")
+    assert first["X-Cache"] == "miss"
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    with CaptureQueriesContext(connection) as queries:
+        by_etag = client.get("/api/v1/enterprises/le-petrin/", HTTP_IF_NONE_MATCH=etag)
+        by_date = client.get("/api/v1/enterprises/le-petrin/", HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert (by_etag.status_code, by_date.status_code) == (304, 304)
+    assert by_etag.content == b""
+    assert by_etag["ETag"] == etag
+    # Answered from the cache: nothing but the cache's own table was read.
+    assert all("portail_cache" in query["sql"] for query in queries.captured_queries)
+    stale = client.get("/api/v1/enterprises/le-petrin/", HTTP_IF_NONE_MATCH='"other"')
+    assert (stale.status_code, stale["X-Cache"]) == (200, "hit")

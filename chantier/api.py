@@ -1,0 +1,35 @@
+"""The one router of the partner API: every resource under /api/v1/, its schema and docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from entreprises.api.views import EnterpriseViewSet, SectorViewSet
+from evenements.api.views import EventViewSet, OrganizationViewSet
+from poles.api.views import PoleViewSet, RegionViewSet
+
+
+class ApiRouter(DefaultRouter):
+    include_format_suffixes = False
+
+
+router = ApiRouter(trailing_slash=True)
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("poles", PoleViewSet, basename="pole")
+router.register("regions", RegionViewSet, basename="region")
+router.register("sectors", SectorViewSet, basename="sector")
+router.register("events", EventViewSet, basename="event")
+router.register("organizations", OrganizationViewSet, basename="organization")
+
+app_name = "api"
+
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    # The documentation is the same for everybody and reads no data: never rate-limited.
+    path("schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", throttle_classes=[]),
+        name="docs",
+    ),
+]

@@ -1,0 +1,82 @@
+"""Who may read the API, and how fast: open reading per IP, partner keys, staff sessions."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+from chantier.apikeys import API_KEY_HEADER, digest
+from chantier.models import ApiKey
+
+# How often `last_used_at` is written, at most: a key in steady use costs no write per request.
+LAST_USED_RESOLUTION_SECONDS = 300
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    """A partner's key in the X-API-Key header. It raises limits; it opens nothing."""
+
+    def authenticate(self, request):
+        raw = request.headers.get(API_KEY_HEADER)
+        if raw is None:
+            return None
+        api_key = ApiKey.objects.filter(hashed_key=digest(raw.strip())).first()
+        if api_key is None:
+            raise exceptions.AuthenticationFailed(_("Unknown API key."))
+        if not api_key.is_active:
+            raise exceptions.AuthenticationFailed(_("This API key has been revoked."))
+        now = timezone.now()
+        if (
+            api_key.last_used_at is None
+            or (now - api_key.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS
+        ):
+            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        return AnonymousUser(), api_key
+
+    def authenticate_header(self, request):
+        # Makes a refused key a 401 (with this challenge) rather than a 403.
+        return API_KEY_HEADER
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "chantier.api_access.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": API_KEY_HEADER}
+
+
+class ConfiguredRateThrottle(SimpleRateThrottle):
+    """Reads its rate from the settings at each request, not once at import."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class AnonymousRateThrottle(ConfiguredRateThrottle):
+    """Reading without a key: a limit per client IP address."""
+
+    scope = "anonymous"
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, ApiKey) or request.user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class ApiKeyRateThrottle(ConfiguredRateThrottle):
+    """A partner key (or a signed-in staff member): its own, higher limit."""
+
+    scope = "key"
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, ApiKey):
+            ident = f"key-{request.auth.pk}"
+        elif request.user.is_authenticated:
+            ident = f"user-{request.user.pk}"
+        else:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -1,0 +1,133 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from chantier.api_common import (
+    LANGUAGE_MAP_SCHEMA,
+    LinkedSummary,
+    TranslatedField,
+    absolute_url,
+    translated,
+)
+from entreprises.models import Enterprise, Sector
+from poles.api.serializers import (
+    CoordinatesMixin,
+    PoleSummarySerializer,
+    RegionSummarySerializer,
+)
+
+ESSGLOBAL_ACTIVITIES = "http://purl.org/essglobal/standard/activities/"
+
+
+class SectorSummarySerializer(LinkedSummary):
+    url_name = "api:sector-detail"
+
+    slug = serializers.SlugField()
+    name = TranslatedField()
+
+
+class EnterpriseSectorSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="sector.slug")
+    url = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
+    is_primary = serializers.BooleanField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, link) -> str:
+        return absolute_url(self.context, "api:sector-detail", link.sector.slug)
+
+    @extend_schema_field(LANGUAGE_MAP_SCHEMA)
+    def get_name(self, link):
+        return translated(link.sector, "name", self.context.get("lang"))
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    name = TranslatedField()
+    description = TranslatedField()
+    parent = SectorSummarySerializer(allow_null=True)
+    essglobal_activity = serializers.SerializerMethodField(
+        help_text="The ESSGlobal activity (RIPESS vocabulary) this sector maps to, if any."
+    )
+
+    class Meta:
+        model = Sector
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "name",
+            "description",
+            "parent",
+            "essglobal_code",
+            "essglobal_activity",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return absolute_url(self.context, "api:sector-detail", obj.slug)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_essglobal_activity(self, obj):
+        return ESSGLOBAL_ACTIVITIES + obj.essglobal_code if obj.essglobal_code else None
+
+
+class EnterpriseSerializer(CoordinatesMixin, serializers.ModelSerializer):
+    """A published enterprise, with what its public page shows and nothing more."""
+
+    url = serializers.SerializerMethodField()
+    web_url = serializers.SerializerMethodField()
+    name = TranslatedField()
+    description = TranslatedField()
+    mission = TranslatedField()
+    sectors = EnterpriseSectorSerializer(many=True, source="api_sector_links")
+    pole = PoleSummarySerializer(allow_null=True)
+    region = RegionSummarySerializer(allow_null=True)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "web_url",
+            "name",
+            "legal_form",
+            "cooperative_type",
+            "neq",
+            "description",
+            "mission",
+            "sectors",
+            "pole",
+            "region",
+            "street_address",
+            "city",
+            "postal_code",
+            "latitude",
+            "longitude",
+            "phone",
+            "email",
+            "website",
+            "founded_year",
+            "employees",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return absolute_url(self.context, "api:enterprise-detail", obj.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, obj) -> str:
+        return absolute_url(self.context, "entreprises:detail", obj.slug)
+
+
+class TombstoneSerializer(serializers.Serializer):
+    """An enterprise a partner should remove from its copy: archived or deleted."""
+
+    id = serializers.IntegerField()
+    slug = serializers.SlugField()
+    status = serializers.ChoiceField(choices=["archived", "deleted"])
+    updated_at = serializers.DateTimeField()

@@ -1,0 +1,396 @@
+import hashlib
+from heapq import merge
+from itertools import chain
+
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_filters import utils as filter_utils
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, status, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from chantier.api_common import (
+    ERROR_RESPONSES,
+    FORMAT_PARAMETER,
+    LANGUAGE_CODES,
+    NOT_FOUND_RESPONSE,
+    ApiViewMixin,
+    CSVRenderer,
+    GeoJSONRenderer,
+    JSONLDRenderer,
+    KeysetPagination,
+    csv_stream,
+    json_stream,
+    streaming_response,
+)
+from chantier.api_views import ReadOnlyResource
+from entreprises.api import formats
+from entreprises.api.serializers import (
+    EnterpriseSerializer,
+    SectorSerializer,
+    TombstoneSerializer,
+)
+from entreprises.enums import Status
+from entreprises.filters import EnterpriseFilter
+from entreprises.models import Enterprise, EnterpriseSector, EnterpriseTombstone, Sector
+from entreprises.selectors import enterprises_visible_to
+
+ARCHIVED = Status.ARCHIVED.value
+PLAIN_FIELDS = [
+    name
+    for name in EnterpriseSerializer.Meta.fields
+    if name not in ("url", "web_url", "sectors", *formats.TRANSLATED)
+]
+DELETED = "deleted"
+
+
+class SyncPagination(KeysetPagination):
+    """Enterprise pages: with `updated_since`, also what left the directory meanwhile."""
+
+    def get_paginated_response_schema(self, schema):
+        page = super().get_paginated_response_schema(schema)
+        page["required"].append("tombstones")
+        page["properties"]["tombstones"] = {
+            "type": "array",
+            "description": "With updated_since: enterprises archived or deleted since then.",
+            "items": {"$ref": "#/components/schemas/Tombstone"},
+        }
+        return page
+
+
+def _list_schema():
+    return {
+        (200, "application/json"): OpenApiResponse(
+            EnterpriseSerializer, description="A page of enterprises, oldest change first."
+        ),
+        (200, "text/csv"): OpenApiResponse(
+            OpenApiTypes.STR,
+            description="Every matching enterprise, streamed (no paging): one row each.",
+        ),
+        (200, "application/geo+json"): OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            description="Every matching enterprise as an RFC 7946 FeatureCollection, streamed.",
+        ),
+        (200, "application/ld+json"): OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            description="A page of schema.org Organizations (@graph); the next one in Link.",
+        ),
+        **{(code, "application/json"): r for code, r in ERROR_RESPONSES.items()},
+    }
+
+
+def _detail_schema():
+    return {
+        (200, "application/json"): EnterpriseSerializer,
+        (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One CSV row."),
+        (200, "application/geo+json"): OpenApiResponse(
+            {"type": "object", "properties": {"type": {"enum": ["Feature"]}}},
+            description="One RFC 7946 Feature.",
+        ),
+        (200, "application/ld+json"): OpenApiResponse(
+            {"type": "object"}, description="One schema.org Organization."
+        ),
+        **{(code, "application/json"): r for code, r in ERROR_RESPONSES.items()},
+        (404, "application/json"): NOT_FOUND_RESPONSE[404],
+        (410, "application/json"): OpenApiResponse(
+            TombstoneSerializer, description="Archived or deleted: the partner should remove it."
+        ),
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Enterprises (the directory), for browsing and for sync",
+        parameters=[FORMAT_PARAMETER],
+        responses=_list_schema(),
+    ),
+    retrieve=extend_schema(
+        summary="One enterprise",
+        parameters=[FORMAT_PARAMETER],
+        responses=_detail_schema(),
+    ),
+)
+class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """Published enterprises; pole staff signed in also see their own drafts and archives."""
+
+    serializer_class = EnterpriseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EnterpriseFilter
+    pagination_class = SyncPagination
+    keyset_ordering = ("updated_at", "id")
+    lookup_field = "slug"
+    renderer_classes = [JSONRenderer, CSVRenderer, GeoJSONRenderer, JSONLDRenderer]
+
+    def get_queryset(self):
+        visible = Q(status=Status.PUBLISHED)
+        if self.request.user.is_authenticated:
+            visible |= Q(id__in=enterprises_visible_to(user=self.request.user).values("id"))
+        return Enterprise.objects.filter(visible)
+
+    def with_details(self, queryset):
+        # Only the columns the answer shows: not the search vector, nor the poles' long texts.
+        columns = [f"{name}_{code}" for name in formats.TRANSLATED for code in LANGUAGE_CODES]
+        summaries = [
+            *(
+                f"{related}__name_{code}"
+                for related in ("pole", "region")
+                for code in LANGUAGE_CODES
+            ),
+            "pole__slug",
+            "region__code",
+        ]
+        return (
+            queryset.select_related("pole", "region")
+            .only(*PLAIN_FIELDS, *columns, *summaries)
+            .prefetch_related(
+                Prefetch(
+                    "sector_links",
+                    queryset=EnterpriseSector.objects.select_related("sector")
+                    .only(
+                        "enterprise_id",
+                        "is_primary",
+                        "sector__slug",
+                        "sector__essglobal_code",
+                        *(f"sector__name_{code}" for code in LANGUAGE_CODES),
+                    )
+                    .order_by("-is_primary", "sector__position", "sector__slug"),
+                    to_attr="api_sector_links",
+                )
+            )
+        )
+
+    def filter_queryset(self, queryset):
+        asked = self.request.query_params.get("status")
+        if asked in (Status.DRAFT, Status.ARCHIVED) and not self.request.user.is_staff:
+            raise exceptions.PermissionDenied(
+                _("Only published enterprises are public; drafts and archives are for pole staff.")
+            )
+        self.filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if not self.filterset.is_valid():
+            raise filter_utils.translate_validation(self.filterset.errors)
+        return self.filterset.qs
+
+    @property
+    def updated_since(self):
+        return self.filterset.form.cleaned_data.get("updated_since")
+
+    def wants_tombstones(self) -> bool:
+        """A sync (updated_since) of the public feed also lists what left it."""
+        status_asked = self.filterset.form.cleaned_data.get("status")
+        return self.updated_since is not None and status_asked in ("", None, Status.PUBLISHED)
+
+    # ------------------------------------------------------------ list
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        fmt = request.accepted_renderer.format
+        if fmt in ("csv", "geojson"):
+            return self.streamed(queryset, fmt)
+        paginator = self.paginator
+        paginator.ordering = self.keyset_ordering
+        size = paginator.page_size(request)
+        position = paginator.position(request)
+        rows = list(self.with_details(paginator.after(queryset, position))[: size + 1])
+        entries = [((row.updated_at, row.id), "record", row) for row in rows]
+        if self.wants_tombstones():
+            entries = list(
+                merge(entries, self.tombstone_entries(position, size + 1), key=lambda e: e[0])
+            )
+        page, more = entries[:size], len(entries) > size
+        next_url = paginator.next_url(request, page[-1][0]) if more else None
+        records = [obj for _key, kind, obj in page if kind == "record"]
+        tombstones = [obj for _key, kind, obj in page if kind != "record"]
+        context = self.get_serializer_context()
+        if fmt == "jsonld":
+            data = {
+                "@context": formats.json_ld_context(self.lang),
+                "@graph": [formats.organization_node(e, context) for e in records],
+            }
+        else:
+            data = {
+                "next": next_url,
+                "results": EnterpriseSerializer(records, many=True, context=context).data,
+                "tombstones": TombstoneSerializer(tombstones, many=True).data,
+            }
+        response = Response(data)
+        if next_url:
+            response["Link"] = f'<{next_url}>; rel="next"'
+        if page:
+            response.last_modified_at = max(key[0] for key, _kind, _obj in page)
+        return response
+
+    def tombstone_entries(self, position, limit):
+        """Archived and deleted enterprises changed since `updated_since`, after `position`."""
+        since = self.updated_since
+        paginator = self.paginator
+        archived = paginator.after(
+            Enterprise.objects.filter(status=Status.ARCHIVED, updated_at__gt=since),
+            position,
+        ).values("id", "slug", "updated_at")[:limit]
+        deleted = paginator.after(
+            EnterpriseTombstone.objects.filter(deleted_at__gt=since),
+            position,
+            fields=("deleted_at", "enterprise_id"),
+        ).values("enterprise_id", "slug", "deleted_at")[:limit]
+        return merge(
+            (
+                ((row["updated_at"], row["id"]), ARCHIVED, {**row, "status": ARCHIVED})
+                for row in archived
+            ),
+            (
+                (
+                    (row["deleted_at"], row["enterprise_id"]),
+                    DELETED,
+                    {
+                        "id": row["enterprise_id"],
+                        "slug": row["slug"],
+                        "updated_at": row["deleted_at"],
+                        "status": DELETED,
+                    },
+                )
+                for row in deleted
+            ),
+            key=lambda e: e[0],
+        )
+
+    def all_tombstones(self):
+        """Every tombstone since `updated_since`, oldest first (for the streamed formats)."""
+        if not self.wants_tombstones():
+            return iter(())
+        since = self.updated_since
+        archived = (
+            Enterprise.objects.filter(status=Status.ARCHIVED, updated_at__gt=since)
+            .order_by("updated_at", "id")
+            .values("id", "slug", "updated_at")
+            .iterator(chunk_size=2000)
+        )
+        deleted = (
+            EnterpriseTombstone.objects.filter(deleted_at__gt=since)
+            .order_by("deleted_at", "enterprise_id")
+            .values("enterprise_id", "slug", "deleted_at")
+            .iterator(chunk_size=2000)
+        )
+        return chain(
+            ({**row, "status": ARCHIVED} for row in archived),
+            (
+                {
+                    "id": row["enterprise_id"],
+                    "slug": row["slug"],
+                    "updated_at": row["deleted_at"],
+                    "status": DELETED,
+                }
+                for row in deleted
+            ),
+        )
+
+    def streamed(self, queryset, fmt):
+        """The whole result, written as it is read: no paging, constant memory."""
+        queryset = queryset.order_by(*self.keyset_ordering)
+        version = queryset.aggregate(n=Count("id"), last=Max("updated_at"))
+        gone = {"n": 0, "last": None}
+        if self.wants_tombstones():
+            gone = EnterpriseTombstone.objects.filter(deleted_at__gt=self.updated_since).aggregate(
+                n=Count("id"), last=Max("deleted_at")
+            )
+        context = self.get_serializer_context()
+        if fmt == "csv":
+            rows = chain(
+                (formats.csv_row(r, context) for r in formats.records(queryset)),
+                (formats.tombstone_csv_row(t) for t in self.all_tombstones()),
+            )
+            response = streaming_response(
+                csv_stream(formats.CSV_HEADER, rows),
+                content_type="text/csv; charset=utf-8",
+                filename="enterprises.csv",
+            )
+        else:
+            features = chain(
+                (formats.geojson_feature(r, context) for r in formats.records(queryset)),
+                (formats.tombstone_feature(t) for t in self.all_tombstones()),
+            )
+            response = streaming_response(
+                json_stream('{"type":"FeatureCollection","features":[', features, "]}"),
+                content_type="application/geo+json",
+                filename="enterprises.geojson",
+            )
+        last = max(filter(None, [version["last"], gone["last"]]), default=None)
+        fingerprint = "|".join(
+            str(part)
+            for part in (
+                self.request.get_full_path(),
+                version["n"],
+                version["last"],
+                gone["n"],
+                gone["last"],
+            )
+        )
+        response.version_etag = f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
+        response.last_modified_at = last
+        return response
+
+    # ------------------------------------------------------------ detail
+
+    def retrieve(self, request, *args, **kwargs):
+        slug = kwargs[self.lookup_field]
+        enterprise = self.with_details(self.get_queryset()).filter(slug=slug).first()
+        if enterprise is None:
+            return self.gone_or_missing(slug)
+        fmt = request.accepted_renderer.format
+        context = self.get_serializer_context()
+        if fmt == "jsonld":
+            data = {
+                "@context": formats.json_ld_context(self.lang),
+                **formats.organization_node(enterprise, context),
+            }
+        elif fmt in ("csv", "geojson"):
+            record = next(formats.records(Enterprise.objects.filter(pk=enterprise.pk)))
+            if fmt == "csv":
+                data = [
+                    dict(zip(formats.CSV_HEADER, formats.csv_row(record, context), strict=True))
+                ]
+            else:
+                data = formats.geojson_feature(record, context)
+        else:
+            data = EnterpriseSerializer(enterprise, context=context).data
+        response = Response(data)
+        response.last_modified_at = enterprise.updated_at
+        return response
+
+    def gone_or_missing(self, slug):
+        archived = (
+            Enterprise.objects.filter(slug=slug, status=Status.ARCHIVED)
+            .values("id", "slug", "updated_at")
+            .first()
+        )
+        if archived:
+            tombstone = {**archived, "status": ARCHIVED}
+        else:
+            deleted = EnterpriseTombstone.objects.filter(slug=slug).order_by("-deleted_at").first()
+            if deleted is None:
+                raise Http404(_("No published enterprise has this slug."))
+            tombstone = {
+                "id": deleted.enterprise_id,
+                "slug": deleted.slug,
+                "updated_at": deleted.deleted_at,
+                "status": DELETED,
+            }
+        return Response(
+            {
+                "detail": _("This enterprise is no longer in the directory."),
+                **TombstoneSerializer(tombstone).data,
+            },
+            status=status.HTTP_410_GONE,
+        )
+
+
+class SectorViewSet(ReadOnlyResource):
+    """Sectors of activity, with their ESSGlobal activity where one maps."""
+
+    serializer_class = SectorSerializer
+
+    def get_queryset(self):
+        return Sector.objects.select_related("parent")

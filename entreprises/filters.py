@@ -1,0 +1,135 @@
+"""Filters of the enterprise API (django-filter): every one combinable with the others."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from chantier.validators import (
+    QUEBEC_MAX_LATITUDE,
+    QUEBEC_MAX_LONGITUDE,
+    QUEBEC_MIN_LATITUDE,
+    QUEBEC_MIN_LONGITUDE,
+)
+from entreprises.enums import LegalForm, Status
+from entreprises.forms import MAX_QUERY_LENGTH
+from entreprises.models import Enterprise, Sector
+from entreprises.search import build_query
+from entreprises.selectors import enterprises_visible_to
+from poles.models import Pole, Region
+
+
+class BoundingBoxField(forms.CharField):
+    """`min_lon,min_lat,max_lon,max_lat` in WGS 84 degrees, as GeoJSON orders them."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Give the box as min_lon,min_lat,max_lon,max_lat: four numbers separated by commas."
+        ),
+        "order": _("The minimum longitude and latitude must be below the maximum ones."),
+        "range": _("Longitudes go from -180 to 180 and latitudes from -90 to 90."),
+    }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            numbers = [float(part) for part in value.split(",")]
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if len(numbers) != 4 or any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        min_lon, min_lat, max_lon, max_lat = numbers
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+            raise ValidationError(self.error_messages["range"], code="range")
+        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            raise ValidationError(self.error_messages["range"], code="range")
+        if min_lon > max_lon or min_lat > max_lat:
+            raise ValidationError(self.error_messages["order"], code="order")
+        return (min_lon, min_lat, max_lon, max_lat)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class BoundingBoxFilter(django_filters.Filter):
+    field_class = BoundingBoxField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        min_lon, min_lat, max_lon, max_lat = value
+        return qs.filter(
+            longitude__gte=max(min_lon, QUEBEC_MIN_LONGITUDE),
+            longitude__lte=min(max_lon, QUEBEC_MAX_LONGITUDE),
+            latitude__gte=max(min_lat, QUEBEC_MIN_LATITUDE),
+            latitude__lte=min(max_lat, QUEBEC_MAX_LATITUDE),
+        )
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    sector = django_filters.ModelChoiceFilter(
+        field_name="sector_links__sector",
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        label=_("Sector (its slug); sub-sectors are not included"),
+        error_messages={"invalid_choice": _("There is no sector with this slug.")},
+    )
+    pole = django_filters.ModelChoiceFilter(
+        queryset=Pole.objects.all(),
+        to_field_name="slug",
+        label=_("Regional pole (its slug)"),
+        error_messages={"invalid_choice": _("There is no pole with this slug.")},
+    )
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        label=_("Administrative region (its code, 01 to 17)"),
+        error_messages={"invalid_choice": _("There is no region with this code.")},
+    )
+    legal_form = django_filters.ChoiceFilter(
+        choices=LegalForm.choices,
+        label=_("Legal form"),
+        error_messages={"invalid_choice": _("There is no such legal form.")},
+    )
+    q = django_filters.CharFilter(
+        method="search",
+        max_length=MAX_QUERY_LENGTH,
+        label=_("Full-text search, as on the site"),
+    )
+    bbox = BoundingBoxFilter(label=_("Bounding box: min_lon,min_lat,max_lon,max_lat"))
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gt",
+        label=_(
+            "Only records changed after this ISO 8601 date and time (give the latest"
+            " updated_at of your copy)"
+        ),
+        error_messages={"invalid": _("Give an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z.")},
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices,
+        method="with_status",
+        label=_("Status (draft and archived: signed-in pole staff, for their own poles)"),
+        error_messages={"invalid_choice": _("There is no such status.")},
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["sector", "pole", "region", "legal_form", "q", "bbox", "updated_since", "status"]
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status=Status.PUBLISHED)
+        return super().filter_queryset(queryset)
+
+    def search(self, queryset, name, value):
+        query = build_query(value)
+        return queryset if query is None else queryset.filter(search_vector=query)
+
+    def with_status(self, queryset, name, value):
+        if value == Status.PUBLISHED:
+            return queryset.filter(status=value)
+        visible = enterprises_visible_to(user=self.request.user)
+        return queryset.filter(status=value, id__in=visible.values("id"))

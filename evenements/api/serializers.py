@@ -1,0 +1,116 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from chantier.api_common import LinkedSummary, TranslatedField, absolute_url
+from evenements.models import Event, Organization
+
+
+class OrganizationSummarySerializer(LinkedSummary):
+    url_name = "api:organization-detail"
+
+    slug = serializers.SlugField()
+    name = TranslatedField()
+    acronym = TranslatedField()
+
+
+class EnterpriseSummarySerializer(LinkedSummary):
+    url_name = "api:enterprise-detail"
+
+    slug = serializers.SlugField()
+    name = TranslatedField()
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CountryCodeField(serializers.Field):
+    """An ISO 3166-1 alpha-2 code, empty when there is none."""
+
+    def to_representation(self, value):
+        return value.code or ""
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class CountryCodesField(serializers.Field):
+    def to_representation(self, value):
+        return [country.code for country in value]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    name = TranslatedField()
+    acronym = TranslatedField()
+    description = TranslatedField()
+    source = TranslatedField()
+    country = CountryCodeField(help_text="ISO 3166-1 alpha-2; empty for international bodies.")
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "name",
+            "acronym",
+            "kind",
+            "country",
+            "description",
+            "website",
+            "founded_year",
+            "source",
+            "updated_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return absolute_url(self.context, "api:organization-detail", obj.slug)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    web_url = serializers.SerializerMethodField()
+    name = TranslatedField()
+    venue = TranslatedField()
+    city = TranslatedField()
+    description = TranslatedField()
+    source = TranslatedField()
+    country = CountryCodeField(help_text="ISO 3166-1 alpha-2 code of the host country.")
+    countries = CountryCodesField(help_text="Countries represented that a source names.")
+    organizers = OrganizationSummarySerializer(many=True)
+    partners = OrganizationSummarySerializer(many=True)
+    enterprises_visited = EnterpriseSummarySerializer(
+        many=True, source="published_visits", help_text="Published enterprises only."
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "slug",
+            "url",
+            "web_url",
+            "name",
+            "kind",
+            "year",
+            "start_date",
+            "end_date",
+            "venue",
+            "city",
+            "country",
+            "description",
+            "participants",
+            "countries_count",
+            "countries",
+            "organizers",
+            "partners",
+            "enterprises_visited",
+            "source",
+            "updated_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj) -> str:
+        return absolute_url(self.context, "api:event-detail", obj.slug)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, obj) -> str:
+        return absolute_url(self.context, "evenements:detail", obj.slug)

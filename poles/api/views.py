@@ -1,0 +1,22 @@
+from chantier.api_views import ReadOnlyResource
+from poles.api.serializers import PoleSerializer, RegionSerializer
+from poles.models import Pole, Region
+
+
+class PoleViewSet(ReadOnlyResource):
+    """The regional poles of social economy."""
+
+    serializer_class = PoleSerializer
+
+    def get_queryset(self):
+        return Pole.objects.prefetch_related("regions")
+
+
+class RegionViewSet(ReadOnlyResource):
+    """Québec's 17 administrative regions, by code, with the poles serving each."""
+
+    serializer_class = RegionSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return Region.objects.prefetch_related("poles")

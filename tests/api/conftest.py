@@ -1,0 +1,147 @@
+import json
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.test import Client
+
+from chantier.services import create_api_key
+from entreprises.services import refresh_search_vectors, set_sectors
+from poles.models import PoleMembership
+from poles.roles import NATIONAL_TEAM_GROUP
+from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test starts with no request counted against any limit."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def body_of(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def get_json(client, url, status=200, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == status, (url, response.status_code, body_of(response)[:500])
+    return json.loads(body_of(response))
+
+
+@pytest.fixture
+def directory(db):
+    """Two poles in two regions, two sectors, and one enterprise of each status."""
+    montreal = RegionFactory(code="06", name_fr="Montréal", name_en="Montreal")
+    capitale = RegionFactory(code="03", name_fr="Capitale-Nationale", name_en="Capitale-Nationale")
+    pole_a = PoleFactory(
+        name_fr="Pôle de Montréal", name_en="Montreal Pole", slug="pole-a", regions=[montreal]
+    )
+    pole_b = PoleFactory(
+        name_fr="Pôle de la Capitale", name_en="", slug="pole-b", regions=[capitale]
+    )
+    housing = SectorFactory(
+        name_fr="Habitation", name_en="Housing", slug="habitation", essglobal_code="A12"
+    )
+    food = SectorFactory(name_fr="Agroalimentaire", name_en="Agri-food", slug="agroalimentaire")
+    coop = EnterpriseFactory(
+        name_fr="Coopérative d'habitation L'Envol",
+        name_en="L'Envol Housing Co-operative",
+        slug="envol",
+        description_fr="Des logements pour les étudiants.",
+        description_en="Homes for students.",
+        mission_fr="Loger.",
+        mission_en="",
+        legal_form="cooperative",
+        cooperative_type="solidarity",
+        neq="1234567890",
+        pole=pole_a,
+        region=montreal,
+        street_address="1 rue Sherbrooke",
+        city="Montréal",
+        postal_code="H2X 1Y4",
+        latitude=Decimal("45.508800"),
+        longitude=Decimal("-73.587800"),
+        phone="514-555-0100",
+        email="info@envol.example",
+        website="https://envol.example",
+        founded_year=2013,
+        employees=12,
+    )
+    set_sectors(enterprise=coop, primary=housing, secondary=[food])
+    market = EnterpriseFactory(
+        name_fr="Marché solidaire de Québec",
+        name_en="",
+        slug="marche",
+        legal_form="nonprofit",
+        cooperative_type="",
+        pole=pole_b,
+        region=capitale,
+        city="Québec",
+        postal_code="G1K 3G5",
+        latitude=Decimal("46.813900"),
+        longitude=Decimal("-71.208000"),
+    )
+    set_sectors(enterprise=market, primary=food)
+    draft = EnterpriseFactory(
+        name_fr="Brouillon du pôle A",
+        slug="brouillon",
+        status="draft",
+        pole=pole_a,
+        region=montreal,
+    )
+    archived = EnterpriseFactory(
+        name_fr="Ancienne coopérative", slug="ancienne", status="archived", pole=pole_b
+    )
+    refresh_search_vectors()
+    return {
+        "montreal": montreal,
+        "capitale": capitale,
+        "pole_a": pole_a,
+        "pole_b": pole_b,
+        "housing": housing,
+        "food": food,
+        "coop": coop,
+        "market": market,
+        "draft": draft,
+        "archived": archived,
+    }
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
+@pytest.fixture
+def partner_key(db):
+    """A partner's key, as the admin creates it."""
+    _api_key, key = create_api_key(name="Ville de Montréal — open data")
+    return key
+
+
+@pytest.fixture
+def partner(partner_key):
+    return Client(HTTP_X_API_KEY=partner_key)
+
+
+@pytest.fixture
+def pole_a_staff(directory):
+    user = User.objects.create_user("staff-a", password="not-a-real-password-1", is_staff=True)
+    PoleMembership.objects.create(user=user, pole=directory["pole_a"])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def national_team(db):
+    user = User.objects.create_user("national", password="not-a-real-password-2", is_staff=True)
+    user.groups.add(Group.objects.get_or_create(name=NATIONAL_TEAM_GROUP)[0])
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,195 @@
+"""CSV, GeoJSON and JSON-LD, read back with the standard libraries and rdflib."""
+
+import csv
+import io
+import json
+
+import pytest
+import rdflib
+
+from tests.api.conftest import body_of, get_json
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/enterprises/"
+SCHEMA = rdflib.Namespace("http://schema.org/")
+ESSGLOBAL = rdflib.Namespace("http://purl.org/essglobal/vocab/")
+
+
+def csv_rows(response):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.DictReader(io.StringIO(body_of(response).decode("utf-8"))))
+
+
+def test_csv_has_one_row_per_enterprise_with_both_languages(anonymous, directory):
+    response = anonymous.get(f"{LIST}?format=csv")
+    assert response.status_code == 200
+    assert response.streaming
+    rows = csv_rows(response)
+    assert [row["slug"] for row in rows] == ["envol", "marche"]
+    envol = rows[0]
+    assert envol == {
+        "id": str(directory["coop"].id),
+        "slug": "envol",
+        "name_fr": "Coopérative d'habitation L'Envol",
+        "name_en": "L'Envol Housing Co-operative",
+        "description_fr": "Des logements pour les étudiants.",
+        "description_en": "Homes for students.",
+        "mission_fr": "Loger.",
+        "mission_en": "",
+        "legal_form": "cooperative",
+        "cooperative_type": "solidarity",
+        "neq": "1234567890",
+        "primary_sector": "habitation",
+        "sectors": "habitation | agroalimentaire",
+        "sectors_fr": "Habitation | Agroalimentaire",
+        "sectors_en": "Housing | Agri-food",
+        "pole": "pole-a",
+        "region": "06",
+        "street_address": "1 rue Sherbrooke",
+        "city": "Montréal",
+        "postal_code": "H2X 1Y4",
+        "latitude": "45.508800",
+        "longitude": "-73.587800",
+        "phone": "514-555-0100",
+        "email": "info@envol.example",
+        "website": "https://envol.example",
+        "founded_year": "2013",
+        "employees": "12",
+        "status": "published",
+        "created_at": envol["created_at"],
+        "updated_at": envol["updated_at"],
+        "url": "http://testserver/api/v1/enterprises/envol/",
+        "web_url": "http://testserver/fr/entreprises/envol/",
+    }
+    assert rows[1]["founded_year"] == "" and rows[1]["sectors_en"] == "Agri-food"
+
+
+def test_csv_is_chosen_by_the_accept_header_too(anonymous, directory):
+    response = anonymous.get(f"{LIST}?region=03", HTTP_ACCEPT="text/csv")
+    assert [row["slug"] for row in csv_rows(response)] == ["marche"]
+
+
+def test_csv_of_a_sync_lists_tombstones_as_rows(anonymous, directory):
+    since = directory["coop"].created_at.isoformat().replace("+", "%2B")
+    rows = csv_rows(anonymous.get(f"{LIST}?format=csv&updated_since={since}"))
+    assert [(row["slug"], row["status"]) for row in rows] == [
+        ("envol", "published"),
+        ("marche", "published"),
+        ("ancienne", "archived"),
+    ]
+    assert rows[2]["name_fr"] == ""
+
+
+def test_csv_detail_is_one_row(anonymous, directory):
+    rows = csv_rows(anonymous.get(f"{LIST}marche/?format=csv"))
+    assert [(row["slug"], row["legal_form"], row["pole"]) for row in rows] == [
+        ("marche", "nonprofit", "pole-b")
+    ]
+
+
+def test_geojson_is_an_rfc7946_feature_collection_longitude_first(anonymous, directory):
+    response = anonymous.get(f"{LIST}?format=geojson&lang=en")
+    assert response["Content-Type"] == "application/geo+json"
+    assert response.streaming
+    data = json.loads(body_of(response))
+    assert data["type"] == "FeatureCollection"
+    assert [f["properties"]["slug"] for f in data["features"]] == ["envol", "marche"]
+    envol = data["features"][0]
+    assert envol["geometry"] == {"type": "Point", "coordinates": [-73.5878, 45.5088]}
+    assert envol["id"] == directory["coop"].id
+    assert envol["properties"] == {
+        "slug": "envol",
+        "name": "L'Envol Housing Co-operative",
+        "legal_form": "cooperative",
+        "cooperative_type": "solidarity",
+        "sectors": ["habitation", "agroalimentaire"],
+        "pole": "pole-a",
+        "region": "06",
+        "street_address": "1 rue Sherbrooke",
+        "city": "Montréal",
+        "postal_code": "H2X 1Y4",
+        "website": "https://envol.example",
+        "status": "published",
+        "updated_at": envol["properties"]["updated_at"],
+        "url": "http://testserver/api/v1/enterprises/envol/",
+        "web_url": "http://testserver/en/enterprises/envol/",
+    }
+
+
+def test_geojson_honours_the_filters_and_the_accept_header(anonymous, directory):
+    response = anonymous.get(f"{LIST}?bbox=-72,46,-71,47", HTTP_ACCEPT="application/geo+json")
+    data = json.loads(body_of(response))
+    assert [f["properties"]["slug"] for f in data["features"]] == ["marche"]
+    assert data["features"][0]["properties"]["name"] == {
+        "fr": "Marché solidaire de Québec",
+        "en": "",
+    }
+
+
+def test_geojson_detail_is_one_feature(anonymous, directory):
+    data = get_json(anonymous, f"{LIST}marche/?format=geojson")
+    assert data["type"] == "Feature"
+    assert data["geometry"]["coordinates"] == [-71.208, 46.8139]
+
+
+def parse_json_ld(text: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=text, format="json-ld")
+
+
+def test_json_ld_list_is_schema_org_organizations_with_essglobal_terms(anonymous, directory):
+    response = anonymous.get(f"{LIST}?format=jsonld")
+    assert response["Content-Type"] == "application/ld+json"
+    graph = parse_json_ld(response.content.decode())
+    envol = rdflib.URIRef("http://testserver/api/v1/enterprises/envol/")
+    marche = rdflib.URIRef("http://testserver/api/v1/enterprises/marche/")
+    assert set(graph.subjects(rdflib.RDF.type, SCHEMA.Organization)) == {envol, marche}
+    assert set(graph.objects(envol, SCHEMA.name)) == {
+        rdflib.Literal("Coopérative d'habitation L'Envol", lang="fr"),
+        rdflib.Literal("L'Envol Housing Co-operative", lang="en"),
+    }
+    assert set(graph.objects(envol, ESSGLOBAL.economicSector)) == {
+        rdflib.URIRef("http://purl.org/essglobal/standard/activities/A12")
+    }
+    assert set(graph.objects(envol, ESSGLOBAL.legalForm)) == {rdflib.Literal("cooperative")}
+    assert set(graph.objects(marche, ESSGLOBAL.legalForm)) == {rdflib.Literal("nonprofit")}
+    assert graph.value(envol, SCHEMA.taxID) == rdflib.Literal("1234567890")
+    geo = graph.value(envol, SCHEMA.geo)
+    assert float(graph.value(geo, SCHEMA.latitude)) == 45.5088
+    assert float(graph.value(geo, SCHEMA.longitude)) == -73.5878
+    address = graph.value(envol, SCHEMA.address)
+    assert graph.value(address, SCHEMA.postalCode) == rdflib.Literal("H2X 1Y4")
+    assert graph.value(envol, SCHEMA.url) == rdflib.URIRef(
+        "http://testserver/fr/entreprises/envol/"
+    )
+
+
+def test_json_ld_detail_in_one_language(anonymous, directory):
+    response = anonymous.get(f"{LIST}envol/?lang=en", HTTP_ACCEPT="application/ld+json")
+    assert response["Content-Type"] == "application/ld+json"
+    graph = parse_json_ld(response.content.decode())
+    envol = rdflib.URIRef("http://testserver/api/v1/enterprises/envol/")
+    assert set(graph.objects(envol, SCHEMA.name)) == {
+        rdflib.Literal("L'Envol Housing Co-operative", lang="en")
+    }
+    assert set(graph.objects(envol, SCHEMA.knowsAbout)) == {
+        rdflib.Literal("Housing", lang="en"),
+        rdflib.Literal("Agri-food", lang="en"),
+    }
+
+
+def test_unacceptable_accept_header_is_a_406_in_json(anonymous, directory):
+    data = get_json(anonymous, LIST, status=406, HTTP_ACCEPT="application/xml")
+    assert data == {"detail": "L'en-tête « Accept » n'a pas pu être satisfaite."}
+    english = get_json(
+        anonymous, LIST, status=406, HTTP_ACCEPT="application/xml", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert english == {"detail": "Could not satisfy the request Accept header."}
+
+
+def test_errors_are_json_even_when_csv_was_asked(anonymous, directory):
+    response = anonymous.get(f"{LIST}?format=csv&region=99")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    # Without Accept-Language, messages are in French, the portal's first language.
+    assert json.loads(response.content)["errors"] == {"region": ["Aucune région n'a ce code."]}
