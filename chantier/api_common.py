@@ -260,33 +260,27 @@ LANG_PARAMETER = OpenApiParameter(
 )
 
 
-def csv_stream(header: list[str], rows):
-    """A CSV document written row by row, for a StreamingHttpResponse."""
+def csv_stream(header: list[str], blocks, rows=()):
+    """A UTF-8 CSV document: the header, blocks of CSV already written, then more rows."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def take() -> str:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return value
-
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    yield take()
-    for count, row in enumerate(rows, start=1):
+    yield buffer.getvalue().encode()
+    yield from blocks
+    buffer.seek(0)
+    buffer.truncate(0)
+    for row in rows:
         writer.writerow(row)
-        if count % 500 == 0:
-            yield take()
-    yield take()
+    yield buffer.getvalue().encode()
 
 
 def json_stream(head: str, items, tail: str):
-    """A JSON document whose array is written item by item."""
+    """A JSON document whose array is written item by item (items are JSON texts)."""
     yield head
     separator = ""
     batch = []
     for item in items:
-        batch.append(separator + json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+        batch.append(separator + item)
         separator = ","
         if len(batch) >= 500:
             yield "".join(batch)
