@@ -206,20 +206,11 @@ class JSONLDRenderer(JSONRenderer):
 
 
 class CSVRenderer(JSONRenderer):
-    """Renders a list of rows (dicts sharing the same keys) as UTF-8 CSV."""
+    """Selects CSV (`?format=csv`, `Accept: text/csv`); the views stream the CSV themselves."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        rows = data if isinstance(data, list) else [data]
-        buffer = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8")
 
 
 class FormatNegotiation(DefaultContentNegotiation):
