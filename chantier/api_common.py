@@ -206,20 +206,11 @@ class JSONLDRenderer(JSONRenderer):
 
 
 class CSVRenderer(JSONRenderer):
-    """Renders a list of rows (dicts sharing the same keys) as UTF-8 CSV."""
+    """Selects CSV (`?format=csv`, `Accept: text/csv`); the views stream the CSV themselves."""
 
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        rows = data if isinstance(data, list) else [data]
-        buffer = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8")
 
 
 class FormatNegotiation(DefaultContentNegotiation):
@@ -260,33 +251,27 @@ LANG_PARAMETER = OpenApiParameter(
 )
 
 
-def csv_stream(header: list[str], rows):
-    """A CSV document written row by row, for a StreamingHttpResponse."""
+def csv_stream(header: list[str], blocks, rows=()):
+    """A UTF-8 CSV document: the header, blocks of CSV already written, then more rows."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def take() -> str:
-        value = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return value
-
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    yield take()
-    for count, row in enumerate(rows, start=1):
+    yield buffer.getvalue().encode()
+    yield from blocks
+    buffer.seek(0)
+    buffer.truncate(0)
+    for row in rows:
         writer.writerow(row)
-        if count % 500 == 0:
-            yield take()
-    yield take()
+    yield buffer.getvalue().encode()
 
 
 def json_stream(head: str, items, tail: str):
-    """A JSON document whose array is written item by item."""
+    """A JSON document whose array is written item by item (items are JSON texts)."""
     yield head
     separator = ""
     batch = []
     for item in items:
-        batch.append(separator + json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+        batch.append(separator + item)
         separator = ","
         if len(batch) >= 500:
             yield "".join(batch)

@@ -5,42 +5,12 @@ server-side cursor in chunks, and each chunk's sectors in one query, so memory
 stays flat whatever the number of enterprises.
 """
 
-from collections import defaultdict
-from itertools import islice
-from operator import itemgetter
-
 from django.db import connection
 
 from chantier.api_common import LANGUAGE_CODES, absolute_url, translated
 from entreprises.api.serializers import ESSGLOBAL_ACTIVITIES
 
-CHUNK_SIZE = 2000
-
 TRANSLATED = ("name", "description", "mission")
-COLUMNS = (
-    "id",
-    "slug",
-    *(f"{field}_{code}" for field in TRANSLATED for code in LANGUAGE_CODES),
-    "legal_form",
-    "cooperative_type",
-    "neq",
-    "pole__slug",
-    "region__code",
-    "street_address",
-    "city",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "phone",
-    "email",
-    "website",
-    "founded_year",
-    "employees",
-    "status",
-    "created_at",
-    "updated_at",
-)
-
 CSV_HEADER = [
     "id",
     "slug",
@@ -74,95 +44,64 @@ CSV_HEADER = [
 JOINER = " | "
 
 
-class Record(dict):
-    """One enterprise as read by `records()`: its columns and its sectors."""
-
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-def records(queryset, *, chunk_size: int = CHUNK_SIZE):
-    """Every enterprise of `queryset` as a Record, in its order, chunk by chunk."""
-    rows = queryset.values(*COLUMNS).iterator(chunk_size=chunk_size)
-    while chunk := list(islice(rows, chunk_size)):
-        sectors = sectors_of([row["id"] for row in chunk])
-        for row in chunk:
-            yield Record(row, sectors=sectors.get(row["id"], []))
-
-
-SECTORS_SQL = """
-SELECT link.enterprise_id, link.is_primary, sector.slug, sector.essglobal_code, {names}
-FROM entreprises_enterprisesector AS link
-JOIN entreprises_sector AS sector ON sector.id = link.sector_id
-WHERE link.enterprise_id = ANY(%s)
-ORDER BY link.enterprise_id, link.is_primary DESC, sector.position, sector.slug
+# The CSV is written by PostgreSQL itself (COPY ... TO STDOUT): the rows, the joined
+# sectors and the quoting never pass through Python objects, so the whole directory
+# streams in seconds with flat memory. Columns in the order of CSV_HEADER.
+CSV_COPY_SQL = """
+COPY (
+SELECT e.id, e.slug,
+  {texts},
+  e.legal_form, e.cooperative_type, e.neq,
+  s.primary_sector, s.slugs, {sector_names},
+  p.slug, r.code,
+  e.street_address, e.city, e.postal_code, e.latitude, e.longitude,
+  e.phone, e.email, e.website, e.founded_year, e.employees, e.status,
+  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+  to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+  {api_prefix} || e.slug || {api_suffix},
+  {web_prefix} || e.slug || {web_suffix}
+FROM entreprises_enterprise AS e
+LEFT JOIN poles_pole AS p ON p.id = e.pole_id
+LEFT JOIN poles_region AS r ON r.id = e.region_id
+LEFT JOIN (
+  SELECT link.enterprise_id,
+    max(sector.slug) FILTER (WHERE link.is_primary) AS primary_sector,
+    string_agg(sector.slug, ' | ' {order}) AS slugs,
+    {sector_aggregates}
+  FROM entreprises_enterprisesector AS link
+  JOIN entreprises_sector AS sector ON sector.id = link.sector_id
+  GROUP BY link.enterprise_id
+) AS s ON s.enterprise_id = e.id
+WHERE e.id IN ({ids})
+ORDER BY e.updated_at, e.id
+) TO STDOUT WITH (FORMAT csv)
 """
+_SECTOR_ORDER = "ORDER BY link.is_primary DESC, sector.position, sector.slug"
+COPY_BUFFER_BYTES = 64 * 1024
 
 
-def sectors_of(ids: list[int]) -> dict[int, list[dict]]:
-    """The sectors of these enterprises, primary first, in one query (one array parameter)."""
-    names = ", ".join(f"sector.name_{code}" for code in LANGUAGE_CODES)
-    found = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(SECTORS_SQL.format(names=names), [ids])
-        for enterprise_id, is_primary, slug, essglobal_code, *names in cursor.fetchall():
-            found[enterprise_id].append(
-                {
-                    "slug": slug,
-                    "is_primary": is_primary,
-                    "essglobal_code": essglobal_code,
-                    **{
-                        f"name_{code}": name
-                        for code, name in zip(LANGUAGE_CODES, names, strict=True)
-                    },
-                }
-            )
-    return found
-
-
-_TEXTS = itemgetter(*(f"{field}_{code}" for field in TRANSLATED for code in LANGUAGE_CODES))
-_ADDRESS = itemgetter("street_address", "city", "postal_code")
-_CONTACT = itemgetter("phone", "email", "website")
-
-
-def csv_row(record: Record, context: dict) -> list:
-    sectors = record["sectors"]
-    primary = next((s["slug"] for s in sectors if s["is_primary"]), "")
-    slug = record["slug"]
-    return [
-        record["id"],
-        slug,
-        *(text or "" for text in _TEXTS(record)),
-        record["legal_form"],
-        record["cooperative_type"],
-        record["neq"],
-        primary,
-        JOINER.join(s["slug"] for s in sectors),
-        *(
-            JOINER.join(s[f"name_{code}"] or s["name_fr"] for s in sectors)
+def csv_copy(queryset, context: dict):
+    """The CSV rows of `queryset` (without the header), in blocks of about 64 kB."""
+    sql = CSV_COPY_SQL.format(
+        texts=", ".join(f"e.{f}_{code}" for f in TRANSLATED for code in LANGUAGE_CODES),
+        sector_names=", ".join(f"s.names_{code}" for code in LANGUAGE_CODES),
+        sector_aggregates=",\n    ".join(
+            f"string_agg(coalesce(nullif(sector.name_{code}, ''), sector.name_fr), ' | ' "
+            f"{_SECTOR_ORDER}) AS names_{code}"
             for code in LANGUAGE_CODES
         ),
-        record["pole__slug"] or "",
-        record["region__code"] or "",
-        *_ADDRESS(record),
-        _blank_if_none(record["latitude"]),
-        _blank_if_none(record["longitude"]),
-        *_CONTACT(record),
-        _blank_if_none(record["founded_year"]),
-        _blank_if_none(record["employees"]),
-        record["status"],
-        record["created_at"].isoformat(),
-        record["updated_at"].isoformat(),
-        absolute_url(context, "api:enterprise-detail", slug),
-        absolute_url(context, "entreprises:detail", slug),
-    ]
-
-
-def _blank_if_none(value):
-    return "" if value is None else value
+        order=_SECTOR_ORDER,
+        **_query_parts(queryset, context),
+    )
+    buffer = bytearray()
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for block in copy:
+            buffer += block
+            if len(buffer) >= COPY_BUFFER_BYTES:
+                yield bytes(buffer)
+                buffer.clear()
+    if buffer:
+        yield bytes(buffer)
 
 
 def tombstone_csv_row(tombstone: dict) -> list:
@@ -176,36 +115,77 @@ def tombstone_csv_row(tombstone: dict) -> list:
     return list(row.values())
 
 
-def geojson_feature(record: Record, context: dict) -> dict:
-    """An RFC 7946 Feature: longitude first; no geometry when the place is unknown."""
+# Features are built by PostgreSQL (json_build_object) and read from a server-side
+# cursor as text: Python only joins them, so memory stays flat and the work is light.
+GEOJSON_SQL = """
+SELECT json_build_object(
+  'type', 'Feature',
+  'id', e.id,
+  'geometry', CASE WHEN e.latitude IS NULL THEN NULL ELSE json_build_object(
+    'type', 'Point', 'coordinates', json_build_array(e.longitude::float8, e.latitude::float8)
+  ) END,
+  'properties', json_build_object(
+    'slug', e.slug,
+    'name', {name},
+    'legal_form', e.legal_form,
+    'cooperative_type', e.cooperative_type,
+    'sectors', coalesce(s.slugs, '[]'::json),
+    'pole', p.slug,
+    'region', r.code,
+    'street_address', e.street_address,
+    'city', e.city,
+    'postal_code', e.postal_code,
+    'website', e.website,
+    'status', e.status,
+    'updated_at', to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
+    'url', {api_prefix} || e.slug || {api_suffix},
+    'web_url', {web_prefix} || e.slug || {web_suffix}
+  )
+)::text
+FROM entreprises_enterprise AS e
+LEFT JOIN poles_pole AS p ON p.id = e.pole_id
+LEFT JOIN poles_region AS r ON r.id = e.region_id
+LEFT JOIN (
+  SELECT link.enterprise_id, json_agg(sector.slug {order}) AS slugs
+  FROM entreprises_enterprisesector AS link
+  JOIN entreprises_sector AS sector ON sector.id = link.sector_id
+  GROUP BY link.enterprise_id
+) AS s ON s.enterprise_id = e.id
+WHERE e.id IN ({ids})
+ORDER BY e.updated_at, e.id
+"""
+FETCH_SIZE = 2000
+
+
+def geojson_features(queryset, context: dict):
+    """The RFC 7946 Features of `queryset` as JSON texts, longitude first."""
     lang = context.get("lang")
-    geometry = None
-    if record.latitude is not None:
-        geometry = {
-            "type": "Point",
-            "coordinates": [float(record.longitude), float(record.latitude)],
-        }
+    if lang:
+        name = f"coalesce(nullif(e.name_{lang}, ''), e.name_fr)"
+    else:
+        name = "json_build_object({})".format(
+            ", ".join(f"'{code}', coalesce(e.name_{code}, '')" for code in LANGUAGE_CODES)
+        )
+    sql = GEOJSON_SQL.format(name=name, order=_SECTOR_ORDER, **_query_parts(queryset, context))
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(FETCH_SIZE):
+            for (feature,) in rows:
+                yield feature
+
+
+def _query_parts(queryset, context: dict) -> dict:
+    """The enterprises' ids (as a subquery) and the address templates, as SQL literals."""
+    ids_sql, params = queryset.order_by().values("id").query.sql_with_params()
+    compose = connection.ops.compose_sql
+    api = absolute_url(context, "api:enterprise-detail", "\x00").split("\x00")
+    web = absolute_url(context, "entreprises:detail", "\x00").split("\x00")
     return {
-        "type": "Feature",
-        "id": record.id,
-        "geometry": geometry,
-        "properties": {
-            "slug": record.slug,
-            "name": _text(record, "name", lang),
-            "legal_form": record.legal_form,
-            "cooperative_type": record.cooperative_type,
-            "sectors": [s["slug"] for s in record.sectors],
-            "pole": record.pole__slug,
-            "region": record.region__code,
-            "street_address": record.street_address,
-            "city": record.city,
-            "postal_code": record.postal_code,
-            "website": record.website,
-            "status": record.status,
-            "updated_at": record.updated_at.isoformat(),
-            "url": absolute_url(context, "api:enterprise-detail", record.slug),
-            "web_url": absolute_url(context, "entreprises:detail", record.slug),
-        },
+        "ids": compose(ids_sql, params),
+        "api_prefix": compose("%s", [api[0]]),
+        "api_suffix": compose("%s", [api[1]]),
+        "web_prefix": compose("%s", [web[0]]),
+        "web_suffix": compose("%s", [web[1]]),
     }
 
 
@@ -220,13 +200,6 @@ def tombstone_feature(tombstone: dict) -> dict:
             "updated_at": tombstone["updated_at"].isoformat(),
         },
     }
-
-
-def _text(record, field, lang):
-    values = {code: record[f"{field}_{code}"] or "" for code in LANGUAGE_CODES}
-    if lang is None:
-        return values
-    return values[lang] or values["fr"]
 
 
 # ---------------------------------------------------------------- JSON-LD

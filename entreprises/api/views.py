@@ -1,4 +1,5 @@
 import hashlib
+import json
 from heapq import merge
 from itertools import chain
 
@@ -298,19 +299,19 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             )
         context = self.get_serializer_context()
         if fmt == "csv":
-            rows = chain(
-                (formats.csv_row(r, context) for r in formats.records(queryset)),
-                (formats.tombstone_csv_row(t) for t in self.all_tombstones()),
-            )
             response = streaming_response(
-                csv_stream(formats.CSV_HEADER, rows),
+                csv_stream(
+                    formats.CSV_HEADER,
+                    formats.csv_copy(queryset, context),
+                    (formats.tombstone_csv_row(t) for t in self.all_tombstones()),
+                ),
                 content_type="text/csv; charset=utf-8",
                 filename="enterprises.csv",
             )
         else:
             features = chain(
-                (formats.geojson_feature(r, context) for r in formats.records(queryset)),
-                (formats.tombstone_feature(t) for t in self.all_tombstones()),
+                formats.geojson_features(queryset, context),
+                (json.dumps(formats.tombstone_feature(t)) for t in self.all_tombstones()),
             )
             response = streaming_response(
                 json_stream('{"type":"FeatureCollection","features":[', features, "]}"),
@@ -346,14 +347,21 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
                 "@context": formats.json_ld_context(self.lang),
                 **formats.organization_node(enterprise, context),
             }
-        elif fmt in ("csv", "geojson"):
-            record = next(formats.records(Enterprise.objects.filter(pk=enterprise.pk)))
-            if fmt == "csv":
-                data = [
-                    dict(zip(formats.CSV_HEADER, formats.csv_row(record, context), strict=True))
-                ]
-            else:
-                data = formats.geojson_feature(record, context)
+        elif fmt == "csv":
+            response = streaming_response(
+                csv_stream(
+                    formats.CSV_HEADER,
+                    formats.csv_copy(Enterprise.objects.filter(pk=enterprise.pk), context),
+                ),
+                content_type="text/csv; charset=utf-8",
+                filename=f"{enterprise.slug}.csv",
+            )
+            response.last_modified_at = enterprise.updated_at
+            response.version_etag = f'W/"{enterprise.pk}-{enterprise.updated_at.timestamp()}"'
+            return response
+        elif fmt == "geojson":
+            only = Enterprise.objects.filter(pk=enterprise.pk)
+            data = json.loads(next(formats.geojson_features(only, context)))
         else:
             data = EnterpriseSerializer(enterprise, context=context).data
         response = Response(data)

@@ -6,8 +6,12 @@ import json
 
 import pytest
 import rdflib
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from entreprises.services import set_sectors
 from tests.api.conftest import body_of, get_json
+from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +197,27 @@ def test_errors_are_json_even_when_csv_was_asked(anonymous, directory):
     assert response["Content-Type"] == "application/json"
     # Without Accept-Language, messages are in French, the portal's first language.
     assert json.loads(response.content)["errors"] == {"region": ["Aucune région n'a ce code."]}
+
+
+def _streamed_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        body_of(response)
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{LIST}?format=csv",
+        f"{LIST}?format=geojson",
+        f"{LIST}?format=csv&updated_since=2000-01-01T00:00:00Z",
+        f"{LIST}?format=geojson&updated_since=2000-01-01T00:00:00Z",
+    ],
+)
+def test_streamed_formats_query_count_does_not_grow(anonymous, directory, url):
+    few = _streamed_queries(anonymous, url)
+    for _ in range(30):
+        enterprise = EnterpriseFactory(pole=directory["pole_a"])
+        set_sectors(enterprise=enterprise, primary=directory["food"])
+    assert _streamed_queries(anonymous, url) == few

@@ -106,6 +106,10 @@ def test_interactive_docs_are_served_from_our_own_static_files(anonymous):
     page = anonymous.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "cdn" not in page.lower()
+    # Nothing inline: the page holds under a strict Content-Security-Policy.
+    assert "<style" not in page
+    assert "<script>" not in page
+    assert '<script src="/api/docs/?script="></script>' in page
     assert "http://" not in page.replace("http://www.w3.org", "")
     script = anonymous.get("/api/docs/?script=")
     assert script.status_code == 200
