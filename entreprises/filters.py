@@ -1,5 +1,7 @@
 """Filters of the enterprise API (django-filter): every one combinable with the others."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,6 +21,23 @@ from entreprises.models import Enterprise, Sector
 from entreprises.search import build_query
 from entreprises.selectors import enterprises_visible_to
 from poles.models import Pole, Region
+
+
+class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment, turned into UTC: ISO allows offsets PostgreSQL refuses (±16:00 on)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:  # past year 9999 once in UTC
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class BoundingBoxField(forms.CharField):
@@ -99,7 +118,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         label=_("Full-text search, as on the site"),
     )
     bbox = BoundingBoxFilter(label=_("Bounding box: min_lon,min_lat,max_lon,max_lat"))
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",
         label=_(
