@@ -23,6 +23,9 @@ threads = _int("GUNICORN_THREADS", 1)
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# No limit on the request line: a search pasted with thousands of characters gets the
+# portal's own answer (a form error), not gunicorn's bare 414. Headers stay limited.
+limit_request_line = 0
 # Recycling workers now and then bounds the memory any slow leak can take.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import dj_database_url
 
 EMBEDDED_DATABASE_NAME = "chantier"
+RANDOM_PAGE_COST = 1.1
 
 
 def database_config(
@@ -28,6 +29,10 @@ def database_config(
     Both timeouts keep a worker from hanging when the database is away or slow:
     connecting gives up after `connect_timeout` seconds, and any statement is
     cancelled after `statement_timeout` milliseconds (0: no limit).
+
+    `random_page_cost` is set for solid-state storage: with PostgreSQL's default
+    (4, for spinning disks) the planner reads the whole enterprise table rather
+    than the search index for a broad search, five times slower at 100,000 rows.
     """
     if url:
         config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
@@ -36,7 +41,14 @@ def database_config(
     options = config.setdefault("OPTIONS", {})
     options["connect_timeout"] = connect_timeout
     options["options"] = " ".join(
-        filter(None, [options.get("options", ""), f"-c statement_timeout={statement_timeout}"])
+        filter(
+            None,
+            [
+                options.get("options", ""),
+                f"-c statement_timeout={statement_timeout}",
+                f"-c random_page_cost={RANDOM_PAGE_COST}",
+            ],
+        )
     )
     return config
 

@@ -7,6 +7,7 @@ tests turn DEBUG on. See `.env.example` for every variable.
 import os
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -292,3 +293,31 @@ BACKUP_DIR = Path(env_str("BACKUP_DIR") or BASE_DIR / "backups")
 # A directory holding pg_dump and pg_restore; empty: the first on PATH recent
 # enough for the server, else the embedded server's own.
 PG_BIN_DIR = env_str("PG_BIN_DIR")
+# --- Admin for pole staff: history, login protection, staff sessions, import ---
+INSTALLED_APPS += ["simple_history", "axes"]
+MIDDLEWARE += [
+    # Records who made each change kept in the history.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as its documentation asks: it turns a locked-out login into its response.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out after this many failed logins for one user name from one address.
+AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = False
+# Staff sessions (the public site keeps none) end after this many seconds, and with the browser.
+SESSION_COOKIE_AGE = env_int("STAFF_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The admin's French/English tabs (modeltranslation reads this name): jQuery UI from our
+# own static files, never a CDN.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
+# Largest spreadsheet the admin imports at once.
+ENTERPRISE_IMPORT_MAX_ROWS = env_int("ENTERPRISE_IMPORT_MAX_ROWS", 20_000)
+SIMPLE_HISTORY_REVERT_DISABLED = False

@@ -6,6 +6,7 @@ the database constraints (`models.py`) and by form validation.
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -45,3 +46,26 @@ def is_inside_quebec(latitude: float, longitude: float) -> bool:
         QUEBEC_MIN_LATITUDE <= latitude <= QUEBEC_MAX_LATITUDE
         and QUEBEC_MIN_LONGITUDE <= longitude <= QUEBEC_MAX_LONGITUDE
     )
+
+
+PHONE_PATTERN = re.compile(
+    r"^\s*(?:\+?1[\s.-]*)?\(?(\d{3})\)?[\s.-]*(\d{3})[\s.-]*(\d{4})"
+    r"\s*(?:(?:#|x|ext\.?|poste)\s*(\d{1,6}))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def normalize_phone(value: str) -> str:
+    """A North American number as '514 555-0123', with ', 123' for an extension.
+
+    Raises ValidationError when the value is not such a number.
+    """
+    match = PHONE_PATTERN.match(value or "")
+    if not match:
+        raise ValidationError(
+            _("Enter a North American phone number, e.g. 514 555-0123 (an extension may follow)."),
+            code="invalid_phone",
+        )
+    area, exchange, line, extension = match.groups()
+    number = f"{area} {exchange}-{line}"
+    return f"{number}, {extension}" if extension else number

@@ -1,16 +1,120 @@
-from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin
+"""The enterprise admin: scoped to the poles of whoever uses it, bilingual, with history,
+a publishing workflow, import and export. Every rule it applies is a selector or a
+service; this module only wires them to the admin."""
 
+import base64
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from entreprises.enums import CooperativeType, LegalForm, Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
-from entreprises.services import refresh_search_vectors
+from entreprises.selectors import (
+    admin_search,
+    can_manage_enterprise,
+    enterprises_visible_to,
+    possible_duplicates,
+    with_english_missing,
+)
+from entreprises.services import (
+    ImportRejected,
+    archive_enterprises,
+    confirm_verified,
+    plan_import,
+    refresh_search_vectors,
+    run_import,
+    set_status,
+)
+from entreprises.spreadsheets import (
+    COLUMNS,
+    XLSX_CONTENT_TYPE,
+    SpreadsheetError,
+    enterprise_rows,
+    read_rows,
+    write_csv,
+    write_xlsx,
+)
+from poles.models import Region
+from poles.selectors import is_national_team, poles_of
+
+# The preview shows every row with an error, and this many of the others.
+PREVIEW_ROWS = 200
+IMPORT_SESSION_KEY = "enterprise_import"
 
 
 @admin.register(Sector)
-class SectorAdmin(TranslationAdmin):
+class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ["name", "parent", "essglobal_code", "position"]
     list_select_related = ["parent"]
     search_fields = ["name_fr", "name_en"]
     prepopulated_fields = {"slug": ["name_fr"]}
+    autocomplete_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A sector's name is searchable text of its enterprises.
+        refresh_search_vectors(
+            ids=list(obj.enterprise_links.values_list("enterprise_id", flat=True))
+        )
+
+
+class EnglishMissingFilter(admin.SimpleListFilter):
+    title = _("English missing")
+    parameter_name = "english_missing"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("English missing")), ("no", _("English complete"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return with_english_missing(queryset).filter(lacks_english=self.value() == "yes")
+        return queryset
+
+
+class PoleFilter(admin.SimpleListFilter):
+    """Only the poles the user works for (all of them for the national team)."""
+
+    title = _("pole")
+    parameter_name = "pole"
+
+    def lookups(self, request, model_admin):
+        return [(str(pole.pk), pole.name) for pole in poles_of(user=request.user).order_by("name")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {value for value, _label in self.lookup_choices}:
+            return queryset.filter(pole_id=int(self.value()))
+        return queryset
+
+
+class SectorFilter(admin.SimpleListFilter):
+    title = _("sector")
+    parameter_name = "sector"
+
+    def lookups(self, request, model_admin):
+        return [(sector.slug, sector.name) for sector in Sector.objects.order_by("name_fr")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {value for value, _label in self.lookup_choices}:
+            return queryset.filter(
+                pk__in=EnterpriseSector.objects.filter(sector__slug=self.value()).values(
+                    "enterprise_id"
+                )
+            )
+        return queryset
 
 
 class EnterpriseSectorInline(admin.TabularInline):
@@ -18,29 +122,433 @@ class EnterpriseSectorInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["sector"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "sector":
+            kwargs["label"] = capfirst(gettext("sector"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class EnterpriseAdminForm(forms.ModelForm):
+    """The admin builds the fields; this adds the duplicate warning to them."""
+
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("This is not a duplicate: save it anyway"), required=False
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        duplicates = possible_duplicates(
+            name=cleaned_data.get("name_fr") or "",
+            city=cleaned_data.get("city") or "",
+            exclude_id=self.instance.pk,
+        )
+        if not cleaned_data.get("confirm_not_duplicate") and duplicates.exists():
+            raise forms.ValidationError(
+                _(
+                    "Possible duplicate: an enterprise named “%(name)s” already exists in "
+                    "%(city)s. Check it is not the same one, then tick “This is not a duplicate” "
+                    "to save."
+                ),
+                code="possible_duplicate",
+                params={"name": cleaned_data.get("name_fr"), "city": cleaned_data.get("city")},
+            )
+        return cleaned_data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        help_text=_("Its first line names the columns, as in the template."),
+    )
+
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(TranslationAdmin):
+class EnterpriseAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+    form = EnterpriseAdminForm
+    change_list_template = "admin/entreprises/enterprise/change_list.html"
+    delete_confirmation_template = "admin/entreprises/enterprise/archive_confirmation.html"
     list_display = [
         "name",
-        "legal_form",
         "pole",
         "region",
         "city",
         "status",
-        "is_demo",
+        "english_complete",
+        "last_verified_at",
         "updated_at",
     ]
     list_select_related = ["pole", "region"]
-    list_filter = ["status", "legal_form", "is_demo", "region", "pole"]
-    search_fields = ["name_fr", "name_en", "neq", "city"]
+    list_filter = [
+        "status",
+        EnglishMissingFilter,
+        PoleFilter,
+        "region",
+        SectorFilter,
+        "legal_form",
+        "is_demo",
+    ]
+    # Searched with the site's full-text index (see get_search_results), not these lookups.
+    search_fields = ["name_fr"]
+    search_help_text = _("Words of the name, description, sector or city; or a 10-digit NEQ.")
+    ordering = ["-updated_at", "-id"]
     prepopulated_fields = {"slug": ["name_fr"]}
     autocomplete_fields = ["pole", "region"]
     readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "legal_form", "cooperative_type", "neq", "status"]}),
+        (_("Description"), {"fields": ["description", "mission"]}),
+        (
+            _("Pole and address"),
+            {
+                "fields": [
+                    "pole",
+                    "region",
+                    "street_address",
+                    "city",
+                    "postal_code",
+                    ("latitude", "longitude"),
+                ]
+            },
+        ),
+        (_("Contact"), {"fields": ["phone", "email", "website"]}),
+        (
+            _("Facts and follow-up"),
+            {
+                "fields": [
+                    "founded_year",
+                    "employees",
+                    "last_verified_at",
+                    "is_demo",
+                    "confirm_not_duplicate",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
     inlines = [EnterpriseSectorInline]
     show_full_result_count = False
+    list_per_page = 50
+    actions = ["publish", "archive", "return_to_draft", "mark_verified"]
+    history_list_display = ["status"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    # --- Scope: every surface goes through enterprises_visible_to -------------------
+
+    def get_list_display(self, request):
+        # Staff of a single pole see its name on every row: room for the other columns.
+        if poles_of(user=request.user)[:2].count() < 2:
+            return [column for column in self.list_display if column != "pole"]
+        return self.list_display
+
+    def get_queryset(self, request):
+        return enterprises_visible_to(user=request.user).select_related("pole", "region")
+
+    def get_object(self, request, object_id, from_field=None):
+        enterprise = super().get_object(request, object_id, from_field)
+        if enterprise is None:
+            raise Http404(gettext("There is no such enterprise, or it is not yours to see."))
+        return enterprise
+
+    def _may_manage(self, request, obj) -> bool:
+        cache = request.__dict__.setdefault("_manageable_enterprises", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = can_manage_enterprise(user=request.user, enterprise_id=obj.pk)
+        return cache[obj.pk]
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or obj.pk is None or self._may_manage(request, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.pk is None or self._may_manage(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._may_manage(request, obj))
+
+    def _visible_or_404(self, request, object_id):
+        try:
+            enterprise_id = int(unquote(object_id))
+        except ValueError:
+            raise Http404 from None
+        if not can_manage_enterprise(user=request.user, enterprise_id=enterprise_id):
+            raise Http404(gettext("There is no such enterprise, or it is not yours to see."))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "pole":
+            kwargs["queryset"] = poles_of(user=request.user)
+            # Pole staff always file an enterprise under one of their poles.
+            kwargs["required"] = not is_national_team(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return admin_search(queryset, term=search_term), False
+
+    # --- Saving, and deleting as archiving -------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_search_vectors(ids=[obj.pk])
 
     def save_related(self, request, form, formsets, change):
         # Sectors are saved with the inline, after the enterprise: index them now.
         super().save_related(request, form, formsets, change)
         refresh_search_vectors(ids=[form.instance.pk])
+
+    def delete_model(self, request, obj):
+        archive_enterprises(user=request.user, ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        archive_enterprises(user=request.user, ids=list(queryset.values_list("pk", flat=True)))
+
+    def get_deleted_objects(self, objs, request):
+        # Nothing is deleted: only the enterprise itself is archived.
+        return [str(obj) for obj in objs], {}, set(), []
+
+    def log_deletions(self, request, queryset):
+        return [
+            self.log_change(request, obj, [{"changed": {"fields": ["status"]}}]) for obj in queryset
+        ]
+
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(
+            request,
+            gettext(
+                "“%(name)s” was archived: it no longer appears on the site, and nothing "
+                "was deleted."
+            )
+            % {"name": obj_display},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:entreprises_enterprise_changelist"))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Deleting is archiving: the "archive" action says so plainly.
+        actions.pop("delete_selected", None)
+        if not self.has_change_permission(request):
+            for name in ["publish", "archive", "return_to_draft", "mark_verified"]:
+                actions.pop(name, None)
+        return actions
+
+    # --- Columns and actions -----------------------------------------------------------
+
+    @admin.display(boolean=True, description=_("English"))
+    def english_complete(self, obj):
+        return bool(obj.name_en) and all(
+            getattr(obj, f"{text}_en") or not getattr(obj, f"{text}_fr")
+            for text in ("description", "mission")
+        )
+
+    def _set_status(self, request, queryset, status, message):
+        count = set_status(
+            user=request.user, ids=list(queryset.values_list("pk", flat=True)), status=status
+        )
+        self.message_user(request, message(count) % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected enterprises"))
+    def publish(self, request, queryset):
+        self._set_status(
+            request,
+            queryset,
+            Status.PUBLISHED,
+            lambda n: ngettext(
+                "%(count)s enterprise published.", "%(count)s enterprises published.", n
+            ),
+        )
+
+    @admin.action(description=_("Archive the selected enterprises"))
+    def archive(self, request, queryset):
+        self._set_status(
+            request,
+            queryset,
+            Status.ARCHIVED,
+            lambda n: ngettext(
+                "%(count)s enterprise archived.", "%(count)s enterprises archived.", n
+            ),
+        )
+
+    @admin.action(description=_("Return the selected enterprises to draft"))
+    def return_to_draft(self, request, queryset):
+        self._set_status(
+            request,
+            queryset,
+            Status.DRAFT,
+            lambda n: ngettext(
+                "%(count)s enterprise returned to draft.",
+                "%(count)s enterprises returned to draft.",
+                n,
+            ),
+        )
+
+    @admin.action(description=_("Confirm verified today"))
+    def mark_verified(self, request, queryset):
+        count = confirm_verified(user=request.user, ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s enterprise confirmed verified today.",
+                "%(count)s enterprises confirmed verified today.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    # --- Import and export -------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "export/<str:kind>/", wrap(self.export_view), name="entreprises_enterprise_export"
+            ),
+            path("import/", wrap(self.import_view), name="entreprises_enterprise_import"),
+            path(
+                "import/template/<str:kind>/",
+                wrap(self.template_view),
+                name="entreprises_enterprise_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, kind):
+        """The change list as it is filtered and searched now, as CSV or XLSX."""
+        if kind not in ("csv", "xlsx"):
+            raise Http404
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except (IncorrectLookupParameters, DisallowedModelAdminLookup):
+            return HttpResponseBadRequest(
+                gettext("These filters are not valid; export from the list again."),
+                content_type="text/plain; charset=utf-8",
+            )
+        rows = enterprise_rows(changelist.get_queryset(request))
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if kind == "csv":
+            response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(write_xlsx(rows), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.{kind}"'
+        return response
+
+    def template_view(self, request, kind):
+        """An empty spreadsheet with the import's columns; the XLSX adds the allowed values."""
+        if kind not in ("csv", "xlsx"):
+            raise Http404
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if kind == "csv":
+            response = HttpResponse(write_csv([]), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                write_xlsx([], help_rows=self._template_help(request)),
+                content_type=XLSX_CONTENT_TYPE,
+            )
+        response["Content-Disposition"] = f'attachment; filename="enterprises-template.{kind}"'
+        return response
+
+    def _template_help(self, request) -> list[list[str]]:
+        return [
+            [gettext("column"), gettext("allowed values")],
+            ["slug", gettext("Empty for a new enterprise; an existing slug updates it.")],
+            ["legal_form", ", ".join(LegalForm.values)],
+            ["cooperative_type", ", ".join(CooperativeType.values)],
+            ["status", ", ".join(Status.values)],
+            ["pole", ", ".join(poles_of(user=request.user).values_list("slug", flat=True))],
+            ["region", ", ".join(Region.objects.values_list("code", flat=True))],
+            ["primary_sector", ", ".join(Sector.objects.values_list("slug", flat=True))],
+            ["other_sectors", gettext("Sector slugs separated by semicolons.")],
+            ["neq", gettext("10 digits.")],
+            ["postal_code", "A1A 1A1"],
+            ["phone", "514 555-0123"],
+        ]
+
+    def import_view(self, request):
+        """Upload, then a preview row by row, then the import of all rows or none."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import enterprises"),
+            "columns": COLUMNS,
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._import_confirmed(request, context)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                header, rows = read_rows(name=upload.name, content=content)
+                plan = plan_import(user=request.user, header=header, rows=rows)
+            except (SpreadsheetError, ImportRejected) as error:
+                form.add_error("file", str(error))
+            else:
+                if plan.is_valid:
+                    request.session[IMPORT_SESSION_KEY] = {
+                        "name": upload.name,
+                        "content": base64.b64encode(content).decode("ascii"),
+                    }
+                return TemplateResponse(
+                    request,
+                    "admin/entreprises/enterprise/import_preview.html",
+                    {**context, **self._preview_context(plan), "file_name": upload.name},
+                )
+        return TemplateResponse(
+            request, "admin/entreprises/enterprise/import.html", {**context, "form": form}
+        )
+
+    def _import_confirmed(self, request, context):
+        stored = request.session.pop(IMPORT_SESSION_KEY, None)
+        if stored is None:
+            self.message_user(
+                request, gettext("Nothing to import: send the file again."), messages.ERROR
+            )
+            return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
+        try:
+            header, rows = read_rows(
+                name=stored["name"], content=base64.b64decode(stored["content"])
+            )
+            plan = run_import(user=request.user, header=header, rows=rows)
+        except (SpreadsheetError, ImportRejected) as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
+        self.message_user(
+            request,
+            gettext("Import done: %(created)s enterprises created, %(updated)s updated.")
+            % {"created": plan.count("create"), "updated": plan.count("update")},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:entreprises_enterprise_changelist"))
+
+    def _preview_context(self, plan) -> dict:
+        shown, others = [], 0
+        for row in plan.rows:
+            if row.errors or len(shown) < PREVIEW_ROWS:
+                shown.append(row)
+            else:
+                others += 1
+        return {
+            "plan": plan,
+            "rows": shown,
+            "hidden_rows": others,
+            "created": plan.count("create"),
+            "updated": plan.count("update"),
+            "error_rows": len(plan.errors),
+        }

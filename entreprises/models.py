@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chantier.models import Located, french_required
-from chantier.validators import NEQ_REGEX, validate_neq
+from chantier.validators import NEQ_REGEX, normalize_phone, validate_neq
 from entreprises.enums import CooperativeType, LegalForm, Status
 
 # The oldest collective enterprises of Québec date from the 19th century.
@@ -219,6 +219,20 @@ class Enterprise(Located):
     def get_absolute_url(self):
         return reverse("entreprises:detail", kwargs={"slug": self.slug})
 
+    def clean_fields(self, exclude=None):
+        errors = {}
+        if self.phone and "phone" not in (exclude or ()):
+            try:
+                self.phone = normalize_phone(self.phone)
+            except ValidationError as error:
+                errors["phone"] = error.error_list
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = {**error.update_error_dict({}), **errors}
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self):
         super().clean()
         if self.founded_year and self.founded_year > timezone.localdate().year:
@@ -227,10 +241,11 @@ class Enterprise(Located):
             raise ValidationError(
                 {"cooperative_type": _("Only a cooperative has a type of cooperative.")}
             )
+        # regions.all() so that an import reads the regions it prefetched once.
         if (
             self.pole_id
             and self.region_id
-            and not self.pole.regions.filter(pk=self.region_id).exists()
+            and self.region_id not in {region.pk for region in self.pole.regions.all()}
         ):
             raise ValidationError({"region": _("The chosen pole does not serve this region.")})
 

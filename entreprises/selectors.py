@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from entreprises.enums import LegalForm, Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
@@ -58,6 +58,62 @@ def enterprises_visible_to(*, user) -> QuerySet[Enterprise]:
     if not (user.is_active and user.is_staff):
         return Enterprise.objects.none()
     return Enterprise.objects.filter(pole__in=poles_of(user=user))
+
+
+def can_manage_enterprise(*, user, enterprise_id) -> bool:
+    """Whether `user` may see and change this enterprise (the rule above, for one record)."""
+    return enterprises_visible_to(user=user).filter(pk=enterprise_id).exists()
+
+
+def _lacks_english(text: str) -> Q:
+    return Q(**{f"{text}_en__isnull": True}) | Q(**{f"{text}_en": ""})
+
+
+def english_missing() -> Q:
+    """An enterprise whose English name, or the English of a text written in French, is empty."""
+    return (
+        _lacks_english("name")
+        | (Q(description_fr__gt="") & _lacks_english("description"))
+        | (Q(mission_fr__gt="") & _lacks_english("mission"))
+    )
+
+
+def with_english_missing(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """Adds `lacks_english`, true or false (never unknown, whatever the empty columns hold)."""
+    return enterprises.alias(lacks_english=Case(When(english_missing(), then=True), default=False))
+
+
+def english_missing_by_pole(*, user) -> list[Pole]:
+    """The poles `user` works for, each with `missing_english`: enterprises lacking English."""
+    counts = dict(
+        enterprises_visible_to(user=user)
+        .exclude(status=Status.ARCHIVED)
+        .filter(english_missing())
+        .values_list("pole")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    poles = list(poles_of(user=user).order_by("name"))
+    for pole in poles:
+        pole.missing_english = counts.get(pole.pk, 0)
+    return poles
+
+
+def possible_duplicates(*, name: str, city: str, exclude_id=None) -> QuerySet[Enterprise]:
+    """Other enterprises with the same French name in the same city, in any pole."""
+    if not name or not city:
+        return Enterprise.objects.none()
+    duplicates = Enterprise.objects.filter(name_fr__iexact=name.strip(), city__iexact=city.strip())
+    return duplicates.exclude(pk=exclude_id) if exclude_id else duplicates
+
+
+def admin_search(enterprises: QuerySet[Enterprise], *, term: str) -> QuerySet[Enterprise]:
+    """The admin's search box: a NEQ exactly, else the site's full-text search."""
+    term = term.strip()
+    if term.isdigit() and len(term) == 10:
+        return enterprises.filter(neq=term)
+    query = build_query(term)
+    return enterprises if query is None else enterprises.filter(search_vector=query)
 
 
 def with_list_details(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:

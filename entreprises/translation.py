@@ -1,4 +1,5 @@
 from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as keep_history
 
 from entreprises.models import Enterprise, Sector
 
@@ -13,3 +14,8 @@ class SectorTranslationOptions(TranslationOptions):
 class EnterpriseTranslationOptions(TranslationOptions):
     fields = ("name", "description", "mission")
     required_languages = {"fr": ("name",)}
+
+
+# After the translation fields exist, so the history keeps both languages.
+keep_history(Sector)
+keep_history(Enterprise, excluded_fields=["search_vector"])

@@ -1,11 +1,14 @@
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin
+from django.db import models
+from modeltranslation.admin import TabbedTranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from evenements.models import Event, Organization
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TranslationAdmin):
+class OrganizationAdmin(TabbedTranslationAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name_fr", "name_en", "acronym_fr", "acronym_en"]
@@ -13,7 +16,7 @@ class OrganizationAdmin(TranslationAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(TranslationAdmin):
+class EventAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ["name", "kind", "year", "start_date", "city", "participants"]
     list_filter = ["kind"]
     search_fields = ["name_fr", "name_en", "city_fr"]

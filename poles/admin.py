@@ -1,22 +1,42 @@
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin
+from django.db import models
+from modeltranslation.admin import TabbedTranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
+from entreprises.services import refresh_search_vectors
 from poles.models import Pole, PoleMembership, Region
+from poles.selectors import poles_of
 
 
 @admin.register(Region)
-class RegionAdmin(TranslationAdmin):
+class RegionAdmin(TabbedTranslationAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name_fr", "name_en"]
 
 
 @admin.register(Pole)
-class PoleAdmin(TranslationAdmin):
+class PoleAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "territory", "city"]
     list_filter = ["regions"]
     search_fields = ["name_fr", "name_en", "city"]
     prepopulated_fields = {"slug": ["name_fr"]}
     filter_horizontal = ["regions"]
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if (
+            request.GET.get("model_name") == "enterprise"
+            and request.GET.get("field_name") == "pole"
+        ):
+            # Choosing an enterprise's pole: only the poles the user works for.
+            queryset = queryset.filter(pk__in=poles_of(user=request.user))
+        return queryset, may_have_duplicates
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The pole's name is searchable text of its enterprises.
+        refresh_search_vectors(ids=list(form.instance.enterprises.values_list("pk", flat=True)))
 
 
 @admin.register(PoleMembership)

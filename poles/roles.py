@@ -1,4 +1,31 @@
-"""The two staff roles of the admin, as Django groups (created by a migration)."""
+"""The two staff roles of the admin, as Django groups, and what each may do.
+
+A migration creates the groups (poles 0002) and a post_migrate handler keeps their
+permissions exactly these, also for models added later.
+"""
 
 NATIONAL_TEAM_GROUP = "Équipe nationale"
 POLE_STAFF_GROUP = "Personnel de pôle"
+
+# Every permission of these apps: the national team keeps every record true.
+NATIONAL_TEAM_APPS = ["chantier", "poles", "entreprises", "evenements"]
+# And the user list, to give pole staff their poles.
+NATIONAL_TEAM_EXTRA_PERMISSIONS = [("auth", "view_user")]
+
+# The enterprises of their own poles (the admin scopes them); reference data read-only.
+POLE_STAFF_PERMISSIONS = [
+    ("entreprises", "view_enterprise"),
+    ("entreprises", "add_enterprise"),
+    ("entreprises", "change_enterprise"),
+    ("entreprises", "delete_enterprise"),  # deleting archives
+    ("entreprises", "view_enterprisesector"),
+    ("entreprises", "add_enterprisesector"),
+    ("entreprises", "change_enterprisesector"),
+    ("entreprises", "delete_enterprisesector"),
+    ("entreprises", "view_sector"),
+    ("poles", "view_pole"),
+    ("poles", "view_region"),
+    ("evenements", "view_event"),
+    ("evenements", "view_organization"),
+    ("chantier", "view_keyfigure"),
+]

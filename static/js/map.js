@@ -16,7 +16,17 @@
     maxZoom: 18,
     attribution: element.dataset.attribution,
   }).addTo(map);
-  var clusters = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
+  // Markers are added in chunks so the page stays responsive; the map says it
+  // is ready (data-loaded) once the last chunk is in.
+  var clusters = L.markerClusterGroup({
+    chunkedLoading: true,
+    showCoverageOnHover: false,
+    chunkProgress: function (processed, total) {
+      if (total > 0 && processed === total) {
+        element.dataset.loaded = String(total);
+      }
+    },
+  });
   map.addLayer(clusters);
 
   function popup(properties) {
@@ -45,16 +55,24 @@
           title: feature.properties.name,
           alt: feature.properties.name,
         });
-        marker.bindPopup(popup(feature.properties));
+        // Built when opened, not for every marker up front.
+        marker.bindPopup(function () {
+          return popup(feature.properties);
+        });
         return marker;
       });
-      clusters.addLayers(markers);
-      if (markers.length) {
-        map.fitBounds(clusters.getBounds(), { maxZoom: 12 });
+      if (!markers.length) {
+        element.dataset.loaded = "0";
+        return;
       }
-      element.dataset.loaded = String(markers.length);
+      map.fitBounds(
+        L.latLngBounds(markers.map(function (marker) { return marker.getLatLng(); })),
+        { maxZoom: 12 }
+      );
+      clusters.addLayers(markers);
     })
-    .catch(function () {
+    .catch(function (error) {
       element.dataset.loaded = "error";
+      console.error("map:", error);
     });
 })();

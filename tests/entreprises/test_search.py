@@ -1,6 +1,8 @@
 """Full-text search on a known corpus: accents, case, prefixes, stemming, ranking."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from entreprises.search import covering_prefixes, prefix_query, query_words
 from entreprises.selectors import DirectoryFilters, search_enterprises
@@ -118,3 +120,29 @@ def test_odd_queries_do_not_fail(corpus, q):
 def test_search_combines_with_facets(corpus):
     region = corpus["housing_coop"].region
     assert names("cooperative", region=region) == ["Coopérative d'habitation Les Érables"]
+
+
+@pytest.mark.parametrize(
+    ("record", "new_name"),
+    [("sector", "Hébergement"), ("pole", "Mitis-Neigette"), ("region", "Estuaire")],
+)
+def test_renamed_sector_pole_or_region_found_by_new_name(corpus, record, new_name):
+    enterprise = corpus["housing_coop"]
+    instance = {
+        "sector": enterprise.sectors.first(),
+        "pole": enterprise.pole,
+        "region": enterprise.region,
+    }[record]
+    assert names(new_name) == []
+    instance.name_fr = new_name
+    instance.save()
+    assert names(new_name) == ["Coopérative d'habitation Les Érables"]
+
+
+def test_unrelated_change_does_not_rewrite_vectors(corpus):
+    pole = corpus["housing_coop"].pole
+    pole.website = "https://pole.example"
+    with CaptureQueriesContext(connection) as queries:
+        pole.save()
+    assert queries.captured_queries, "the save itself is captured"
+    assert not [q for q in queries.captured_queries if "search_vector" in q["sql"]]

@@ -239,6 +239,11 @@ def test_production_server_pages_static_files_and_logs(production_server):
     assert status == 301
     assert headers["Location"] == f"https://127.0.0.1:{base.rsplit(':', 1)[1]}/fr/"
 
+    # A search of 10,000 characters reaches the portal, which answers with its own message.
+    status, _, body = get(base + "/fr/entreprises/?q=" + "a" * 10_000, **https)
+    assert status == 200
+    assert "caractères" in body.decode()
+
     status, headers, body = get(base + "/nowhere", **https)
     assert status == 404
     assert b"Traceback" not in body

@@ -1,0 +1,43 @@
+"""Enterprises are found by the names of their sectors, pole and region: when one
+of those names changes, the search vectors of the enterprises concerned follow."""
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
+
+from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.services import refresh_search_vectors
+from poles.models import Pole, Region
+
+SEARCHED_NAMES = ("name_fr", "name_en")
+
+
+def _enterprise_ids(instance) -> list[int]:
+    if isinstance(instance, Sector):
+        links = EnterpriseSector.objects.filter(sector=instance)
+        return list(links.values_list("enterprise_id", flat=True))
+    lookup = "pole" if isinstance(instance, Pole) else "region"
+    return list(Enterprise.objects.filter(**{lookup: instance}).values_list("id", flat=True))
+
+
+def _names(instance) -> tuple:
+    return tuple(getattr(instance, name) for name in SEARCHED_NAMES)
+
+
+@receiver(pre_save, sender=Sector)
+@receiver(pre_save, sender=Pole)
+@receiver(pre_save, sender=Region)
+def remember_searched_names(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list(*SEARCHED_NAMES).first()
+    instance._searched_names_before = before
+
+
+@receiver(post_save, sender=Sector)
+@receiver(post_save, sender=Pole)
+@receiver(post_save, sender=Region)
+def refresh_after_rename(sender, instance, created, raw=False, **kwargs):
+    if raw or created:
+        return
+    if getattr(instance, "_searched_names_before", None) != _names(instance):
+        refresh_search_vectors(ids=_enterprise_ids(instance))

@@ -1,0 +1,76 @@
+"""Password guessing is locked out, passwords must be strong, staff sessions expire."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+LOGIN = reverse("admin:login")
+PASSWORD = "a-long-enough-passphrase-2026"
+
+
+@pytest.fixture
+def staff(db):
+    return User.objects.create_user("equipe", "equipe@example.org", PASSWORD, is_staff=True)
+
+
+def attempt(client, password, language="fr"):
+    return client.post(
+        LOGIN,
+        {"username": "equipe", "password": password, "next": "/admin/"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
+def test_right_password_logs_in(staff):
+    response = attempt(Client(), PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_lockout_after_repeated_failures_even_with_the_right_password(staff):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client, "wrong").status_code == 200
+    locked = attempt(client, "wrong", language="en")
+    assert locked.status_code == 429
+    assert "Too many failed logins for this account from your address." in locked.content.decode()
+    again = attempt(client, PASSWORD)
+    assert again.status_code == 429
+    assert (
+        "Trop de connexions échouées pour ce compte depuis votre adresse." in again.content.decode()
+    )
+    assert "_auth_user_id" not in client.session
+
+
+def test_other_user_from_same_address_is_not_locked(staff):
+    User.objects.create_user("autre", "autre@example.org", PASSWORD, is_staff=True)
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "wrong")
+    response = client.post(LOGIN, {"username": "autre", "password": PASSWORD, "next": "/admin/"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("Court1!", "Ce mot de passe est trop court. Il doit contenir au minimum 12 caractères."),
+        ("123456789012345", "Ce mot de passe est entièrement numérique."),
+        ("password1234", "Ce mot de passe est trop courant."),
+    ],
+)
+def test_weak_passwords_refused(password, message):
+    with pytest.raises(ValidationError) as caught:
+        validate_password(password)
+    assert message in caught.value.messages
+
+
+def test_staff_session_expires(staff):
+    client = Client()
+    attempt(client, PASSWORD)
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert client.session.get_expire_at_browser_close() is True

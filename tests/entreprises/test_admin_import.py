@@ -1,0 +1,295 @@
+"""Import from CSV and XLSX: preview row by row, all or nothing; export; the template."""
+
+import csv
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from entreprises.models import Enterprise
+from entreprises.spreadsheets import COLUMNS
+
+IMPORT = reverse("admin:entreprises_enterprise_import")
+HEADER = [
+    "slug",
+    "name_fr",
+    "name_en",
+    "legal_form",
+    "neq",
+    "pole",
+    "region",
+    "primary_sector",
+    "other_sectors",
+    "city",
+    "postal_code",
+    "phone",
+    "status",
+]
+
+
+def csv_file(rows, header=HEADER, name="entreprises.csv", delimiter=","):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, buffer.getvalue().encode("utf-8"), content_type="text/csv")
+
+
+def xlsx_file(rows, header=HEADER):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("entreprises.xlsx", buffer.getvalue())
+
+
+def good_row(name="Café coopératif du Mile End", neq="1140000010", **changes):
+    row = dict(
+        zip(
+            HEADER,
+            [
+                "",
+                name,
+                "Mile End Co-op Café",
+                "cooperative",
+                neq,
+                "pole-montreal",
+                "06",
+                "alimentation",
+                "habitation",
+                "Montréal",
+                "h2t 1a1",
+                "(514) 555-0199",
+                "published",
+            ],
+            strict=True,
+        )
+    )
+    row.update(changes)
+    return [row[column] for column in HEADER]
+
+
+def preview(client, upload, language="fr"):
+    return client.post(IMPORT, {"file": upload}, HTTP_ACCEPT_LANGUAGE=language)
+
+
+def row_errors(response):
+    return {row.line: row.errors for row in response.context["rows"] if row.errors}
+
+
+def test_preview_writes_nothing_then_confirm_imports_everything(world):
+    client = world.client_for(world.staff_a)
+    rows = [good_row(), good_row(name="Librairie coopérative", neq="1140000011", other_sectors="")]
+    response = preview(client, csv_file(rows))
+    assert response.status_code == 200
+    assert response.context["created"] == 2 and response.context["error_rows"] == 0
+    assert "2 à créer, 0 à mettre à jour, 0 avec des erreurs." in response.content.decode()
+    assert not Enterprise.objects.filter(neq="1140000010").exists()
+
+    done = client.post(IMPORT, {"confirm": "1"}, follow=True)
+    assert [str(m) for m in done.context["messages"]] == [
+        "Import terminé : 2 entreprises créées, 0 mises à jour."
+    ]
+    cafe = Enterprise.objects.get(neq="1140000010")
+    assert (cafe.name_fr, cafe.name_en, cafe.pole, cafe.region) == (
+        "Café coopératif du Mile End",
+        "Mile End Co-op Café",
+        world.pole_a,
+        world.montreal,
+    )
+    assert (cafe.postal_code, cafe.phone, cafe.status) == ("H2T 1A1", "514 555-0199", "published")
+    assert cafe.slug == "cafe-cooperatif-du-mile-end"
+    links = {
+        link.sector.slug: link.is_primary for link in cafe.sector_links.select_related("sector")
+    }
+    assert links == {"alimentation": True, "habitation": False}
+    assert cafe.history.get().history_user == world.staff_a
+    # Indexed for the search at once.
+    found = client.get(reverse("admin:entreprises_enterprise_changelist"), {"q": "1140000010"})
+    assert [str(e) for e in found.context["cl"].result_list] == ["Café coopératif du Mile End"]
+
+
+def test_one_bad_row_rejects_the_whole_file_with_every_error(world):
+    client = world.client_for(world.staff_a)
+    rows = [
+        good_row(),
+        good_row(name="Mauvais NEQ", neq="12AB"),
+        good_row(name="Mauvais code postal", neq="", postal_code="99999"),
+        good_row(name="Secteur inconnu", neq="", primary_sector="astronautique"),
+        good_row(name="Autre pôle", neq="", pole="pole-laval", region="13"),
+        good_row(name="Doublon", neq="1140000010"),
+        good_row(name="Épicerie solidaire du Plateau", neq=""),
+        good_row(name="Dans le pôle de Laval", neq="", slug="habitation-laval"),
+        good_row(name="Mauvaise région", neq="", region="13"),
+        good_row(name="Mauvais téléphone", neq="", phone="123"),
+    ]
+    response = preview(client, csv_file(rows))
+    errors = row_errors(response)
+    assert errors == {
+        3: ["neq : Un numéro d'entreprise du Québec (NEQ) compte exactement 10 chiffres."],
+        4: ["postal_code : Saisissez un code postal canadien au format A1A\u00a01A1."],
+        5: ["primary_sector : il n'y a pas de secteur « astronautique »."],
+        6: [
+            "pole : vous ne pouvez pas placer une entreprise dans « Pôle de Laval », un pôle pour lequel vous ne travaillez pas."
+        ],
+        7: ["Doublon : la ligne 2 a le même NEQ."],
+        8: [
+            "Doublon : une entreprise nommée « Épicerie solidaire du Plateau » existe déjà à Montréal."
+        ],
+        9: ["Cette entreprise appartient à un pôle pour lequel vous ne travaillez pas."],
+        10: ["region : Le pôle choisi ne dessert pas cette région."],
+        11: [
+            "phone : Saisissez un numéro de téléphone nord-américain, p. ex. 514 555-0123 (un poste peut suivre)."
+        ],
+    }
+    assert "Rien ne sera importé" in response.content.decode()
+    # A forged confirmation finds nothing to import: nothing was kept from a bad file.
+    client.post(IMPORT, {"confirm": "1"})
+    assert Enterprise.objects.count() == 2
+
+
+def test_errors_read_in_english(world):
+    client = world.client_for(world.staff_a)
+    response = preview(client, csv_file([good_row(neq="12AB", primary_sector="x")]), language="en")
+    assert row_errors(response) == {
+        2: [
+            "primary_sector: there is no sector “x”.",
+            "neq: A Québec enterprise number (NEQ) has exactly 10 digits.",
+        ]
+    }
+
+
+def test_xlsx_import_updates_by_slug_and_keeps_history(world):
+    client = world.client_for(world.staff_a)
+    header = ["slug", "name_fr", "legal_form", "name_en", "founded_year"]
+    upload = xlsx_file(
+        [
+            [
+                "epicerie-plateau",
+                "Épicerie solidaire du Plateau",
+                "cooperative",
+                "Plateau Grocery",
+                1998,
+            ]
+        ],
+        header=header,
+    )
+    response = preview(client, upload)
+    assert (response.context["created"], response.context["updated"]) == (0, 1)
+    client.post(IMPORT, {"confirm": "1"})
+    world.enterprise_a.refresh_from_db()
+    assert (world.enterprise_a.name_en, world.enterprise_a.founded_year) == (
+        "Plateau Grocery",
+        1998,
+    )
+    # Columns absent from the file are left as they were.
+    assert world.enterprise_a.neq == "1140000001"
+    assert world.enterprise_a.sector_links.get().sector == world.food
+    assert world.enterprise_a.history.first().history_user == world.staff_a
+
+
+def test_semicolon_csv_from_a_french_spreadsheet(world):
+    client = world.client_for(world.staff_a)
+    response = preview(client, csv_file([good_row()], delimiter=";"))
+    assert response.context["created"] == 1 and response.context["error_rows"] == 0
+
+
+def test_unreadable_files_get_a_clear_message(world):
+    client = world.client_for(world.staff_a)
+    cases = [
+        (SimpleUploadedFile("notes.txt", b"hello"), "Envoyez un fichier .csv ou .xlsx."),
+        (
+            SimpleUploadedFile("a.xlsx", b"not a zip"),
+            "Le fichier n'est pas un classeur XLSX lisible.",
+        ),
+        (
+            SimpleUploadedFile("a.csv", "nom\n".encode("latin-1") + b"\xe9"),
+            "Le fichier CSV n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».",
+        ),
+        (
+            csv_file([["x"]], header=["name_fr", "colour"]),
+            "Colonnes inconnues : colour. Le modèle donne les colonnes à utiliser.",
+        ),
+        (csv_file([["x"]], header=["name_fr"]), "Colonnes manquantes : legal_form."),
+        (SimpleUploadedFile("a.csv", b""), "Le fichier soumis est vide."),
+        (
+            SimpleUploadedFile("a.csv", b",\n"),
+            "Le fichier est vide : sa première ligne doit nommer les colonnes.",
+        ),
+    ]
+    for upload, message in cases:
+        response = preview(client, upload)
+        assert response.status_code == 200
+        assert response.context["form"].errors["file"] == [message], upload.name
+
+
+def test_national_team_imports_into_any_pole(world):
+    client = world.client_for(world.national)
+    response = preview(client, csv_file([good_row(pole="pole-laval", region="13", city="Laval")]))
+    assert response.context["error_rows"] == 0
+    client.post(IMPORT, {"confirm": "1"})
+    assert Enterprise.objects.get(neq="1140000010").pole == world.pole_b
+
+
+def test_export_follows_the_current_filters_in_csv_and_xlsx(world):
+    client = world.client_for(world.national)
+    url = reverse("admin:entreprises_enterprise_export", args=["csv"])
+    response = client.get(url, {"status__exact": "published"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["slug"] for row in rows] == ["habitation-laval"]
+    assert rows[0]["name_fr"] == "Coopérative d'habitation de Laval"
+    assert (rows[0]["pole"], rows[0]["region"], rows[0]["primary_sector"]) == (
+        "pole-laval",
+        "13",
+        "habitation",
+    )
+    assert list(rows[0]) == COLUMNS
+
+    xlsx = client.get(
+        reverse("admin:entreprises_enterprise_export", args=["xlsx"]), {"q": "plateau"}
+    )
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == COLUMNS
+    assert [row[0] for row in values[1:]] == ["epicerie-plateau"]
+
+    bad = client.get(url, {"nonsense__field": "1"})
+    assert bad.status_code == 400
+
+
+def test_exported_file_imports_back_unchanged(world):
+    client = world.client_for(world.national)
+    exported = client.get(reverse("admin:entreprises_enterprise_export", args=["csv"]))
+    upload = SimpleUploadedFile("export.csv", exported.content)
+    response = preview(client, upload)
+    assert (
+        response.context["created"],
+        response.context["updated"],
+        response.context["error_rows"],
+    ) == (0, 2, 0)
+
+
+def test_template_downloads(world):
+    client = world.client_for(world.staff_a)
+    csv_template = client.get(reverse("admin:entreprises_enterprise_import_template", args=["csv"]))
+    assert csv_template.content.decode("utf-8-sig").strip() == ",".join(COLUMNS)
+    xlsx_template = client.get(
+        reverse("admin:entreprises_enterprise_import_template", args=["xlsx"])
+    )
+    workbook = load_workbook(io.BytesIO(xlsx_template.content))
+    assert [cell.value for cell in workbook["enterprises"][1]] == COLUMNS
+    help_rows = {row[0]: row[1] for row in workbook["help"].iter_rows(values_only=True)}
+    assert help_rows["pole"] == "pole-montreal"
+    assert help_rows["legal_form"] == "cooperative, nonprofit, mutual"
+
+
+def test_staff_without_pole_cannot_create_through_import(world):
+    client = world.client_for(world.staff_without_pole)
+    response = preview(client, csv_file([good_row(pole="")]))
+    assert row_errors(response) == {2: ["pole : indiquez le pôle de cette entreprise."]}
+    assert Enterprise.objects.count() == 2

@@ -1,0 +1,180 @@
+"""Publishing workflow, archive-on-delete, history and restore, the English-missing view,
+and the change list's query count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from entreprises.models import Enterprise
+from tests.entreprises.conftest import enterprise_form_data
+from tests.factories import EnterpriseFactory
+
+CHANGELIST = reverse("admin:entreprises_enterprise_changelist")
+
+
+def change_url(enterprise):
+    return reverse("admin:entreprises_enterprise_change", args=[enterprise.pk])
+
+
+def test_publish_action_publishes_and_records_who(world):
+    client = world.client_for(world.staff_a)
+    response = client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [world.enterprise_a.pk]}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == ["1 entreprise publiée."]
+    world.enterprise_a.refresh_from_db()
+    assert world.enterprise_a.status == "published"
+    latest = world.enterprise_a.history.first()
+    assert (latest.status, latest.history_user) == ("published", world.staff_a)
+
+
+def test_archive_and_draft_actions_in_english(world):
+    client = world.client_for(world.national)
+    ids = [world.enterprise_a.pk, world.enterprise_b.pk]
+    response = client.post(
+        CHANGELIST,
+        {"action": "archive", "_selected_action": ids},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert [str(m) for m in response.context["messages"]] == ["2 enterprises archived."]
+    assert set(Enterprise.objects.values_list("status", flat=True)) == {"archived"}
+    client.post(CHANGELIST, {"action": "return_to_draft", "_selected_action": ids})
+    assert set(Enterprise.objects.values_list("status", flat=True)) == {"draft"}
+
+
+def test_confirm_verified_sets_todays_date(world):
+    client = world.client_for(world.staff_b)
+    client.post(
+        CHANGELIST, {"action": "mark_verified", "_selected_action": [world.enterprise_b.pk]}
+    )
+    world.enterprise_b.refresh_from_db()
+    assert world.enterprise_b.last_verified_at == timezone.localdate()
+
+
+def test_delete_archives_and_keeps_the_record(world):
+    client = world.client_for(world.staff_a)
+    url = reverse("admin:entreprises_enterprise_delete", args=[world.enterprise_a.pk])
+    confirmation = client.get(url)
+    assert "Rien n'est supprimé" in confirmation.content.decode()
+    response = client.post(url, {"post": "yes"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "« Épicerie solidaire du Plateau » a été archivée : elle n'apparaît plus sur le site, "
+        "et rien n'a été supprimé."
+    ]
+    world.enterprise_a.refresh_from_db()
+    assert world.enterprise_a.status == "archived"
+    assert world.enterprise_a.sector_links.count() == 1
+
+
+def test_delete_action_is_not_offered(world):
+    response = world.client_for(world.national).get(CHANGELIST)
+    actions = [name for name, _label in response.context["action_form"].fields["action"].choices]
+    assert actions == ["", "publish", "archive", "return_to_draft", "mark_verified"]
+
+
+def test_history_shows_who_what_and_restores_a_version(world):
+    client = world.client_for(world.staff_a)
+    client.post(
+        change_url(world.enterprise_a),
+        enterprise_form_data(
+            world.enterprise_a, name_en="Plateau Grocery Co-op", phone="5145550123"
+        ),
+    )
+    world.enterprise_a.refresh_from_db()
+    assert world.enterprise_a.name_en == "Plateau Grocery Co-op"
+    history = client.get(
+        reverse("admin:entreprises_enterprise_history", args=[world.enterprise_a.pk])
+    )
+    page = history.content.decode()
+    assert "montreal" in page
+    assert "Plateau Solidarity Grocery" in page and "Plateau Grocery Co-op" in page
+    assert "514 555-0123" in page
+
+    original = world.enterprise_a.history.order_by("history_date").first()
+    restore_url = reverse(
+        "admin:entreprises_enterprise_simple_history", args=[world.enterprise_a.pk, original.pk]
+    )
+    form = client.get(restore_url)
+    assert form.status_code == 200
+    restored = client.post(restore_url, enterprise_form_data(original.instance))
+    assert restored.status_code == 302
+    world.enterprise_a.refresh_from_db()
+    assert (world.enterprise_a.name_en, world.enterprise_a.phone) == (
+        "Plateau Solidarity Grocery",
+        "",
+    )
+    # The restore is itself a change kept in the history, and the search sees it.
+    assert world.enterprise_a.history.count() == 3
+    found = client.get(CHANGELIST, {"q": "solidarity"})
+    assert [str(e) for e in found.context["cl"].result_list] == ["Épicerie solidaire du Plateau"]
+
+
+def test_history_kept_for_pole_sector_and_event(world):
+    from tests.factories import EventFactory
+
+    event = EventFactory()
+    client = world.client_for(world.national)
+    for obj, admin_name in [
+        (world.pole_a, "poles_pole"),
+        (world.food, "entreprises_sector"),
+        (event, "evenements_event"),
+    ]:
+        obj.name_en = "Renamed"
+        obj.save()
+        assert obj.history.count() == 2, admin_name
+        page = client.get(reverse(f"admin:{admin_name}_history", args=[obj.pk]))
+        assert page.status_code == 200
+        assert "Renamed" in page.content.decode()
+
+
+def test_english_missing_filter_and_index_counts(world):
+    client = world.client_for(world.national)
+    missing = client.get(CHANGELIST, {"english_missing": "yes"})
+    assert [str(e) for e in missing.context["cl"].result_list] == [
+        "Coopérative d'habitation de Laval"
+    ]
+    complete = client.get(CHANGELIST, {"english_missing": "no"})
+    assert [str(e) for e in complete.context["cl"].result_list] == ["Épicerie solidaire du Plateau"]
+
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Entreprises dont l'anglais manque, par pôle" in index
+    assert f'?pole={world.pole_b.pk}&amp;english_missing=yes">1</a>' in index
+    assert f'?pole={world.pole_a.pk}&amp;english_missing=yes">0</a>' in index
+    staff_index = world.client_for(world.staff_a).get(
+        reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = staff_index.content.decode()
+    assert "Enterprises whose English is missing, by pole" in text
+    assert "Pôle de Laval" not in text
+
+
+def test_tabs_script_served_from_our_static_files(world):
+    page = world.client_for(world.staff_a).get(change_url(world.enterprise_a)).content.decode()
+    assert '<script src="/static/vendor/jquery-ui/jquery-ui.min.js">' in page
+    assert "modeltranslation/js/tabbed_translation_fields.js" in page
+    assert "//ajax.googleapis.com" not in page and "cdn" not in page.lower()
+
+
+@pytest.mark.parametrize("persona", ["national", "staff_a"])
+def test_changelist_query_count_does_not_grow_with_rows(
+    world, persona, django_assert_max_num_queries
+):
+    user = getattr(world, persona)
+    client = world.client_for(user)
+    client.get(CHANGELIST)  # warm the session and content types
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(CHANGELIST)
+        assert response.status_code == 200
+        return len(queries), len(response.context["cl"].result_list)
+
+    few, shown_few = count_queries()
+    EnterpriseFactory.create_batch(40, pole=world.pole_a, region=world.montreal)
+    many, shown_many = count_queries()
+    assert shown_many == shown_few + 40
+    assert many == few
+    assert few <= 20
