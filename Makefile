@@ -59,10 +59,10 @@ clean:
 compose-cli:
 	test -x /usr/bin/docker-compose || (apt-get update -qq && apt-get install -y -qq docker-compose)
 
-# A compressed, dated dump under BACKUP_DIR (default backups/).
+# A compressed, dated dump under BACKUP_DIR (default backups/); KEEP=N keeps the N newest.
 backup: export DEBUG ?= 1
 backup: install
-	$(BIN)/python manage.py backup
+	$(BIN)/python manage.py backup $(if $(KEEP),--keep $(KEEP))
 
 # Restores FILE into the configured database, which must be empty.
 restore: export DEBUG ?= 1

@@ -119,6 +119,16 @@ def dump_database(*, directory: Path, alias: str = "default") -> Path:
     return target
 
 
+def prune_backups(*, directory: Path, database_name: str, keep: int) -> list[Path]:
+    """Delete all but the `keep` newest dumps of this database in `directory`; say which."""
+    # The UTC stamp in the name sorts like the time it stands for.
+    dumps = sorted(directory.glob(f"{database_name}-????????T??????Z.dump"), reverse=True)
+    removed = dumps[keep:]
+    for path in removed:
+        path.unlink()
+    return removed
+
+
 def check_archive(path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"{path} does not exist.")

@@ -1,7 +1,9 @@
 """The strict Content-Security-Policy holds in a real browser: nothing on any page is refused."""
 
 import pytest
+from django.contrib.auth.models import User
 
+from entreprises.models import Enterprise
 from tests.browser.test_site import PAGE_TYPES, a_published_slug
 
 pytestmark = pytest.mark.browser
@@ -38,3 +40,33 @@ def test_no_page_breaks_the_content_security_policy(portal, browser):
         context.close()
     assert violations == {}
     assert [text for text in console if "Content Security Policy" in text] == []
+
+
+def test_the_admin_works_under_the_same_policy(portal, browser):
+    User.objects.create_superuser("national", "national@example.org", "a-long-password-123")
+    enterprise = Enterprise.objects.order_by("pk").first()
+    context = browser.new_context(locale="fr-CA")
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    violations = {}
+    try:
+        page.goto(portal + "/admin/login/")
+        violations["/admin/login/"] = page.evaluate("window.cspViolations")
+        page.fill("#id_username", "national")
+        page.fill("#id_password", "a-long-password-123")
+        page.click("input[type=submit]")
+        page.wait_for_url(portal + "/admin/")
+        for path in [
+            "/admin/",
+            "/admin/entreprises/enterprise/",
+            f"/admin/entreprises/enterprise/{enterprise.pk}/change/",
+            "/admin/entreprises/enterprise/add/",
+            "/admin/poles/pole/",
+        ]:
+            response = page.goto(portal + path)
+            assert response.status == 200, path
+            violations[path] = page.evaluate("window.cspViolations")
+    finally:
+        context.close()
+    assert {path: found for path, found in violations.items() if found} == {}
+    assert len(violations) == 6

@@ -114,7 +114,7 @@ def test_backup_then_restore_gives_back_every_record(empty_database, tmp_path):
 
 
 def test_restore_refuses_a_database_that_is_not_empty(db, tmp_path):
-    load_reference()
+    # The migrated test database has tables, which is enough to be refused.
     call_command("backup", directory=tmp_path, stdout=StringIO())
     [dump] = list(tmp_path.iterdir())
     before = row_counts(connection.settings_dict["NAME"])
@@ -144,3 +144,26 @@ def test_backups_folder_is_ignored_by_git():
         cwd=settings.BASE_DIR,
     )
     assert ignored.returncode == 0
+
+
+def test_backup_keeps_only_the_newest_dumps_when_asked(db, tmp_path):
+    name = connection.settings_dict["NAME"]
+    older = [tmp_path / f"{name}-2026010{day}T030000Z.dump" for day in (1, 2, 3)]
+    other_database = tmp_path / "another-20260101T030000Z.dump"
+    notes = tmp_path / "README.txt"
+    for path in [*older, other_database, notes]:
+        path.write_bytes(b"PGDMP")
+    out = StringIO()
+
+    call_command("backup", directory=tmp_path, keep=2, stdout=out)
+
+    remaining = sorted(path.name for path in tmp_path.iterdir())
+    [new] = [n for n in remaining if n.startswith(name) and n not in {p.name for p in older}]
+    assert remaining == sorted([new, older[2].name, other_database.name, notes.name])
+    assert out.getvalue().splitlines()[1:] == [f"Removed {older[1]}.", f"Removed {older[0]}."]
+
+
+def test_backup_refuses_to_keep_nothing(db, tmp_path):
+    with pytest.raises(CommandError, match="--keep must be 1 or more, not 0."):
+        call_command("backup", directory=tmp_path, keep=0)
+    assert list(tmp_path.iterdir()) == []

@@ -192,3 +192,14 @@ def test_map_tile_server_is_the_only_other_image_source(tile_url, source):
 def test_map_tile_url_must_be_absolute():
     with pytest.raises(ImproperlyConfigured, match="MAP_TILE_URL must be an absolute URL"):
         _tile_source("tiles/{z}/{x}/{y}.png")
+
+
+def test_api_docs_get_their_own_policy_with_scripts_still_self_only(client):
+    response = client.get("/api/docs/", secure=True)
+    policy = response["Content-Security-Policy"]
+    assert policy == (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    assert client.get("/api/", secure=True)["Content-Security-Policy"] == STRICT_POLICY
