@@ -293,3 +293,22 @@ def test_staff_without_pole_cannot_create_through_import(world):
     response = preview(client, csv_file([good_row(pole="")]))
     assert row_errors(response) == {2: ["pole : indiquez le pôle de cette entreprise."]}
     assert Enterprise.objects.count() == 2
+
+
+def test_new_slugs_never_collide(world):
+    client = world.client_for(world.staff_a)
+    rows = [
+        good_row(name="Épicerie Plateau", neq="", city="Verdun"),
+        good_row(name="Épicerie Plateau", neq="", city="Outremont"),
+        good_row(name="!!!", neq="", city="Lachine"),
+    ]
+    response = preview(client, csv_file(rows))
+    assert response.context["error_rows"] == 0
+    client.post(IMPORT, {"confirm": "1"})
+    slugs = set(
+        Enterprise.objects.filter(city__in=["Verdun", "Outremont", "Lachine"]).values_list(
+            "slug", flat=True
+        )
+    )
+    # "epicerie-plateau" is already the slug of pole A's grocery.
+    assert slugs == {"epicerie-plateau-2", "epicerie-plateau-3", "entreprise"}

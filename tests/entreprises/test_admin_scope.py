@@ -247,3 +247,25 @@ def test_pole_staff_read_reference_data_without_changing_it(world):
     assert forged.status_code == 403
     world.pole_b.refresh_from_db()
     assert world.pole_b.name_fr == "Pôle de Laval"
+
+
+def test_autocomplete_pages_without_counting_everything(world):
+    from entreprises.services import refresh_search_vectors
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory.create_batch(25, name_fr="Coopérative de Laval", pole=world.pole_b)
+    refresh_search_vectors()
+    url = reverse("admin:autocomplete")
+    params = {
+        "app_label": "evenements",
+        "model_name": "event",
+        "field_name": "enterprises_visited",
+        "term": "laval",
+    }
+    client = world.client_for(world.national)
+    first = client.get(url, params).json()
+    second = client.get(url, {**params, "page": 2}).json()
+    assert (len(first["results"]), first["pagination"]["more"]) == (20, True)
+    assert (len(second["results"]), second["pagination"]["more"]) == (6, False)
+    # Django answers a page that is not a number with a 404, never a 500.
+    assert client.get(url, {**params, "page": "x"}).status_code == 404
