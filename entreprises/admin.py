@@ -527,6 +527,9 @@ class EnterpriseAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirmed(request, context)
         form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            # A new upload replaces any file previewed before, good or bad.
+            request.session.pop(IMPORT_SESSION_KEY, None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()

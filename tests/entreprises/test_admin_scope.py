@@ -269,3 +269,21 @@ def test_autocomplete_pages_without_counting_everything(world):
     assert (len(second["results"]), second["pagination"]["more"]) == (6, False)
     # Django answers a page that is not a number with a 404, never a 500.
     assert client.get(url, {**params, "page": "x"}).status_code == 404
+
+
+def test_group_migration_works_on_an_empty_database(db):
+    """As on a fresh database: no permissions yet when the migration runs."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    migration = importlib.import_module("poles.migrations.0002_staff_groups")
+    Group.objects.all().delete()
+    Permission.objects.all().delete()
+    migration.create_groups(apps, None)
+    assert Group.objects.get(name=POLE_STAFF_GROUP).permissions.count() == 14
+    national = Group.objects.get(name=NATIONAL_TEAM_GROUP).permissions
+    assert national.filter(codename="change_enterprise").exists()
+    migration.remove_groups(apps, None)
+    assert not Group.objects.filter(name__in=[POLE_STAFF_GROUP, NATIONAL_TEAM_GROUP]).exists()
