@@ -57,6 +57,8 @@ def test_confirm_verified_sets_todays_date(world):
 def test_delete_archives_and_keeps_the_record(world):
     client = world.client_for(world.staff_a)
     url = reverse("admin:entreprises_enterprise_delete", args=[world.enterprise_a.pk])
+    form = client.get(change_url(world.enterprise_a)).content.decode()
+    assert f'<a href="{url}" class="deletelink">Archiver</a>' in form
     confirmation = client.get(url)
     assert "Rien n'est supprimé" in confirmation.content.decode()
     response = client.post(url, {"post": "yes"}, follow=True)
