@@ -372,7 +372,7 @@ MIDDLEWARE += [
     "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "chantier.backends.LoginGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lock-out after this many failed logins for one user name from one address.

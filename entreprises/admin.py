@@ -10,11 +10,13 @@ from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +28,7 @@ from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import (
     admin_search,
     can_manage_enterprise,
+    english_missing,
     enterprises_visible_to,
     possible_duplicates,
     with_english_missing,
@@ -72,6 +75,21 @@ class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
         )
 
 
+class NextPageCountPaginator(Paginator):
+    """Counts no further than one page past `page`: enough to say whether more follow.
+
+    A word common to most of 100,000 enterprises would otherwise cost a full count.
+    """
+
+    def __init__(self, *args, page: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = (page + 1) * self.per_page + 1
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.cap].count()
+
+
 class EnglishMissingFilter(admin.SimpleListFilter):
     title = _("English missing")
     parameter_name = "english_missing"
@@ -80,8 +98,11 @@ class EnglishMissingFilter(admin.SimpleListFilter):
         return [("yes", _("English missing")), ("no", _("English complete"))]
 
     def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return with_english_missing(queryset).filter(lacks_english=self.value() == "yes")
+        if self.value() == "yes":
+            # As written, so that the partial index on this condition serves it.
+            return queryset.filter(english_missing())
+        if self.value() == "no":
+            return with_english_missing(queryset).filter(lacks_english=False)
         return queryset
 
 
@@ -242,7 +263,22 @@ class EnterpriseAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
         return self.list_display
 
     def get_queryset(self, request):
-        return enterprises_visible_to(user=request.user).select_related("pole", "region")
+        # Ordered as the change list is, along its index (the autocomplete keeps this order).
+        return (
+            enterprises_visible_to(user=request.user)
+            .select_related("pole", "region")
+            .order_by("-updated_at", "-id")
+        )
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        match = request.resolver_match
+        if match and match.url_name == "autocomplete":
+            try:
+                page = max(int(request.GET.get("page", 1)), 1)
+            except ValueError:
+                page = 1
+            return NextPageCountPaginator(queryset, per_page, page=page)
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
 
     def get_object(self, request, object_id, from_field=None):
         enterprise = super().get_object(request, object_id, from_field)
@@ -491,6 +527,9 @@ class EnterpriseAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirmed(request, context)
         form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            # A new upload replaces any file previewed before, good or bad.
+            request.session.pop(IMPORT_SESSION_KEY, None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()

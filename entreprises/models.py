@@ -61,6 +61,22 @@ class Sector(models.Model):
         return reverse("entreprises:sector", kwargs={"slug": self.slug})
 
 
+def _lacks_english(text: str) -> Q:
+    return Q(**{f"{text}_en__isnull": True}) | Q(**{f"{text}_en": ""})
+
+
+def english_missing_condition() -> Q:
+    """An enterprise whose English name, or the English of a text written in French, is empty.
+
+    Also the condition of a partial index, so the admin finds the few such records fast.
+    """
+    return (
+        _lacks_english("name")
+        | (Q(description_fr__gt="") & _lacks_english("description"))
+        | (Q(mission_fr__gt="") & _lacks_english("mission"))
+    )
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -193,6 +209,13 @@ class Enterprise(Located):
         indexes = [
             models.Index(fields=["status", "updated_at"], name="enterprise_status_updated"),
             models.Index(fields=["is_demo"], name="enterprise_is_demo"),
+            # The admin's change list: most recently updated first, a page at a time.
+            models.Index(fields=["updated_at", "id"], name="enterprise_updated"),
+            models.Index(
+                fields=["pole", "status"],
+                condition=english_missing_condition(),
+                name="enterprise_english_missing",
+            ),
             GinIndex(fields=["search_vector"], name="enterprise_search_vector"),
             # The directory's order in each language, read page by page without a sort.
             models.Index(

@@ -10,7 +10,7 @@ from django.db.models.functions import Floor
 
 from chantier.public_cache import cached_until_change
 from entreprises.enums import LegalForm, Status
-from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.models import Enterprise, EnterpriseSector, Sector, english_missing_condition
 from entreprises.search import build_query, query_words
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
@@ -68,17 +68,9 @@ def can_manage_enterprise(*, user, enterprise_id) -> bool:
     return enterprises_visible_to(user=user).filter(pk=enterprise_id).exists()
 
 
-def _lacks_english(text: str) -> Q:
-    return Q(**{f"{text}_en__isnull": True}) | Q(**{f"{text}_en": ""})
-
-
 def english_missing() -> Q:
     """An enterprise whose English name, or the English of a text written in French, is empty."""
-    return (
-        _lacks_english("name")
-        | (Q(description_fr__gt="") & _lacks_english("description"))
-        | (Q(mission_fr__gt="") & _lacks_english("mission"))
-    )
+    return english_missing_condition()
 
 
 def with_english_missing(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:

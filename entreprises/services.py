@@ -1,6 +1,7 @@
 """Writes to enterprises. Views, the admin, the API and commands call these."""
 
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -224,6 +225,8 @@ class ImportPlan:
 
 
 INTEGER_COLUMNS = ["founded_year", "employees"]
+# The slug of a name that has no letter or digit to make one from.
+FALLBACK_SLUG = "entreprise"
 DECIMAL_COLUMNS = ["latitude", "longitude"]
 TEXT_COLUMNS = [
     "name_fr",
@@ -322,8 +325,20 @@ class _ImportLookup:
             .filter(lower_name__in=names)
             .values_list("lower_name", "lower_city")
         }
-        # Every slug (a few megabytes at 100,000 enterprises), to number new ones in memory.
-        taken = set(Enterprise.objects.values_list("slug", flat=True))
+        return cls._with_references(
+            user=user,
+            by_slug=by_slug,
+            by_neq=by_neq,
+            names_in_cities=names_in_cities,
+            taken=_taken_slugs(
+                given=slugs,
+                bases={slugify(cells.get("name_fr", ""))[:200] for cells in rows} - {""}
+                | {FALLBACK_SLUG},
+            ),
+        )
+
+    @classmethod
+    def _with_references(cls, *, user, by_slug, by_neq, names_in_cities, taken):
         poles = list(Pole.objects.prefetch_related("regions"))
         return cls(
             national=is_national_team(user=user),
@@ -339,12 +354,32 @@ class _ImportLookup:
         )
 
     def new_slug(self, name: str) -> str:
-        base = slugify(name)[:200] or "entreprise"
+        base = slugify(name)[:200] or FALLBACK_SLUG
         slug, number = base, 2
         while slug in self.taken_slugs:
             slug, number = f"{base}-{number}", number + 1
         self.taken_slugs.add(slug)
         return slug
+
+
+def _taken_slugs(*, given: set[str], bases: set[str]) -> set[str]:
+    """The existing slugs a new row could collide with: those given, the bases of the new
+    names, and the numbered variants of the bases already taken."""
+    taken = set(Enterprise.objects.filter(slug__in=given | bases).values_list("slug", flat=True))
+    crowded = sorted(bases & taken)
+    if len(crowded) > 20:
+        # Many names already taken: reading every slug at once is cheaper than matching.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT slug FROM entreprises_enterprise")
+            return {slug for (slug,) in cursor.fetchall()}
+    if crowded:
+        pattern = "|".join(re.escape(base) for base in crowded)
+        taken.update(
+            Enterprise.objects.filter(slug__regex=rf"^({pattern})-[0-9]+$").values_list(
+                "slug", flat=True
+            )
+        )
+    return taken
 
 
 def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
@@ -402,7 +437,10 @@ def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
     _assign_pole_and_region(row=row, cells=cells, header=header, lookup=lookup)
     _assign_sectors(row=row, cells=cells, header=header, lookup=lookup)
     try:
-        enterprise.full_clean(exclude=["slug"], validate_unique=False, validate_constraints=False)
+        # Pole and region were read from the lookup: no query per row to check they exist.
+        enterprise.full_clean(
+            exclude=["slug", "pole", "region"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.extend(

@@ -74,3 +74,10 @@ def test_staff_session_expires(staff):
     attempt(client, PASSWORD)
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 8 * 3600
     assert client.session.get_expire_at_browser_close() is True
+
+
+def test_login_without_a_request_still_works(staff):
+    """The test client's login() and management commands authenticate without a request."""
+    client = Client()
+    assert client.login(username="equipe", password=PASSWORD) is True
+    assert client.login(username="equipe", password="wrong") is False

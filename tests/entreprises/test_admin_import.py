@@ -293,3 +293,42 @@ def test_staff_without_pole_cannot_create_through_import(world):
     response = preview(client, csv_file([good_row(pole="")]))
     assert row_errors(response) == {2: ["pole : indiquez le pôle de cette entreprise."]}
     assert Enterprise.objects.count() == 2
+
+
+def test_new_slugs_never_collide(world):
+    client = world.client_for(world.staff_a)
+    rows = [
+        good_row(name="Épicerie Plateau", neq="", city="Verdun"),
+        good_row(name="Épicerie Plateau", neq="", city="Outremont"),
+        good_row(name="!!!", neq="", city="Lachine"),
+    ]
+    response = preview(client, csv_file(rows))
+    assert response.context["error_rows"] == 0
+    client.post(IMPORT, {"confirm": "1"})
+    slugs = set(
+        Enterprise.objects.filter(city__in=["Verdun", "Outremont", "Lachine"]).values_list(
+            "slug", flat=True
+        )
+    )
+    # "epicerie-plateau" is already the slug of pole A's grocery.
+    assert slugs == {"epicerie-plateau-2", "epicerie-plateau-3", "entreprise"}
+
+
+def test_a_bad_file_replaces_the_good_one_previewed_before(world):
+    client = world.client_for(world.staff_a)
+    assert preview(client, csv_file([good_row()])).context["error_rows"] == 0
+    assert preview(client, csv_file([good_row(neq="12")])).context["error_rows"] == 1
+    done = client.post(IMPORT, {"confirm": "1"}, follow=True)
+    assert [str(m) for m in done.context["messages"]] == [
+        "Rien à importer : envoyez de nouveau le fichier."
+    ]
+    assert Enterprise.objects.count() == 2
+
+
+def test_too_many_rows_refused_as_a_whole(world, settings):
+    settings.ENTERPRISE_IMPORT_MAX_ROWS = 1
+    client = world.client_for(world.staff_a)
+    response = preview(client, csv_file([good_row(), good_row(name="Autre", neq="1140000011")]))
+    assert response.context["form"].errors["file"] == [
+        "Le fichier compte 2 lignes ; on peut en importer au plus 1 à la fois."
+    ]

@@ -247,3 +247,43 @@ def test_pole_staff_read_reference_data_without_changing_it(world):
     assert forged.status_code == 403
     world.pole_b.refresh_from_db()
     assert world.pole_b.name_fr == "Pôle de Laval"
+
+
+def test_autocomplete_pages_without_counting_everything(world):
+    from entreprises.services import refresh_search_vectors
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory.create_batch(25, name_fr="Coopérative de Laval", pole=world.pole_b)
+    refresh_search_vectors()
+    url = reverse("admin:autocomplete")
+    params = {
+        "app_label": "evenements",
+        "model_name": "event",
+        "field_name": "enterprises_visited",
+        "term": "laval",
+    }
+    client = world.client_for(world.national)
+    first = client.get(url, params).json()
+    second = client.get(url, {**params, "page": 2}).json()
+    assert (len(first["results"]), first["pagination"]["more"]) == (20, True)
+    assert (len(second["results"]), second["pagination"]["more"]) == (6, False)
+    # Django answers a page that is not a number with a 404, never a 500.
+    assert client.get(url, {**params, "page": "x"}).status_code == 404
+
+
+def test_group_migration_works_on_an_empty_database(db):
+    """As on a fresh database: no permissions yet when the migration runs."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Permission
+
+    migration = importlib.import_module("poles.migrations.0002_staff_groups")
+    Group.objects.all().delete()
+    Permission.objects.all().delete()
+    migration.create_groups(apps, None)
+    assert Group.objects.get(name=POLE_STAFF_GROUP).permissions.count() == 14
+    national = Group.objects.get(name=NATIONAL_TEAM_GROUP).permissions
+    assert national.filter(codename="change_enterprise").exists()
+    migration.remove_groups(apps, None)
+    assert not Group.objects.filter(name__in=[POLE_STAFF_GROUP, NATIONAL_TEAM_GROUP]).exists()

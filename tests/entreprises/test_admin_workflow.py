@@ -57,6 +57,8 @@ def test_confirm_verified_sets_todays_date(world):
 def test_delete_archives_and_keeps_the_record(world):
     client = world.client_for(world.staff_a)
     url = reverse("admin:entreprises_enterprise_delete", args=[world.enterprise_a.pk])
+    form = client.get(change_url(world.enterprise_a)).content.decode()
+    assert f'<a href="{url}" class="deletelink">Archiver</a>' in form
     confirmation = client.get(url)
     assert "Rien n'est supprimé" in confirmation.content.decode()
     response = client.post(url, {"post": "yes"}, follow=True)
@@ -178,3 +180,22 @@ def test_changelist_query_count_does_not_grow_with_rows(
     assert shown_many == shown_few + 40
     assert many == few
     assert few <= 20
+
+
+def test_restoring_a_version_cannot_move_an_enterprise_to_another_pole(world):
+    # Laval's co-op moved to pole A: its first version, in pole B, is in the history.
+    world.enterprise_b.pole, world.enterprise_b.region = world.pole_a, world.montreal
+    world.enterprise_b.save()
+    in_pole_b = world.enterprise_b.history.order_by("history_date").first()
+    assert in_pole_b.pole_id == world.pole_b.pk
+    client = world.client_for(world.staff_a)
+    url = reverse(
+        "admin:entreprises_enterprise_simple_history", args=[world.enterprise_b.pk, in_pole_b.pk]
+    )
+    response = client.post(url, enterprise_form_data(in_pole_b.instance))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["pole"] == [
+        "Sélectionnez un choix valide. Ce choix ne fait pas partie de ceux disponibles."
+    ]
+    world.enterprise_b.refresh_from_db()
+    assert world.enterprise_b.pole == world.pole_a
