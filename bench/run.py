@@ -392,13 +392,13 @@ def run_bench(args) -> int:
                     print(
                         f"{mode:8} {route.name:38} c={connections:<3} {measure.rps:8.0f} rps "
                         f"p50 {measure.p50:7.1f} p95 {measure.p95:7.1f} p99 {measure.p99:7.1f} ms"
-                        f" 5xx {measure.status_5xx}",
+                        f" 5xx {measure.status_5xx} socket errors {measure.socket_errors}",
                         flush=True,
                     )
             if mode == "uncached":
                 for name, path in (
                     ("full streamed CSV export (API)", "/api/v1/enterprises/?format=csv"),
-                    ("full map GeoJSON (streamed)", "/fr/carte/entreprises.geojson"),
+                    ("map GeoJSON of the whole directory", "/fr/carte/entreprises.geojson"),
                 ):
                     if bench.status_of(Route(name, path, "api")) != 200:
                         extras.append((name, "not available (404 on this build)"))

@@ -193,6 +193,12 @@ class Enterprise(Located):
         indexes = [
             models.Index(fields=["status", "updated_at"], name="enterprise_status_updated"),
             models.Index(fields=["is_demo"], name="enterprise_is_demo"),
+            # The map: counts and clusters of located enterprises read from the index alone.
+            models.Index(
+                fields=["longitude", "latitude"],
+                condition=Q(status=Status.PUBLISHED, latitude__isnull=False),
+                name="enterprise_published_points",
+            ),
             GinIndex(fields=["search_vector"], name="enterprise_search_vector"),
             # The directory's order in each language, read page by page without a sort.
             models.Index(
