@@ -70,7 +70,8 @@ restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<name>.dump"; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)"
 # -- Benchmark and soak test (bench/run.py; results in docs/benchmarks.md) ----------------
-# BENCH_DURATION=3 BENCH_CONNECTIONS=8 make bench  for a quick run; SOAK_DURATION for make soak.
+# BENCH_DURATION=3 BENCH_CONNECTIONS=8 make bench  for a quick run; SOAK_DURATION for make soak;
+# BENCH_ARGS=--fresh recreates (and times) the 100,000 demo enterprises.
 .PHONY: wrk bench soak
 
 # The load generator: Debian's wrk, installed when missing (as root, as in CI).
@@ -78,7 +79,7 @@ wrk:
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 
 bench: install wrk
-	$(BIN)/python bench/run.py bench
+	$(BIN)/python bench/run.py bench $(BENCH_ARGS)
 
 soak: install wrk
 	$(BIN)/python bench/run.py soak

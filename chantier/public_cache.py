@@ -29,36 +29,20 @@ WATCHED_APPS = frozenset({"chantier", "entreprises", "poles", "evenements"})
 
 
 def invalidate_public_cache() -> None:
-    """Forget every cached public response, now and again once the transaction commits.
+    """Forget every cached public response, once the current transaction commits.
 
     Saving or deleting a record calls it through signals; call it after bulk writes
-    (`QuerySet.update()`, `bulk_create()`, raw SQL), which send none. Within one
-    transaction, a call changes nothing unless something was cached since the last
-    one, so a bulk delete sending a signal per row costs one cache write, not one
-    per row.
+    (`QuerySet.update()`, `bulk_create()`, raw SQL), which send none. Inside a
+    transaction the bump waits for the commit, once however many records change:
+    other processes cannot see the new rows before then, and bumping earlier would
+    hold a lock on the generation (a row of the database cache) for as long as
+    the transaction runs, making every other writer wait.
     """
-    global _filled_since_bump
     connection = transaction.get_connection()
-    pending = connection.in_atomic_block and any(
-        func is _new_generation for _, func, _ in connection.run_on_commit
-    )
-    if pending and not _filled_since_bump:
-        return
-    _new_generation()
-    _filled_since_bump = False
-    if not pending:
+    if not connection.in_atomic_block:
+        _new_generation()
+    elif not any(func is _new_generation for _, func, _ in connection.run_on_commit):
         transaction.on_commit(_new_generation)
-
-
-# Whether this process cached anything since it last bumped the generation: if not,
-# another bump within the same transaction would change nothing.
-_filled_since_bump = True
-
-
-def _fill(key: str, value, seconds: int) -> None:
-    global _filled_since_bump
-    _filled_since_bump = True
-    cache.set(key, value, seconds)
 
 
 def cached_until_change(name: str, parts: tuple, compute):
@@ -75,7 +59,7 @@ def cached_until_change(name: str, parts: tuple, compute):
     value = cache.get(key)
     if value is None:
         value = compute()
-        _fill(key, value, seconds)
+        cache.set(key, value, seconds)
     return value
 
 
@@ -154,7 +138,7 @@ class PublicCacheMiddleware:
                 response, response.streaming_content, key
             )
         else:
-            _fill(key, _frozen(response, response.content), settings.PUBLIC_CACHE_SECONDS)
+            cache.set(key, _frozen(response, response.content), settings.PUBLIC_CACHE_SECONDS)
         response["X-Cache"] = "miss"
         return response
 
@@ -187,7 +171,7 @@ def _keep_when_complete(response: StreamingHttpResponse, chunks, key: str):
                 kept = None
         yield chunk
     if kept is not None:
-        _fill(key, _frozen(response, b"".join(kept)), settings.PUBLIC_CACHE_SECONDS)
+        cache.set(key, _frozen(response, b"".join(kept)), settings.PUBLIC_CACHE_SECONDS)
 
 
 def forget_on_change(sender, **kwargs) -> None:

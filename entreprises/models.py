@@ -216,6 +216,12 @@ class Enterprise(Located):
                 condition=english_missing_condition(),
                 name="enterprise_english_missing",
             ),
+            # The map: counts and clusters of located enterprises read from the index alone.
+            models.Index(
+                fields=["longitude", "latitude"],
+                condition=Q(status=Status.PUBLISHED, latitude__isnull=False),
+                name="enterprise_published_points",
+            ),
             GinIndex(fields=["search_vector"], name="enterprise_search_vector"),
             # The directory's order in each language, read page by page without a sort.
             models.Index(

@@ -309,7 +309,7 @@ def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapC
             cell_y=Floor(F("latitude") / Value(Decimal(str(cell)))),
         )
         .values("cell_x", "cell_y")
-        .annotate(count=Count("id"), mean_lon=Avg("longitude"), mean_lat=Avg("latitude"))
+        .annotate(count=Count("*"), mean_lon=Avg("longitude"), mean_lat=Avg("latitude"))
         .order_by("cell_x", "cell_y")
     )
     return [

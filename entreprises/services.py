@@ -54,9 +54,15 @@ def refresh_search_vectors(*, ids: Sequence[int] | None = None) -> None:
     """
     if ids is not None and not ids:
         return
-    where, params = ("WHERE e2.id = ANY(%s)", [list(ids)]) if ids is not None else ("", [])
+    sql, params = SEARCH_VECTOR_SQL.format(where=""), []
+    if ids is not None:
+        # The ids on both sides of the join: the planner then reads the updated rows
+        # by primary key even when its statistics predate a bulk insert (with stale
+        # statistics it scanned the whole table once per enterprise of the batch).
+        sql = SEARCH_VECTOR_SQL.format(where="WHERE e2.id = ANY(%s)") + " AND e.id = ANY(%s)"
+        params = [list(ids), list(ids)]
     with connection.cursor() as cursor:
-        cursor.execute(SEARCH_VECTOR_SQL.format(where=where), params)
+        cursor.execute(sql, params)
     # Raw SQL sends no signal: search results and facet counts may have changed.
     invalidate_public_cache()
 
@@ -80,8 +86,13 @@ def delete_enterprises(*, enterprises: QuerySet[Enterprise]) -> int:
     )
     EnterpriseSector.objects.filter(enterprise_id__in=ids).delete()
     Enterprise.visits.through.objects.filter(enterprise_id__in=ids).delete()
-    _, deleted = Enterprise.objects.filter(id__in=ids).delete()
-    return deleted.get(Enterprise._meta.label, 0)
+    # In batches: deleting sends a signal per record (the public cache and the history
+    # listen), so Django loads each record first; 100,000 at once would not fit in memory.
+    deleted = 0
+    for start in range(0, len(ids), 2000):
+        _, counts = Enterprise.objects.filter(id__in=ids[start : start + 2000]).delete()
+        deleted += counts.get(Enterprise._meta.label, 0)
+    return deleted
 
 
 class DemoDataError(Exception):
@@ -94,6 +105,7 @@ def create_demo_enterprises(
     """Create `count` fictitious enterprises flagged `is_demo`, in bulk, all or nothing."""
     factory = _demo_factory(seed=seed)
     created = 0
+    next_analyze = batch_size
     with transaction.atomic():
         while created < count:
             batch = [factory.build() for _ in range(min(batch_size, count - created))]
@@ -115,6 +127,13 @@ def create_demo_enterprises(
                     *(EnterpriseSector(enterprise=enterprise, sector=s) for s in others),
                 ]
             )
+            if created + len(batch) >= next_analyze:
+                # The planner's statistics still describe the table before this load
+                # (ANALYZE counts this transaction's rows): without it, refreshing the
+                # search vectors scans whole tables once per enterprise.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE entreprises_enterprise, entreprises_enterprisesector")
+                next_analyze *= 4
             refresh_search_vectors(ids=[enterprise.pk for enterprise in enterprises])
             created += len(batch)
             if on_progress:
