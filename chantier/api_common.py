@@ -87,8 +87,8 @@ class TranslatedField(serializers.Field):
         return translated(value, self.field_name, self.context.get("lang"))
 
 
-class LinkedSummary(serializers.Serializer):
-    """A related object as a short summary with its API address."""
+class Linked(serializers.Serializer):
+    """A resource, or a related object's summary, with its `url` in the API."""
 
     url_name = ""
     lookup = "slug"
@@ -97,18 +97,34 @@ class LinkedSummary(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj) -> str:
-        return absolute_url(self.context, self.url_name, getattr(obj, self.lookup))
+        return absolute_url(
+            self.context, self.url_name, getattr(obj, self.lookup), lookup=self.lookup
+        )
 
 
-def absolute_url(context: dict, url_name: str, key) -> str:
+class LinkedWithPage(Linked):
+    """A resource with its `url` in the API and `web_url`, its page on the public site."""
+
+    page_url_name = ""
+
+    web_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_web_url(self, obj) -> str:
+        return absolute_url(
+            self.context, self.page_url_name, getattr(obj, self.lookup), lookup=self.lookup
+        )
+
+
+def absolute_url(context: dict, url_name: str, key, *, lookup: str = "slug") -> str:
     """The address of an object, built once per resource and request, then filled in.
 
-    Public pages (`url_name` outside the `api` namespace) are given in the
-    language of `?lang=`, French otherwise.
+    `lookup` names the URL's keyword (`slug`, or `code` for regions). Public pages
+    (`url_name` outside the `api` namespace) are given in the language of
+    `?lang=`, French otherwise.
     """
     cache = context.setdefault("_url_templates", {})
     if url_name not in cache:
-        lookup = "code" if url_name == "api:region-detail" else "slug"
         with translation.override(context.get("lang") or settings.LANGUAGE_CODE):
             path = reverse(url_name, kwargs={lookup: "KEY-PLACEHOLDER"})
         request = context.get("request")

@@ -4,7 +4,8 @@ from rest_framework import serializers
 
 from chantier.api_common import (
     LANGUAGE_MAP_SCHEMA,
-    LinkedSummary,
+    Linked,
+    LinkedWithPage,
     TranslatedField,
     absolute_url,
     translated,
@@ -19,7 +20,7 @@ from poles.api.serializers import (
 ESSGLOBAL_ACTIVITIES = "http://purl.org/essglobal/standard/activities/"
 
 
-class SectorSummarySerializer(LinkedSummary):
+class SectorSummarySerializer(Linked):
     url_name = "api:sector-detail"
 
     slug = serializers.SlugField()
@@ -41,8 +42,9 @@ class EnterpriseSectorSerializer(serializers.Serializer):
         return translated(link.sector, "name", self.context.get("lang"))
 
 
-class SectorSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+class SectorSerializer(Linked, serializers.ModelSerializer):
+    url_name = "api:sector-detail"
+
     name = TranslatedField()
     description = TranslatedField()
     parent = SectorSummarySerializer(allow_null=True)
@@ -63,20 +65,17 @@ class SectorSerializer(serializers.ModelSerializer):
             "essglobal_activity",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, obj) -> str:
-        return absolute_url(self.context, "api:sector-detail", obj.slug)
-
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_essglobal_activity(self, obj):
         return ESSGLOBAL_ACTIVITIES + obj.essglobal_code if obj.essglobal_code else None
 
 
-class EnterpriseSerializer(CoordinatesMixin, serializers.ModelSerializer):
+class EnterpriseSerializer(CoordinatesMixin, LinkedWithPage, serializers.ModelSerializer):
     """A published enterprise, with what its public page shows and nothing more."""
 
-    url = serializers.SerializerMethodField()
-    web_url = serializers.SerializerMethodField()
+    url_name = "api:enterprise-detail"
+    page_url_name = "entreprises:detail"
+
     name = TranslatedField()
     description = TranslatedField()
     mission = TranslatedField()
@@ -114,14 +113,6 @@ class EnterpriseSerializer(CoordinatesMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, obj) -> str:
-        return absolute_url(self.context, "api:enterprise-detail", obj.slug)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, obj) -> str:
-        return absolute_url(self.context, "entreprises:detail", obj.slug)
 
 
 class TombstoneSerializer(serializers.Serializer):

@@ -2,11 +2,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from chantier.api_common import LinkedSummary, TranslatedField, absolute_url
+from chantier.api_common import Linked, LinkedWithPage, TranslatedField
 from evenements.models import Event, Organization
 
 
-class OrganizationSummarySerializer(LinkedSummary):
+class OrganizationSummarySerializer(Linked):
     url_name = "api:organization-detail"
 
     slug = serializers.SlugField()
@@ -14,7 +14,7 @@ class OrganizationSummarySerializer(LinkedSummary):
     acronym = TranslatedField()
 
 
-class EnterpriseSummarySerializer(LinkedSummary):
+class EnterpriseSummarySerializer(Linked):
     url_name = "api:enterprise-detail"
 
     slug = serializers.SlugField()
@@ -35,8 +35,9 @@ class CountryCodesField(serializers.Field):
         return [country.code for country in value]
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
+class OrganizationSerializer(Linked, serializers.ModelSerializer):
+    url_name = "api:organization-detail"
+
     name = TranslatedField()
     acronym = TranslatedField()
     description = TranslatedField()
@@ -60,14 +61,11 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, obj) -> str:
-        return absolute_url(self.context, "api:organization-detail", obj.slug)
 
+class EventSerializer(LinkedWithPage, serializers.ModelSerializer):
+    url_name = "api:event-detail"
+    page_url_name = "evenements:detail"
 
-class EventSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    web_url = serializers.SerializerMethodField()
     name = TranslatedField()
     venue = TranslatedField()
     city = TranslatedField()
@@ -106,11 +104,3 @@ class EventSerializer(serializers.ModelSerializer):
             "source",
             "updated_at",
         ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, obj) -> str:
-        return absolute_url(self.context, "api:event-detail", obj.slug)
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, obj) -> str:
-        return absolute_url(self.context, "evenements:detail", obj.slug)

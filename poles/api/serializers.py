@@ -1,12 +1,10 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from chantier.api_common import LinkedSummary, TranslatedField, absolute_url
+from chantier.api_common import Linked, LinkedWithPage, TranslatedField
 from poles.models import Pole, Region
 
 
-class RegionSummarySerializer(LinkedSummary):
+class RegionSummarySerializer(Linked):
     url_name = "api:region-detail"
     lookup = "code"
 
@@ -14,7 +12,7 @@ class RegionSummarySerializer(LinkedSummary):
     name = TranslatedField()
 
 
-class PoleSummarySerializer(LinkedSummary):
+class PoleSummarySerializer(Linked):
     url_name = "api:pole-detail"
 
     slug = serializers.SlugField()
@@ -26,9 +24,10 @@ class CoordinatesMixin(serializers.Serializer):
     longitude = serializers.FloatField(allow_null=True)
 
 
-class PoleSerializer(CoordinatesMixin, serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    web_url = serializers.SerializerMethodField()
+class PoleSerializer(CoordinatesMixin, LinkedWithPage, serializers.ModelSerializer):
+    url_name = "api:pole-detail"
+    page_url_name = "poles:detail"
+
     name = TranslatedField()
     territory = TranslatedField()
     description = TranslatedField()
@@ -60,24 +59,14 @@ class PoleSerializer(CoordinatesMixin, serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, obj) -> str:
-        return absolute_url(self.context, "api:pole-detail", obj.slug)
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_web_url(self, obj) -> str:
-        return absolute_url(self.context, "poles:detail", obj.slug)
+class RegionSerializer(Linked, serializers.ModelSerializer):
+    url_name = "api:region-detail"
+    lookup = "code"
 
-
-class RegionSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
     name = TranslatedField()
     poles = PoleSummarySerializer(many=True)
 
     class Meta:
         model = Region
         fields = ["id", "code", "url", "name", "poles"]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, obj) -> str:
-        return absolute_url(self.context, "api:region-detail", obj.code)
