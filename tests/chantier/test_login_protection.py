@@ -52,7 +52,8 @@ def test_other_user_from_same_address_is_not_locked(staff):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, "wrong")
     response = client.post(LOGIN, {"username": "autre", "password": PASSWORD, "next": "/admin/"})
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert int(client.session["_auth_user_id"]) == User.objects.get(username="autre").pk
 
 
 @pytest.mark.parametrize(
