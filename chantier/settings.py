@@ -299,8 +299,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": API_NUM_PROXIES,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "chantier.api_common.ApiSchema",
-    "EXCEPTION_HANDLER": "chantier.api_common.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "common.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "common.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -457,7 +457,7 @@ PUBLIC_CACHE_MAX_BYTES = env_int("PUBLIC_CACHE_MAX_BYTES", 2_000_000)
 PUBLIC_CACHE_SKIP_PATHS = ["/healthz", "/admin/", "/bench/floor/"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
-    "chantier.public_cache.PublicCacheMiddleware",
+    "common.public_cache.PublicCacheMiddleware",
 )
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),

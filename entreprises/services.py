@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from chantier.public_cache import invalidate_public_cache
+from common.public_cache import invalidate_public_cache
 from entreprises.demo.factory import DemoFactory, load_places
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, EnterpriseTombstone, Sector
