@@ -68,6 +68,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Read here because MIDDLEWARE depends on it; the replica itself is set up under Scaling.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
@@ -87,20 +90,36 @@ INSTALLED_APPS = [
     "poles",
     "entreprises",
     "evenements",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "simple_history",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First, so that the request id covers everything the request does.
     "chantier.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "chantier.middleware.SecurityHeadersMiddleware",
+    # CORS early, so that every API answer (errors and preflights too) carries its headers.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions are read: anonymous safe requests may read the replica.
+    *(["chantier.routers.ReplicaRoutingMiddleware"] if DATABASE_REPLICA_URL else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (it is part of the cache key).
+    "common.public_cache.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change kept in the history.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as its documentation asks: it turns a locked-out login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chantier.urls"
@@ -277,14 +296,6 @@ API_RATE_KEY = env_rate("API_RATE_KEY", "1200/minute")
 # Proxies in front of the portal that append to X-Forwarded-For (0: use the peer address).
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 
-INSTALLED_APPS += ["corsheaders", "drf_spectacular", "drf_spectacular_sidecar"]
-# CORS early (after the request id and the security headers), so that every API answer,
-# errors and preflight answers included, carries its headers.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("chantier.middleware.SecurityHeadersMiddleware") + 1,
-    "corsheaders.middleware.CorsMiddleware",
-)
-
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "chantier.api_access.ApiKeyAuthentication",
@@ -364,13 +375,6 @@ BACKUP_DIR = Path(env_str("BACKUP_DIR") or BASE_DIR / "backups")
 # enough for the server, else the embedded server's own.
 PG_BIN_DIR = env_str("PG_BIN_DIR")
 # --- Admin for pole staff: history, login protection, staff sessions, import ---
-INSTALLED_APPS += ["simple_history", "axes"]
-MIDDLEWARE += [
-    # Records who made each change kept in the history.
-    "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, as its documentation asks: it turns a locked-out login into its response.
-    "axes.middleware.AxesMiddleware",
-]
 AUTHENTICATION_BACKENDS = [
     "chantier.backends.LoginGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -438,7 +442,6 @@ elif MEDIA_STORAGE_BACKEND != "filesystem":
     )
 
 # Reads of anonymous GET requests go to the replica, everything else to the primary.
-DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
         **database_config(
@@ -455,14 +458,6 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 PUBLIC_CACHE_MAX_BYTES = env_int("PUBLIC_CACHE_MAX_BYTES", 2_000_000)
 # Never cached, whoever asks: the health check, the admin, the benchmark floor.
 PUBLIC_CACHE_SKIP_PATHS = ["/healthz", "/admin/", "/bench/floor/"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
-    "common.public_cache.PublicCacheMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
-    "chantier.routers.ReplicaRoutingMiddleware",
-)
 
 # The map gets every enterprise up to this many, clusters past it.
 MAP_POINT_LIMIT = env_int("MAP_POINT_LIMIT", 2000)

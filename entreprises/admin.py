@@ -1,62 +1,42 @@
-"""The enterprise admin: scoped to the poles of whoever uses it, bilingual, with history,
-a publishing workflow, import and export. Every rule it applies is a selector or a
-service; this module only wires them to the admin."""
-
-import base64
+"""The enterprise admin: scoped to the poles of whoever uses it, bilingual, with history and
+a publishing workflow (its filters in admin_filters.py, its import and export views in
+admin_spreadsheets.py). Every rule it applies is a selector or a service; this module only
+wires them to the admin."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.exceptions import DisallowedModelAdminLookup
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.functional import cached_property
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from entreprises.enums import CooperativeType, LegalForm, Status
+from entreprises.admin_filters import (
+    EnglishMissingFilter,
+    NextPageCountPaginator,
+    PoleFilter,
+    SectorFilter,
+)
+from entreprises.admin_spreadsheets import SpreadsheetViews
+from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import (
     admin_search,
     can_manage_enterprise,
-    english_missing,
     enterprises_visible_to,
     possible_duplicates,
-    with_english_missing,
 )
 from entreprises.services import (
-    ImportRejected,
     archive_enterprises,
     confirm_verified,
-    plan_import,
     refresh_search_vectors,
-    run_import,
     set_status,
 )
-from entreprises.spreadsheets import (
-    COLUMNS,
-    XLSX_CONTENT_TYPE,
-    SpreadsheetError,
-    enterprise_rows,
-    read_rows,
-    write_csv,
-    write_xlsx,
-)
-from poles.models import Region
 from poles.selectors import is_national_team, poles_of
-
-# The preview shows every row with an error, and this many of the others.
-PREVIEW_ROWS = 200
-IMPORT_SESSION_KEY = "enterprise_import"
 
 
 @admin.register(Sector)
@@ -73,69 +53,6 @@ class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
         refresh_search_vectors(
             ids=list(obj.enterprise_links.values_list("enterprise_id", flat=True))
         )
-
-
-class NextPageCountPaginator(Paginator):
-    """Counts no further than one page past `page`: enough to say whether more follow.
-
-    A word common to most of 100,000 enterprises would otherwise cost a full count.
-    """
-
-    def __init__(self, *args, page: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cap = (page + 1) * self.per_page + 1
-
-    @cached_property
-    def count(self):
-        return self.object_list[: self.cap].count()
-
-
-class EnglishMissingFilter(admin.SimpleListFilter):
-    title = _("English missing")
-    parameter_name = "english_missing"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("English missing")), ("no", _("English complete"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            # As written, so that the partial index on this condition serves it.
-            return queryset.filter(english_missing())
-        if self.value() == "no":
-            return with_english_missing(queryset).filter(lacks_english=False)
-        return queryset
-
-
-class PoleFilter(admin.SimpleListFilter):
-    """Only the poles the user works for (all of them for the national team)."""
-
-    title = _("pole")
-    parameter_name = "pole"
-
-    def lookups(self, request, model_admin):
-        return [(str(pole.pk), pole.name) for pole in poles_of(user=request.user).order_by("name")]
-
-    def queryset(self, request, queryset):
-        if self.value() in {value for value, _label in self.lookup_choices}:
-            return queryset.filter(pole_id=int(self.value()))
-        return queryset
-
-
-class SectorFilter(admin.SimpleListFilter):
-    title = _("sector")
-    parameter_name = "sector"
-
-    def lookups(self, request, model_admin):
-        return [(sector.slug, sector.name) for sector in Sector.objects.order_by("name_fr")]
-
-    def queryset(self, request, queryset):
-        if self.value() in {value for value, _label in self.lookup_choices}:
-            return queryset.filter(
-                pk__in=EnterpriseSector.objects.filter(sector__slug=self.value()).values(
-                    "enterprise_id"
-                )
-            )
-        return queryset
 
 
 class EnterpriseSectorInline(admin.TabularInline):
@@ -176,15 +93,8 @@ class EnterpriseAdminForm(forms.ModelForm):
         return cleaned_data
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet (CSV or XLSX)"),
-        help_text=_("Its first line names the columns, as in the template."),
-    )
-
-
 @admin.register(Enterprise)
-class EnterpriseAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdmin):
     form = EnterpriseAdminForm
     change_list_template = "admin/entreprises/enterprise/change_list.html"
     delete_confirmation_template = "admin/entreprises/enterprise/archive_confirmation.html"
@@ -442,152 +352,3 @@ class EnterpriseAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-    # --- Import and export -------------------------------------------------------------
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path(
-                "export/<str:kind>/", wrap(self.export_view), name="entreprises_enterprise_export"
-            ),
-            path("import/", wrap(self.import_view), name="entreprises_enterprise_import"),
-            path(
-                "import/template/<str:kind>/",
-                wrap(self.template_view),
-                name="entreprises_enterprise_import_template",
-            ),
-            *super().get_urls(),
-        ]
-
-    def export_view(self, request, kind):
-        """The change list as it is filtered and searched now, as CSV or XLSX."""
-        if kind not in ("csv", "xlsx"):
-            raise Http404
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-        except (IncorrectLookupParameters, DisallowedModelAdminLookup):
-            return HttpResponseBadRequest(
-                gettext("These filters are not valid; export from the list again."),
-                content_type="text/plain; charset=utf-8",
-            )
-        rows = enterprise_rows(changelist.get_queryset(request))
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        if kind == "csv":
-            response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(write_xlsx(rows), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.{kind}"'
-        return response
-
-    def template_view(self, request, kind):
-        """An empty spreadsheet with the import's columns; the XLSX adds the allowed values."""
-        if kind not in ("csv", "xlsx"):
-            raise Http404
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        if kind == "csv":
-            response = HttpResponse(write_csv([]), content_type="text/csv; charset=utf-8")
-        else:
-            response = HttpResponse(
-                write_xlsx([], help_rows=self._template_help(request)),
-                content_type=XLSX_CONTENT_TYPE,
-            )
-        response["Content-Disposition"] = f'attachment; filename="enterprises-template.{kind}"'
-        return response
-
-    def _template_help(self, request) -> list[list[str]]:
-        return [
-            [gettext("column"), gettext("allowed values")],
-            ["slug", gettext("Empty for a new enterprise; an existing slug updates it.")],
-            ["legal_form", ", ".join(LegalForm.values)],
-            ["cooperative_type", ", ".join(CooperativeType.values)],
-            ["status", ", ".join(Status.values)],
-            ["pole", ", ".join(poles_of(user=request.user).values_list("slug", flat=True))],
-            ["region", ", ".join(Region.objects.values_list("code", flat=True))],
-            ["primary_sector", ", ".join(Sector.objects.values_list("slug", flat=True))],
-            ["other_sectors", gettext("Sector slugs separated by semicolons.")],
-            ["neq", gettext("10 digits.")],
-            ["postal_code", "A1A 1A1"],
-            ["phone", "514 555-0123"],
-        ]
-
-    def import_view(self, request):
-        """Upload, then a preview row by row, then the import of all rows or none."""
-        if not self.has_add_permission(request) or not self.has_change_permission(request):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": gettext("Import enterprises"),
-            "columns": COLUMNS,
-        }
-        if request.method == "POST" and "confirm" in request.POST:
-            return self._import_confirmed(request, context)
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST":
-            # A new upload replaces any file previewed before, good or bad.
-            request.session.pop(IMPORT_SESSION_KEY, None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read()
-            try:
-                header, rows = read_rows(name=upload.name, content=content)
-                plan = plan_import(user=request.user, header=header, rows=rows)
-            except (SpreadsheetError, ImportRejected) as error:
-                form.add_error("file", str(error))
-            else:
-                if plan.is_valid:
-                    request.session[IMPORT_SESSION_KEY] = {
-                        "name": upload.name,
-                        "content": base64.b64encode(content).decode("ascii"),
-                    }
-                return TemplateResponse(
-                    request,
-                    "admin/entreprises/enterprise/import_preview.html",
-                    {**context, **self._preview_context(plan), "file_name": upload.name},
-                )
-        return TemplateResponse(
-            request, "admin/entreprises/enterprise/import.html", {**context, "form": form}
-        )
-
-    def _import_confirmed(self, request, context):
-        stored = request.session.pop(IMPORT_SESSION_KEY, None)
-        if stored is None:
-            self.message_user(
-                request, gettext("Nothing to import: send the file again."), messages.ERROR
-            )
-            return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
-        try:
-            header, rows = read_rows(
-                name=stored["name"], content=base64.b64decode(stored["content"])
-            )
-            plan = run_import(user=request.user, header=header, rows=rows)
-        except (SpreadsheetError, ImportRejected) as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
-        self.message_user(
-            request,
-            gettext("Import done: %(created)s enterprises created, %(updated)s updated.")
-            % {"created": plan.count("create"), "updated": plan.count("update")},
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(reverse("admin:entreprises_enterprise_changelist"))
-
-    def _preview_context(self, plan) -> dict:
-        shown, others = [], 0
-        for row in plan.rows:
-            if row.errors or len(shown) < PREVIEW_ROWS:
-                shown.append(row)
-            else:
-                others += 1
-        return {
-            "plan": plan,
-            "rows": shown,
-            "hidden_rows": others,
-            "created": plan.count("create"),
-            "updated": plan.count("update"),
-            "error_rows": len(plan.errors),
-        }

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from chantier.services import load_reference
-from entreprises.services import create_demo_enterprises
+from entreprises.demo.services import create_demo_enterprises
 
 # Playwright's sync API runs an event loop; the test's own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -16,8 +16,8 @@ from django.db import connection
 
 from chantier.backups import pg_tool, tool_major_version
 from chantier.services import load_reference
+from entreprises.demo.services import create_demo_enterprises
 from entreprises.models import Enterprise
-from entreprises.services import create_demo_enterprises
 
 RESTORE_TARGET = "test_chantier_restore"
 

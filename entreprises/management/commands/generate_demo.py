@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from tqdm import tqdm
 
+from entreprises.demo.services import DemoDataError, create_demo_enterprises
 from entreprises.models import Enterprise
-from entreprises.services import DemoDataError, create_demo_enterprises
 
 
 class Command(BaseCommand):

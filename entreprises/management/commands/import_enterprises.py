@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from entreprises.services import ImportRejected, plan_import, run_import
+from entreprises.imports import ImportRejected, plan_import, run_import
 from entreprises.spreadsheets import SpreadsheetError, read_rows
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, no_translations
 
+from entreprises.demo.services import remove_demo_enterprises
 from entreprises.models import Enterprise
-from entreprises.services import remove_demo_enterprises
 
 
 class Command(BaseCommand):

@@ -1,0 +1,193 @@
+"""The enterprise admin's spreadsheet views: export the change list, download the import
+template, and import (upload, preview row by row, then all rows or none)."""
+
+import base64
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from entreprises.enums import CooperativeType, LegalForm, Status
+from entreprises.imports import ImportRejected, plan_import, run_import
+from entreprises.models import Sector
+from entreprises.spreadsheets import (
+    COLUMNS,
+    XLSX_CONTENT_TYPE,
+    SpreadsheetError,
+    enterprise_rows,
+    read_rows,
+    write_csv,
+    write_xlsx,
+)
+from poles.models import Region
+from poles.selectors import poles_of
+
+# The preview shows every row with an error, and this many of the others.
+PREVIEW_ROWS = 200
+IMPORT_SESSION_KEY = "enterprise_import"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        help_text=_("Its first line names the columns, as in the template."),
+    )
+
+
+class SpreadsheetViews:
+    """Mixed into EnterpriseAdmin: its URLs and views for export, template and import."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "export/<str:kind>/", wrap(self.export_view), name="entreprises_enterprise_export"
+            ),
+            path("import/", wrap(self.import_view), name="entreprises_enterprise_import"),
+            path(
+                "import/template/<str:kind>/",
+                wrap(self.template_view),
+                name="entreprises_enterprise_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, kind):
+        """The change list as it is filtered and searched now, as CSV or XLSX."""
+        if kind not in ("csv", "xlsx"):
+            raise Http404
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except (IncorrectLookupParameters, DisallowedModelAdminLookup):
+            return HttpResponseBadRequest(
+                gettext("These filters are not valid; export from the list again."),
+                content_type="text/plain; charset=utf-8",
+            )
+        rows = enterprise_rows(changelist.get_queryset(request))
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if kind == "csv":
+            response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(write_xlsx(rows), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.{kind}"'
+        return response
+
+    def template_view(self, request, kind):
+        """An empty spreadsheet with the import's columns; the XLSX adds the allowed values."""
+        if kind not in ("csv", "xlsx"):
+            raise Http404
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if kind == "csv":
+            response = HttpResponse(write_csv([]), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                write_xlsx([], help_rows=self._template_help(request)),
+                content_type=XLSX_CONTENT_TYPE,
+            )
+        response["Content-Disposition"] = f'attachment; filename="enterprises-template.{kind}"'
+        return response
+
+    def _template_help(self, request) -> list[list[str]]:
+        return [
+            [gettext("column"), gettext("allowed values")],
+            ["slug", gettext("Empty for a new enterprise; an existing slug updates it.")],
+            ["legal_form", ", ".join(LegalForm.values)],
+            ["cooperative_type", ", ".join(CooperativeType.values)],
+            ["status", ", ".join(Status.values)],
+            ["pole", ", ".join(poles_of(user=request.user).values_list("slug", flat=True))],
+            ["region", ", ".join(Region.objects.values_list("code", flat=True))],
+            ["primary_sector", ", ".join(Sector.objects.values_list("slug", flat=True))],
+            ["other_sectors", gettext("Sector slugs separated by semicolons.")],
+            ["neq", gettext("10 digits.")],
+            ["postal_code", "A1A 1A1"],
+            ["phone", "514 555-0123"],
+        ]
+
+    def import_view(self, request):
+        """Upload, then a preview row by row, then the import of all rows or none."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import enterprises"),
+            "columns": COLUMNS,
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._import_confirmed(request, context)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST":
+            # A new upload replaces any file previewed before, good or bad.
+            request.session.pop(IMPORT_SESSION_KEY, None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                header, rows = read_rows(name=upload.name, content=content)
+                plan = plan_import(user=request.user, header=header, rows=rows)
+            except (SpreadsheetError, ImportRejected) as error:
+                form.add_error("file", str(error))
+            else:
+                if plan.is_valid:
+                    request.session[IMPORT_SESSION_KEY] = {
+                        "name": upload.name,
+                        "content": base64.b64encode(content).decode("ascii"),
+                    }
+                return TemplateResponse(
+                    request,
+                    "admin/entreprises/enterprise/import_preview.html",
+                    {**context, **self._preview_context(plan), "file_name": upload.name},
+                )
+        return TemplateResponse(
+            request, "admin/entreprises/enterprise/import.html", {**context, "form": form}
+        )
+
+    def _import_confirmed(self, request, context):
+        stored = request.session.pop(IMPORT_SESSION_KEY, None)
+        if stored is None:
+            self.message_user(
+                request, gettext("Nothing to import: send the file again."), messages.ERROR
+            )
+            return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
+        try:
+            header, rows = read_rows(
+                name=stored["name"], content=base64.b64decode(stored["content"])
+            )
+            plan = run_import(user=request.user, header=header, rows=rows)
+        except (SpreadsheetError, ImportRejected) as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
+        self.message_user(
+            request,
+            gettext("Import done: %(created)s enterprises created, %(updated)s updated.")
+            % {"created": plan.count("create"), "updated": plan.count("update")},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:entreprises_enterprise_changelist"))
+
+    def _preview_context(self, plan) -> dict:
+        shown, others = [], 0
+        for row in plan.rows:
+            if row.errors or len(shown) < PREVIEW_ROWS:
+                shown.append(row)
+            else:
+                others += 1
+        return {
+            "plan": plan,
+            "rows": shown,
+            "hidden_rows": others,
+            "created": plan.count("create"),
+            "updated": plan.count("update"),
+            "error_rows": len(plan.errors),
+        }
