@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "rest_framework",
+    # Only for its system checks: the middleware writes the policy.
+    "csp",
     "chantier",
     "poles",
     "entreprises",
@@ -101,7 +104,8 @@ MIDDLEWARE = [
     # First, so that the request id covers everything the request does.
     "chantier.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "chantier.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "chantier.middleware.PermissionsPolicyMiddleware",
     # CORS early, so that every API answer (errors and preflights too) carries its headers.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -229,37 +233,23 @@ def _tile_source(url: str) -> str:
 
 
 # No inline script or style anywhere: every script and stylesheet is a static file.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        f"img-src 'self' data: {_tile_source(MAP_TILE_URL)}",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-# Path prefix -> its own policy. The interactive API documentation (Swagger UI)
-# sets styles from its scripts and shows data: images; its scripts stay 'self'.
-CONTENT_SECURITY_POLICY_EXCEPTIONS = {
-    "/api/docs/": "; ".join(
-        [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data:",
-            "connect-src 'self'",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    ),
+# Written by django-csp's middleware; a view that needs another policy says so with
+# its decorators (`/api/docs/`: chantier/api.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", _tile_source(MAP_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
+# The header django-csp does not write (chantier.middleware.PermissionsPolicyMiddleware).
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in [

@@ -117,7 +117,8 @@ def test_bad_scaling_values_refused_with_a_clear_message(tmp_path, env, message)
 MIDDLEWARE_WITHOUT_REPLICA = [
     "chantier.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "chantier.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "chantier.middleware.PermissionsPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -145,6 +146,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "rest_framework",
+    "csp",
     "chantier",
     "poles",
     "entreprises",
