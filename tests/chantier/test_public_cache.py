@@ -9,7 +9,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 
-from chantier.public_cache import cacheable_response, invalidate_public_cache
+from common.public_cache import cacheable_response, invalidate_public_cache
 from entreprises.models import Enterprise
 from entreprises.selectors import DirectoryFilters, facet_counts
 from entreprises.services import refresh_search_vectors
