@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from chantier.public_cache import invalidate_public_cache
+from common.public_cache import invalidate_public_cache
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, EnterpriseTombstone, Sector
 from entreprises.search import SEARCH_VECTOR_SQL

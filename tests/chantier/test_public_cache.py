@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from chantier.public_cache import cacheable_response, invalidate_public_cache
+from common.public_cache import cacheable_response, invalidate_public_cache
 from entreprises.models import Enterprise
 from entreprises.selectors import DirectoryFilters, facet_counts
 from entreprises.services import refresh_search_vectors

@@ -124,7 +124,7 @@ MIDDLEWARE_WITHOUT_REPLICA = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "chantier.public_cache.PublicCacheMiddleware",
+    "common.public_cache.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
 from chantier.settings import _tile_source
+from tests.factories import EnterpriseFactory
 from tests.helpers import captured_queries, json_of
 from tests.ops.policies import PERMISSIONS, STRICT_POLICY, directives
 
@@ -206,3 +207,18 @@ def test_api_docs_get_their_own_policy_with_scripts_still_self_only(client):
     assert response["Permissions-Policy"] == PERMISSIONS
     api_root = client.get("/api/", secure=True)
     assert directives(api_root["Content-Security-Policy"]) == STRICT_POLICY
+
+
+def test_admin_history_page_has_no_inline_style_and_keeps_its_look(admin_client):
+    enterprise = EnterpriseFactory()
+    enterprise.city = "Québec"
+    enterprise.save()
+    response = admin_client.get(f"/admin/entreprises/enterprise/{enterprise.pk}/history/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('<a href="/admin/entreprises/enterprise/') >= 2
+    assert "style=" not in body
+    assert "<style" not in body
+    # What the inline style did (no line above the paginator) now comes from a stylesheet.
+    assert '<link rel="stylesheet" href="/static/css/admin-history.css">' in body
+    assert '<p class="paginator">' in body
