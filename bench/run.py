@@ -122,7 +122,7 @@ class Bench:
         self.manage("load_reference", timed="load_reference")
         if fresh:
             self.manage("remove_demo")
-        existing = int(self.shell("print(Enterprise.objects.demo().count())"))
+        existing = int(self.manage("bench_setup", "demo-count"))
         saved = self.data_dir / "generate_demo.json"
         if existing < count:
             missing = count - existing
@@ -135,26 +135,17 @@ class Bench:
             self.timings[f"generate_demo --count {note['count']}"] = (
                 f"{note['time']} (run of {note['date']})"
             )
-        return json.loads(self.shell(FIXTURES_CODE))
+        return json.loads(self.manage("bench_setup", "fixtures"))
 
     def timed_import(self, rows: int = 10_000) -> str:
         """Import `rows` new enterprises as the national team, as the admin does; then drop them."""
         path = self.data_dir / "import.csv"
-        self.shell(IMPORT_FILE_CODE.format(path=str(path), rows=rows))
+        self.manage("bench_setup", "import-file", str(path), "--rows", str(rows))
         started = time.monotonic()
         self.manage("import_enterprises", str(path), "--user", "bench-national")
         seconds = time.monotonic() - started
-        self.shell(
-            "Enterprise.objects.filter(name_fr__startswith=\"Coopérative d'essai d'import \")"
-            ".delete(); print('removed')"
-        )
+        self.manage("bench_setup", "remove-import")
         return f"{seconds:.1f} s for {rows:,} rows (checked, then written in one transaction)"
-
-    def shell(self, code: str) -> str:
-        output = self.manage(
-            "shell", "--verbosity", "0", "-c", "from entreprises.models import Enterprise\n" + code
-        )
-        return output.strip().splitlines()[-1]
 
     def start(self, **extra) -> None:
         self.server = subprocess.Popen(
@@ -274,78 +265,6 @@ class Bench:
         after = self.worker_memory("VmHWM")
         growth = max((after[pid] - before.get(pid, after[pid]) for pid in after), default=0.0)
         return seconds, size, growth
-
-
-# Runs in `manage.py shell`: the records and the pole-staff session the routes need.
-FIXTURES_CODE = """
-import json
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.contrib.sessions.backends.db import SessionStore
-from entreprises.models import Sector
-from poles.models import Pole, PoleMembership
-enterprise = Enterprise.objects.published().filter(is_demo=True).order_by("id").first()
-sector = Sector.objects.filter(enterprise_links__isnull=False).order_by("id").first()
-pole = enterprise.pole
-user, _ = get_user_model().objects.get_or_create(
-    username="bench-pole-staff", defaults={"is_staff": True}
-)
-PoleMembership.objects.get_or_create(user=user, pole=pole)
-group = Group.objects.filter(name="Personnel de pôle").first()
-if group:
-    user.groups.add(group)
-else:
-    user.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="entreprises", codename__in=["view_enterprise", "change_enterprise"]
-    ))
-session = SessionStore()
-session["_auth_user_id"] = str(user.pk)
-session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-session["_auth_user_hash"] = user.get_session_auth_hash()
-session.create()
-print(json.dumps({
-    "enterprise": enterprise.slug, "sector": sector.slug, "session": session.session_key,
-    "pole": pole.slug,
-    "count": Enterprise.objects.published().count(),
-}))
-"""
-
-
-IMPORT_FILE_CODE = """
-import csv, random
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from entreprises.models import Sector
-from entreprises.spreadsheets import COLUMNS
-from poles.models import Pole
-user, _ = get_user_model().objects.get_or_create(
-    username="bench-national", defaults={{"is_staff": True}}
-)
-user.groups.add(Group.objects.get(name="Équipe nationale"))
-rng = random.Random(7)
-poles = Pole.objects.prefetch_related("regions")
-places = [(p.slug, r.code) for p in poles for r in p.regions.all()]
-sectors = list(Sector.objects.values_list("slug", flat=True))
-with open("{path}", "w", newline="", encoding="utf-8") as handle:
-    writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-    writer.writeheader()
-    for n in range({rows}):
-        pole, region = rng.choice(places)
-        writer.writerow({{
-            "name_fr": f"Coopérative d'essai d'import {{n}}",
-            "name_en": f"Import trial co-op {{n}}",
-            "legal_form": "cooperative", "cooperative_type": "worker", "neq": f"89{{n:08d}}",
-            "status": "draft", "pole": pole, "region": region,
-            "primary_sector": rng.choice(sectors), "other_sectors": rng.choice(sectors),
-            "street_address": f"{{n}} rue Principale", "city": f"Ville {{n % 300}}",
-            "postal_code": "g1k 3a1", "phone": "418-555-0100", "email": f"info{{n}}@example.org",
-            "website": f"https://coop{{n}}.example.org", "founded_year": 1990 + n % 30,
-            "employees": n % 50,
-            "description_fr": "Coopérative de travail fictive pour mesurer l'import.",
-            "description_en": "A fictitious worker co-operative to measure the import.",
-        }})
-print("written")
-"""
 
 
 # Searches that differ, so that most requests find neither the page nor the facet

@@ -1,4 +1,4 @@
-"""Middleware of the whole portal: request ids and the security headers Django does not set."""
+"""Middleware of the whole portal: request ids, and the one security header no library sets."""
 
 import logging
 import re
@@ -51,11 +51,10 @@ class RequestIdMiddleware:
             current_request_id.reset(token)
 
 
-class SecurityHeadersMiddleware:
-    """Content-Security-Policy and Permissions-Policy on every response.
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy on every response: the one security header nobody else writes.
 
-    Paths listed in CONTENT_SECURITY_POLICY_EXCEPTIONS get their own policy
-    (the interactive API documentation); every other page gets the strict one.
+    Django's SecurityMiddleware writes the others, django-csp the Content-Security-Policy.
     """
 
     def __init__(self, get_response):
@@ -63,11 +62,5 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        policy = settings.CONTENT_SECURITY_POLICY
-        for prefix, relaxed in settings.CONTENT_SECURITY_POLICY_EXCEPTIONS.items():
-            if request.path.startswith(prefix):
-                policy = relaxed
-                break
-        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response

@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Read here because MIDDLEWARE depends on it; the replica itself is set up under Scaling.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
@@ -83,24 +87,43 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "rest_framework",
+    # Only for its system checks: the middleware writes the policy.
+    "csp",
     "chantier",
     "poles",
     "entreprises",
     "evenements",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "simple_history",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First, so that the request id covers everything the request does.
     "chantier.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "chantier.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "chantier.middleware.PermissionsPolicyMiddleware",
+    # CORS early, so that every API answer (errors and preflights too) carries its headers.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions are read: anonymous safe requests may read the replica.
+    *(["chantier.routers.ReplicaRoutingMiddleware"] if DATABASE_REPLICA_URL else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (it is part of the cache key).
+    "chantier.public_cache.PublicCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change kept in the history.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as its documentation asks: it turns a locked-out login into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chantier.urls"
@@ -210,37 +233,23 @@ def _tile_source(url: str) -> str:
 
 
 # No inline script or style anywhere: every script and stylesheet is a static file.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        f"img-src 'self' data: {_tile_source(MAP_TILE_URL)}",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-# Path prefix -> its own policy. The interactive API documentation (Swagger UI)
-# sets styles from its scripts and shows data: images; its scripts stay 'self'.
-CONTENT_SECURITY_POLICY_EXCEPTIONS = {
-    "/api/docs/": "; ".join(
-        [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data:",
-            "connect-src 'self'",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-        ]
-    ),
+# Written by django-csp's middleware; a view that needs another policy says so with
+# its decorators (`/api/docs/`: chantier/api.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", _tile_source(MAP_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
+# The header django-csp does not write (chantier.middleware.PermissionsPolicyMiddleware).
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in [
@@ -276,14 +285,6 @@ API_RATE_ANONYMOUS = env_rate("API_RATE_ANONYMOUS", "120/minute")
 API_RATE_KEY = env_rate("API_RATE_KEY", "1200/minute")
 # Proxies in front of the portal that append to X-Forwarded-For (0: use the peer address).
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
-
-INSTALLED_APPS += ["corsheaders", "drf_spectacular", "drf_spectacular_sidecar"]
-# CORS early (after the request id and the security headers), so that every API answer,
-# errors and preflight answers included, carries its headers.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("chantier.middleware.SecurityHeadersMiddleware") + 1,
-    "corsheaders.middleware.CorsMiddleware",
-)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -364,13 +365,6 @@ BACKUP_DIR = Path(env_str("BACKUP_DIR") or BASE_DIR / "backups")
 # enough for the server, else the embedded server's own.
 PG_BIN_DIR = env_str("PG_BIN_DIR")
 # --- Admin for pole staff: history, login protection, staff sessions, import ---
-INSTALLED_APPS += ["simple_history", "axes"]
-MIDDLEWARE += [
-    # Records who made each change kept in the history.
-    "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, as its documentation asks: it turns a locked-out login into its response.
-    "axes.middleware.AxesMiddleware",
-]
 AUTHENTICATION_BACKENDS = [
     "chantier.backends.LoginGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -438,7 +432,6 @@ elif MEDIA_STORAGE_BACKEND != "filesystem":
     )
 
 # Reads of anonymous GET requests go to the replica, everything else to the primary.
-DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
         **database_config(
@@ -455,14 +448,6 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 PUBLIC_CACHE_MAX_BYTES = env_int("PUBLIC_CACHE_MAX_BYTES", 2_000_000)
 # Never cached, whoever asks: the health check, the admin, the benchmark floor.
 PUBLIC_CACHE_SKIP_PATHS = ["/healthz", "/admin/", "/bench/floor/"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
-    "chantier.public_cache.PublicCacheMiddleware",
-)
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
-    "chantier.routers.ReplicaRoutingMiddleware",
-)
 
 # The map gets every enterprise up to this many, clusters past it.
 MAP_POINT_LIMIT = env_int("MAP_POINT_LIMIT", 2000)

@@ -48,9 +48,11 @@ def is_inside_quebec(latitude: float, longitude: float) -> bool:
     )
 
 
+# [0-9], not \d: \d also matches Arabic-Indic, full-width and other digits. \s stays
+# Unicode, so a pasted no-break space still separates the groups.
 PHONE_PATTERN = re.compile(
-    r"^\s*(?:\+?1[\s.-]*)?\(?(\d{3})\)?[\s.-]*(\d{3})[\s.-]*(\d{4})"
-    r"\s*(?:(?:#|x|ext\.?|poste)\s*(\d{1,6}))?\s*$",
+    r"^\s*(?:\+?1[\s.-]*)?\(?([0-9]{3})\)?[\s.-]*([0-9]{3})[\s.-]*([0-9]{4})"
+    r"\s*(?:(?:#|x|ext\.?|poste)\s*([0-9]{1,6}))?\s*$",
     re.IGNORECASE,
 )
 

@@ -58,7 +58,14 @@ def replica(settings):
     mirror = connections[REPLICA]
     streaming = DatabaseWrapper({**primary, "HOST": str(folder)}, alias=REPLICA)
     connections[REPLICA] = streaming
+    # What DATABASE_REPLICA_URL turns on: the router, and its middleware before sessions.
     settings.DATABASE_ROUTERS = ["chantier.routers.ReplicaRouter"]
+    sessions = settings.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[:sessions],
+        "chantier.routers.ReplicaRoutingMiddleware",
+        *settings.MIDDLEWARE[sessions:],
+    ]
     try:
         yield streaming
     finally:

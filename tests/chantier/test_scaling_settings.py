@@ -41,7 +41,8 @@ def settings_with(tmp_path, **env):
         "'session': s.SESSION_ENGINE, 'media': s.STORAGES['default'],"
         "'databases': {k: v['HOST'] for k, v in s.DATABASES.items()},"
         "'routers': getattr(s, 'DATABASE_ROUTERS', []), 'floor': s.BENCH_FLOOR,"
-        "'public_cache': s.PUBLIC_CACHE_SECONDS}))"
+        "'public_cache': s.PUBLIC_CACHE_SECONDS, 'middleware': s.MIDDLEWARE,"
+        "'apps': s.INSTALLED_APPS}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -111,6 +112,72 @@ def test_bad_scaling_values_refused_with_a_clear_message(tmp_path, env, message)
     result = settings_with(tmp_path, **env)
     assert result.returncode != 0
     assert f"ImproperlyConfigured: {message}" in result.stderr
+
+
+MIDDLEWARE_WITHOUT_REPLICA = [
+    "chantier.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "chantier.middleware.PermissionsPolicyMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "chantier.public_cache.PublicCacheMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+INSTALLED_APPS = [
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django_countries",
+    "django_filters",
+    "rest_framework",
+    "csp",
+    "chantier",
+    "poles",
+    "entreprises",
+    "evenements",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "simple_history",
+    "axes",
+]
+
+
+def test_middleware_and_apps_in_their_exact_order_without_replica(tmp_path):
+    values = loaded(settings_with(tmp_path))
+    assert values["middleware"] == MIDDLEWARE_WITHOUT_REPLICA
+    assert values["apps"] == INSTALLED_APPS
+
+
+def test_replica_routing_middleware_only_with_a_replica_just_before_sessions(tmp_path):
+    values = loaded(
+        settings_with(tmp_path, DATABASE_REPLICA_URL="postgres://u:p@replica.invalid:5432/portail")
+    )
+    sessions = MIDDLEWARE_WITHOUT_REPLICA.index(
+        "django.contrib.sessions.middleware.SessionMiddleware"
+    )
+    assert values["middleware"] == [
+        *MIDDLEWARE_WITHOUT_REPLICA[:sessions],
+        "chantier.routers.ReplicaRoutingMiddleware",
+        *MIDDLEWARE_WITHOUT_REPLICA[sessions:],
+    ]
+    assert values["apps"] == INSTALLED_APPS
 
 
 def test_replica_url_adds_the_replica_and_its_router(tmp_path):

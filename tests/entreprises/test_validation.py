@@ -66,3 +66,29 @@ def test_set_sectors_refuses_primary_among_others():
     food = SectorFactory()
     with pytest.raises(ValidationError):
         set_sectors(enterprise=enterprise, primary=food, secondary=[food])
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "٥١٤ ٥٥٥-٠١٢٣",  # Arabic-Indic digits
+        "５１４ ５５５-０１２３",  # full-width digits
+        "514 555-0123 poste ١٢",  # an extension in Arabic-Indic digits
+    ],
+)
+def test_phone_with_other_than_ascii_digits_rejected_in_both_languages(phone):
+    enterprise = EnterpriseFactory.build(phone=phone)
+    assert errors_of(enterprise, "en")["phone"] == [
+        "Enter a North American phone number, e.g. 514 555-0123 (an extension may follow)."
+    ]
+    assert errors_of(enterprise, "fr")["phone"] == [
+        "Saisissez un numéro de téléphone nord-américain, p. ex. 514 555-0123 "
+        "(un poste peut suivre)."
+    ]
+    assert enterprise.phone == phone
+
+
+def test_phone_groups_may_be_separated_by_a_no_break_space():
+    enterprise = EnterpriseFactory.build(phone="514\u00a0555-0123")
+    enterprise.full_clean()
+    assert enterprise.phone == "514 555-0123"

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection
 
 from chantier.logs import JsonFormatter, RequestIdFilter
+from tests.ops.policies import STRICT_POLICY, directives
 
 PG_CTL = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_ctl"
 
@@ -90,7 +91,7 @@ def test_database_outage_answers_503_then_recovers(live_server, embedded_server)
     assert "Traceback" not in body
     assert "psycopg" not in body
     assert headers["Retry-After"] == "30"
-    assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert directives(headers["Content-Security-Policy"]) == STRICT_POLICY
     assert len(headers["X-Request-ID"]) == 32
     print(f"503 answered in {seconds * 1000:.0f} ms with the database down")
 

@@ -1,0 +1,138 @@
+"""What `make bench` (bench/run.py) needs in its own database, and nothing else uses.
+
+`fixtures` prints, as JSON, the records the measured routes name and a pole-staff
+session for the admin's list; `import-file` writes the spreadsheet whose import is
+timed, and `remove-import` deletes what that import created.
+"""
+
+import csv
+import json
+import random
+from importlib import import_module
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from entreprises.models import Enterprise, Sector
+from entreprises.spreadsheets import COLUMNS
+from poles.models import Pole, PoleMembership
+from poles.roles import NATIONAL_TEAM_GROUP, POLE_STAFF_GROUP
+
+POLE_STAFF_USERNAME = "bench-pole-staff"
+NATIONAL_TEAM_USERNAME = "bench-national"
+IMPORTED_NAME_PREFIX = "Coopérative d'essai d'import "
+
+
+def staff_member(*, username: str, group: str):
+    """The benchmark's staff account `username`, in the role `group`."""
+    user, _ = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def signed_in_session(*, user) -> str:
+    """The key of a new session signed in as `user`, as the admin's login would make."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+@transaction.atomic
+def bench_fixtures() -> dict:
+    """The slugs the routes use, the published count, and a session of the enterprise's pole."""
+    enterprise = Enterprise.objects.published().filter(is_demo=True).order_by("id").first()
+    sector = Sector.objects.filter(enterprise_links__isnull=False).order_by("id").first()
+    if enterprise is None or sector is None:
+        raise CommandError("No published demo enterprise with a sector: run generate_demo first.")
+    user = staff_member(username=POLE_STAFF_USERNAME, group=POLE_STAFF_GROUP)
+    PoleMembership.objects.get_or_create(user=user, pole=enterprise.pole)
+    return {
+        "enterprise": enterprise.slug,
+        "sector": sector.slug,
+        "session": signed_in_session(user=user),
+        "pole": enterprise.pole.slug,
+        "count": Enterprise.objects.published().count(),
+    }
+
+
+def write_import_file(*, path: Path, rows: int, seed: int = 7) -> None:
+    """A CSV of `rows` new enterprises spread over every pole's regions, in the template's columns.
+
+    Also makes sure the national-team account the import is made as exists.
+    """
+    staff_member(username=NATIONAL_TEAM_USERNAME, group=NATIONAL_TEAM_GROUP)
+    rng = random.Random(seed)  # noqa: S311 (made-up records, not secrets)
+    places = [
+        (pole.slug, region.code)
+        for pole in Pole.objects.prefetch_related("regions").order_by("slug")
+        for region in sorted(pole.regions.all(), key=lambda region: region.code)
+    ]
+    sectors = list(Sector.objects.order_by("slug").values_list("slug", flat=True))
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        for n in range(rows):
+            pole, region = rng.choice(places)
+            writer.writerow(
+                {
+                    "name_fr": f"{IMPORTED_NAME_PREFIX}{n}",
+                    "name_en": f"Import trial co-op {n}",
+                    "legal_form": "cooperative",
+                    "cooperative_type": "worker",
+                    "neq": f"89{n:08d}",
+                    "status": "draft",
+                    "pole": pole,
+                    "region": region,
+                    "primary_sector": rng.choice(sectors),
+                    "other_sectors": rng.choice(sectors),
+                    "street_address": f"{n} rue Principale",
+                    "city": f"Ville {n % 300}",
+                    "postal_code": "g1k 3a1",
+                    "phone": "418-555-0100",
+                    "email": f"info{n}@example.org",
+                    "website": f"https://coop{n}.example.org",
+                    "founded_year": 1990 + n % 30,
+                    "employees": n % 50,
+                    "description_fr": "Coopérative de travail fictive pour mesurer l'import.",
+                    "description_en": "A fictitious worker co-operative to measure the import.",
+                }
+            )
+
+
+def remove_imported() -> int:
+    """Delete the enterprises `write_import_file` describes; how many there were."""
+    imported = Enterprise.objects.filter(name_fr__startswith=IMPORTED_NAME_PREFIX)
+    count = imported.count()
+    imported.delete()
+    return count
+
+
+class Command(BaseCommand):
+    help = "Prepare the benchmark's own database (bench/run.py); not for a real deployment."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+        actions.add_parser("demo-count", help="Print the number of demo enterprises.")
+        actions.add_parser("fixtures", help="Print, as JSON, what the measured routes need.")
+        import_file = actions.add_parser("import-file", help="Write the CSV the import measures.")
+        import_file.add_argument("path", type=Path)
+        import_file.add_argument("--rows", type=int, default=10_000)
+        actions.add_parser("remove-import", help="Delete what that import created.")
+
+    def handle(self, *args, action, **options):
+        if action == "demo-count":
+            self.stdout.write(str(Enterprise.objects.demo().count()))
+        elif action == "fixtures":
+            self.stdout.write(json.dumps(bench_fixtures()))
+        elif action == "import-file":
+            write_import_file(path=options["path"], rows=options["rows"])
+            self.stdout.write(f"Wrote {options['rows']} rows to {options['path']}.")
+        else:
+            self.stdout.write(f"Removed {remove_imported()} imported enterprises.")

@@ -1,0 +1,67 @@
+"""`manage.py bench_setup`: what the benchmark prepares in its own database."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from entreprises.models import Enterprise, Sector
+from poles.models import Pole
+from poles.roles import NATIONAL_TEAM_GROUP, POLE_STAFF_GROUP
+from tests.factories import EnterpriseFactory, EnterpriseSectorFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def bench_setup(*args) -> str:
+    out = StringIO()
+    call_command("bench_setup", *args, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_fixtures_name_a_demo_record_and_sign_in_its_pole_staff(reference_data, client):
+    pole = Pole.objects.prefetch_related("regions").order_by("slug").first()
+    enterprise = EnterpriseFactory(
+        is_demo=True, pole=pole, region=pole.regions.first(), name_fr="Coop mesurée"
+    )
+    EnterpriseSectorFactory(enterprise=enterprise)
+    # The first sector any enterprise is in (the reference data's Caisse has one too).
+    sector = Sector.objects.filter(enterprise_links__isnull=False).order_by("id").first()
+
+    fixtures = json.loads(bench_setup("fixtures"))
+
+    assert {key: fixtures[key] for key in ["enterprise", "sector", "pole", "count"]} == {
+        "enterprise": enterprise.slug,
+        "sector": sector.slug,
+        "pole": pole.slug,
+        "count": Enterprise.objects.published().count(),
+    }
+    client.cookies["sessionid"] = fixtures["session"]
+    page = client.get("/admin/entreprises/enterprise/")
+    assert page.status_code == 200
+    assert page.context["user"].username == "bench-pole-staff"
+    assert list(page.context["user"].groups.values_list("name", flat=True)) == [POLE_STAFF_GROUP]
+    assert "Coop mesurée" in page.content.decode()
+    assert Enterprise.objects.published().count() == 2
+    assert bench_setup("demo-count") == "1"
+
+
+def test_import_file_is_imported_whole_as_the_national_team_then_removed(reference_data, tmp_path):
+    path = tmp_path / "import.csv"
+    assert bench_setup("import-file", str(path), "--rows", "3") == f"Wrote 3 rows to {path}."
+
+    out = StringIO()
+    call_command("import_enterprises", str(path), "--user", "bench-national", stdout=out)
+
+    assert out.getvalue().strip() == "Imported 3 new and 0 updated enterprises."
+    imported = Enterprise.objects.filter(name_fr__startswith="Coopérative d'essai d'import ")
+    assert sorted(imported.values_list("name_en", flat=True)) == [
+        "Import trial co-op 0",
+        "Import trial co-op 1",
+        "Import trial co-op 2",
+    ]
+    national = imported.first().history.first().history_user
+    assert list(national.groups.values_list("name", flat=True)) == [NATIONAL_TEAM_GROUP]
+    assert bench_setup("remove-import") == "Removed 3 imported enterprises."
+    assert not imported.exists()
