@@ -37,6 +37,7 @@ test: install lint browser compose-cli wrk
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 
 format: install

@@ -9,7 +9,7 @@ class ChantierConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from chantier.public_cache import WATCHED_APPS, forget_on_change
+        from common.public_cache import WATCHED_APPS, forget_on_change
 
         # Any change to a public record makes every cached public response stale.
         # Connected per model: a receiver for every model would stop Django from

@@ -7,10 +7,14 @@ from django.db.models import Count, Q
 from chantier.models import KeyFigure
 from entreprises.enums import LegalForm
 from entreprises.models import Enterprise, Sector
-from entreprises.selectors import sectors_with_counts
+from entreprises.selectors import (
+    poles_with_counts,
+    published_counts_by,
+    regions_with_counts,
+    sectors_with_counts,
+)
 from evenements.models import Event
 from poles.models import Pole, Region
-from poles.selectors import poles_with_counts, published_counts_by, regions_with_counts
 
 
 @dataclass(frozen=True)

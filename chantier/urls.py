@@ -9,6 +9,12 @@ from chantier import views
 from chantier.floor import floor_view
 from chantier.sitemaps import SITEMAPS
 
+# A pole's page lists its enterprises: composed here, above both apps.
+POLE_PAGES = [
+    path("poles/", views.PoleListView.as_view(), name="list"),
+    path("poles/<slug:slug>/", views.PoleDetailView.as_view(), name="detail"),
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("chantier.api")),
@@ -33,7 +39,7 @@ urlpatterns += i18n_patterns(
     path(_("statistics/"), views.StatisticsView.as_view(), name="statistics"),
     path(_("about/"), views.AboutView.as_view(), name="about"),
     path("", include("entreprises.urls")),
-    path("", include("poles.urls")),
+    path("", include((POLE_PAGES, "poles"))),
     path("", include("evenements.urls")),
 )
 

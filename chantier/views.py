@@ -3,14 +3,17 @@ import sys
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
 from chantier import selectors
+from common.pagination import ForgivingPaginationMixin
 from entreprises.forms import DirectoryForm
 from entreprises.models import Sector
+from entreprises.selectors import poles_with_counts, public_enterprises, with_list_details
 from evenements.selectors import timeline
 from poles.models import Pole
 
@@ -40,6 +43,31 @@ class StatisticsView(TemplateView):
             key_figures=selectors.key_figures(),
             **kwargs,
         )
+
+
+class PoleListView(ListView):
+    template_name = "poles/list.html"
+    context_object_name = "poles"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return poles_with_counts()
+
+
+class PoleDetailView(ForgivingPaginationMixin, ListView):
+    """A pole's territory and contact, then its enterprises, paginated."""
+
+    template_name = "poles/detail.html"
+    context_object_name = "enterprises"
+
+    def get_queryset(self):
+        self.pole = get_object_or_404(
+            Pole.objects.prefetch_related("regions"), slug=self.kwargs["slug"]
+        )
+        return with_list_details(public_enterprises().filter(pole=self.pole).order_by("name", "id"))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(pole=self.pole, **kwargs)
 
 
 class AboutView(TemplateView):

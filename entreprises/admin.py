@@ -34,6 +34,7 @@ from entreprises.selectors import (
 from entreprises.services import (
     archive_enterprises,
     confirm_verified,
+    one_search_refresh,
     refresh_search_vectors,
     set_status,
 )
@@ -61,13 +62,6 @@ class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     search_fields = ["name_fr", "name_en"]
     prepopulated_fields = {"slug": ["name_fr"]}
     autocomplete_fields = ["parent"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A sector's name is searchable text of its enterprises.
-        refresh_search_vectors(
-            ids=list(obj.enterprise_links.values_list("enterprise_id", flat=True))
-        )
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         _version_or_404(version_id)
@@ -267,7 +261,8 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._visible_or_404(request, object_id)
         _version_or_404(version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        with one_search_refresh():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "pole":
@@ -285,14 +280,14 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
 
     # --- Saving, and deleting as archiving -------------------------------------------
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The enterprise, then its sector lines: indexed once, after both.
+        with one_search_refresh():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         refresh_search_vectors(ids=[obj.pk])
-
-    def save_related(self, request, form, formsets, change):
-        # Sectors are saved with the inline, after the enterprise: index them now.
-        super().save_related(request, form, formsets, change)
-        refresh_search_vectors(ids=[form.instance.pk])
 
     def delete_model(self, request, obj):
         archive_enterprises(user=request.user, ids=[obj.pk])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from chantier.validators import (
+from common.validators import (
     QUEBEC_MAX_LATITUDE,
     QUEBEC_MAX_LONGITUDE,
     QUEBEC_MIN_LATITUDE,

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chantier.models import Located, french_required
-from chantier.validators import NEQ_REGEX, normalize_phone, validate_neq
+from common.model_mixins import Located, french_required
+from common.validators import NEQ_REGEX, normalize_phone, validate_neq
 from entreprises.enums import CooperativeType, LegalForm, Status
 
 # The oldest collective enterprises of Québec date from the 19th century.

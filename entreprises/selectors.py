@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Avg, Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Floor
 
-from chantier.public_cache import cached_until_change
+from common.public_cache import cached_until_change
 from entreprises.enums import LegalForm, Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector, english_missing_condition
 from entreprises.search import build_query, query_words
@@ -316,3 +316,28 @@ def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapC
         MapCluster(round(float(r["mean_lon"]), 5), round(float(r["mean_lat"]), 5), r["count"])
         for r in rows
     ]
+
+
+def published_counts_by(field_name: str) -> dict:
+    """Published enterprises per value of `field_name`, read from the covering index."""
+    return dict(
+        Enterprise.objects.published().values_list(field_name).annotate(n=Count("id")).order_by()
+    )
+
+
+def poles_with_counts() -> list[Pole]:
+    """Every pole with its regions and its number of published enterprises."""
+    counts = published_counts_by("pole")
+    poles = list(Pole.objects.prefetch_related("regions").order_by("name"))
+    for pole in poles:
+        pole.published_count = counts.get(pole.pk, 0)
+    return poles
+
+
+def regions_with_counts() -> list[Region]:
+    """Every region with its number of published enterprises."""
+    counts = published_counts_by("region")
+    regions = list(Region.objects.order_by("code"))
+    for region in regions:
+        region.published_count = counts.get(region.pk, 0)
+    return regions

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from chantier.pagination import ForgivingPaginationMixin
+from common.pagination import ForgivingPaginationMixin
 from entreprises.enums import Status
 from entreprises.forms import DirectoryForm
 from entreprises.linked_data import organization_json_ld

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from chantier.models import french_required
+from common.model_mixins import french_required
 from evenements.enums import EventKind, OrganizationKind
 
 

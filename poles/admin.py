@@ -3,7 +3,6 @@ from django.db import models
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from entreprises.services import refresh_search_vectors
 from poles.models import Pole, PoleMembership, Region
 from poles.selectors import poles_of
 
@@ -32,11 +31,6 @@ class PoleAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
             # Choosing an enterprise's pole: only the poles the user works for.
             queryset = queryset.filter(pk__in=poles_of(user=request.user))
         return queryset, may_have_duplicates
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The pole's name is searchable text of its enterprises.
-        refresh_search_vectors(ids=list(form.instance.enterprises.values_list("pk", flat=True)))
 
 
 @admin.register(PoleMembership)

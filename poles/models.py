@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from chantier.models import Located, french_required
+from common.model_mixins import Located, french_required
 
 
 class Region(models.Model):

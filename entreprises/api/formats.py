@@ -7,7 +7,8 @@ stays flat whatever the number of enterprises.
 
 from django.db import connection
 
-from chantier.api_common import LANGUAGE_CODES, absolute_url, translated
+from common.api.languages import LANGUAGE_CODES, translated
+from common.api.links import absolute_url
 from entreprises.api.serializers import ESSGLOBAL_ACTIVITIES
 
 TRANSLATED = ("name", "description", "mission")

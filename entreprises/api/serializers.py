@@ -2,14 +2,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from chantier.api_common import (
-    LANGUAGE_MAP_SCHEMA,
-    Linked,
-    LinkedWithPage,
-    TranslatedField,
-    absolute_url,
-    translated,
-)
+from common.api.languages import LANGUAGE_MAP_SCHEMA, TranslatedField, translated
+from common.api.links import Linked, LinkedWithPage, absolute_url
 from entreprises.models import Enterprise, Sector
 from poles.api.serializers import (
     CoordinatesMixin,

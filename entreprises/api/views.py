@@ -14,21 +14,19 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from chantier.api_common import (
-    ERROR_RESPONSES,
+from common.api.errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE
+from common.api.formats import (
     FORMAT_PARAMETER,
-    LANGUAGE_CODES,
-    NOT_FOUND_RESPONSE,
-    ApiViewMixin,
     CSVRenderer,
     GeoJSONRenderer,
     JSONLDRenderer,
-    KeysetPagination,
     csv_stream,
     json_stream,
     streaming_response,
 )
-from chantier.api_views import ReadOnlyResource
+from common.api.languages import LANGUAGE_CODES
+from common.api.paging import KeysetPagination
+from common.api.views import ApiViewMixin, ReadOnlyResource
 from entreprises.api import formats
 from entreprises.api.serializers import (
     EnterpriseSerializer,

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.text import slugify
 
-from chantier.validators import (
+from common.validators import (
     QUEBEC_MAX_LATITUDE,
     QUEBEC_MAX_LONGITUDE,
     QUEBEC_MIN_LATITUDE,

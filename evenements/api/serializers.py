@@ -2,7 +2,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from chantier.api_common import Linked, LinkedWithPage, TranslatedField
+from common.api.languages import TranslatedField
+from common.api.links import Linked, LinkedWithPage
 from evenements.models import Event, Organization
 
 

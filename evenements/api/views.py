@@ -1,6 +1,6 @@
 from django.db.models import Prefetch
 
-from chantier.api_views import ReadOnlyResource
+from common.api.views import ReadOnlyResource
 from entreprises.selectors import public_enterprises
 from evenements.api.serializers import EventSerializer, OrganizationSerializer
 from evenements.models import Event, Organization

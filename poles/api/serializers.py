@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from chantier.api_common import Linked, LinkedWithPage, TranslatedField
+from common.api.languages import TranslatedField
+from common.api.links import Linked, LinkedWithPage
 from poles.models import Pole, Region
 
 

@@ -1,4 +1,4 @@
-from chantier.api_views import ReadOnlyResource
+from common.api.views import ReadOnlyResource
 from poles.api.serializers import PoleSerializer, RegionSerializer
 from poles.models import Pole, Region
 

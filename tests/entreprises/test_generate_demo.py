@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from chantier.validators import is_inside_quebec
+from common.validators import is_inside_quebec
 from entreprises.models import Enterprise, EnterpriseSector
 
 pytestmark = pytest.mark.django_db
