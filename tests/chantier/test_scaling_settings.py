@@ -135,7 +135,7 @@ MIDDLEWARE_WITHOUT_REPLICA = [
 ]
 INSTALLED_APPS = [
     "modeltranslation",
-    "django.contrib.admin",
+    "chantier.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
