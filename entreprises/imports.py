@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,8 +21,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.selectors import enterprises_visible_to
 from entreprises.services import refresh_search_vectors
-from entreprises.spreadsheets import SECTOR_SEPARATOR
+from entreprises.spreadsheets import SECTOR_SEPARATOR, read_rows
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
 
@@ -81,18 +83,40 @@ TEXT_COLUMNS = [
 ]
 
 
+# An XLSX is zipped XML: it may unpack to this many times the size of the file, no more.
+XLSX_UNPACK_RATIO = 10
+
+
+def check_import_size(*, size: int) -> None:
+    """Refuse a file too large to import, before reading it."""
+    limit = settings.ENTERPRISE_IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportRejected(
+            _(
+                "The file weighs %(size)s; at most %(max)s can be imported at once. "
+                "Split it into several files."
+            )
+            % {"size": filesizeformat(size), "max": filesizeformat(limit)}
+        )
+
+
+def read_import_file(*, name: str, content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of a file to import, within the import's limits."""
+    check_import_size(size=len(content))
+    return read_rows(
+        name=name,
+        content=content,
+        max_rows=settings.ENTERPRISE_IMPORT_MAX_ROWS,
+        max_unpacked_bytes=settings.ENTERPRISE_IMPORT_MAX_BYTES * XLSX_UNPACK_RATIO,
+    )
+
+
 def plan_import(*, user, header: Sequence[str], rows: Sequence[dict[str, str]]) -> ImportPlan:
     """What importing these rows would do, row by row, with every error; writes nothing.
 
     A row whose slug (else NEQ) names an existing enterprise updates it; any other row
     creates one. Lines are numbered as in the file (the header is line 1).
     """
-    max_rows = settings.ENTERPRISE_IMPORT_MAX_ROWS
-    if len(rows) > max_rows:
-        raise ImportRejected(
-            _("The file has %(count)s rows; at most %(max)s can be imported at once.")
-            % {"count": len(rows), "max": max_rows}
-        )
     lookup = _ImportLookup.load(user=user, rows=rows)
     plan = ImportPlan()
     seen: dict[tuple[str, str], int] = {}
@@ -136,6 +160,7 @@ class _ImportLookup:
     by_neq: dict[str, Enterprise]
     taken_slugs: set[str]
     names_in_cities: set[str]
+    visible_names_in_cities: set[str]
 
     @classmethod
     def load(cls, *, user, rows: Sequence[dict[str, str]]) -> "_ImportLookup":
@@ -150,19 +175,14 @@ class _ImportLookup:
             if enterprise.neq:
                 by_neq[enterprise.neq] = enterprise
         names = {cells.get("name_fr", "").strip().lower() for cells in rows} - {""}
-        names_in_cities = {
-            f"{name}|{city}"
-            for name, city in Enterprise.objects.annotate(
-                lower_name=Lower("name_fr"), lower_city=Lower("city")
-            )
-            .filter(lower_name__in=names)
-            .values_list("lower_name", "lower_city")
-        }
+        names_in_cities = _names_in_cities(Enterprise.objects.all(), names=names)
+        visible = _names_in_cities(enterprises_visible_to(user=user), names=names)
         return cls._with_references(
             user=user,
             by_slug=by_slug,
             by_neq=by_neq,
             names_in_cities=names_in_cities,
+            visible_names_in_cities=visible,
             taken=_taken_slugs(
                 given=slugs,
                 bases={slugify(cells.get("name_fr", ""))[:200] for cells in rows} - {""}
@@ -171,7 +191,9 @@ class _ImportLookup:
         )
 
     @classmethod
-    def _with_references(cls, *, user, by_slug, by_neq, names_in_cities, taken):
+    def _with_references(
+        cls, *, user, by_slug, by_neq, names_in_cities, visible_names_in_cities, taken
+    ):
         poles = list(Pole.objects.prefetch_related("regions"))
         return cls(
             national=is_national_team(user=user),
@@ -184,6 +206,7 @@ class _ImportLookup:
             by_neq=by_neq,
             taken_slugs=taken,
             names_in_cities=names_in_cities,
+            visible_names_in_cities=visible_names_in_cities,
         )
 
     def new_slug(self, name: str) -> str:
@@ -193,6 +216,18 @@ class _ImportLookup:
             slug, number = f"{base}-{number}", number + 1
         self.taken_slugs.add(slug)
         return slug
+
+
+def _names_in_cities(enterprises, *, names: set[str]) -> set[str]:
+    """The "name|city" keys (lowercase) of these enterprises named one of `names`."""
+    return {
+        f"{name}|{city}"
+        for name, city in enterprises.annotate(
+            lower_name=Lower("name_fr"), lower_city=Lower("city")
+        )
+        .filter(lower_name__in=names)
+        .values_list("lower_name", "lower_city")
+    }
 
 
 def _taken_slugs(*, given: set[str], bases: set[str]) -> set[str]:
@@ -220,9 +255,10 @@ def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
     slug, neq = cells.get("slug", ""), cells.get("neq", "")
     existing = lookup.by_slug.get(slug) if slug else lookup.by_neq.get(neq)
     if existing is not None and existing.pole_id not in lookup.allowed_pole_ids:
+        # Only what the row itself says: never another pole's name or slug.
         return ImportRow(
             line=line,
-            enterprise=Enterprise(name_fr=existing.name_fr, slug=existing.slug),
+            enterprise=Enterprise(name_fr=cells.get("name_fr", "")),
             action="update",
             errors=[_("This enterprise belongs to a pole you do not work for.")],
         )
@@ -259,7 +295,11 @@ def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
         else:
             enterprise.slug = lookup.new_slug(enterprise.name_fr)
         key = _name_city(enterprise)
-        if key and key in lookup.names_in_cities:
+        if key and key in lookup.names_in_cities and key not in lookup.visible_names_in_cities:
+            errors.append(
+                _("Duplicate: a record of another pole has the same name in the same city.")
+            )
+        elif key and key in lookup.names_in_cities:
             errors.append(
                 _("Duplicate: an enterprise named “%(name)s” already exists in %(city)s.")
                 % {"name": enterprise.name_fr, "city": enterprise.city}

@@ -14,6 +14,15 @@
   if (fallback) {
     fallback.remove();
   }
+  // Leaflet guesses its images' folder from leaflet.css, which fails once static file
+  // names carry a hash (production): it then asks the page's own folder. The page
+  // gives the images' URLs instead.
+  L.Icon.Default.imagePath = "";
+  L.Icon.Default.mergeOptions({
+    iconUrl: element.dataset.markerIcon,
+    iconRetinaUrl: element.dataset.markerIcon2x,
+    shadowUrl: element.dataset.markerShadow,
+  });
   var map = L.map(element, { preferCanvas: true }).setView([47.5, -71.5], 5);
   L.tileLayer(element.dataset.tiles, {
     maxZoom: 18,

@@ -60,6 +60,7 @@ def test_the_admin_works_under_the_same_policy(portal, browser):
             "/admin/",
             "/admin/entreprises/enterprise/",
             f"/admin/entreprises/enterprise/{enterprise.pk}/change/",
+            f"/admin/entreprises/enterprise/{enterprise.pk}/history/",
             "/admin/entreprises/enterprise/add/",
             "/admin/poles/pole/",
         ]:
@@ -69,7 +70,7 @@ def test_the_admin_works_under_the_same_policy(portal, browser):
     finally:
         context.close()
     assert {path: found for path, found in violations.items() if found} == {}
-    assert len(violations) == 6
+    assert len(violations) == 7
 
 
 def test_the_api_documentation_works_under_its_policy(portal, browser):

@@ -330,5 +330,5 @@ def test_too_many_rows_refused_as_a_whole(world, settings):
     client = world.client_for(world.staff_a)
     response = preview(client, csv_file([good_row(), good_row(name="Autre", neq="1140000011")]))
     assert response.context["form"].errors["file"] == [
-        "Le fichier compte 2 lignes ; on peut en importer au plus 1 à la fois."
+        "Le fichier compte plus de 1 ligne ; on peut en importer au plus 1 à la fois."
     ]

@@ -9,11 +9,11 @@ import django
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from chantier.settings import _tile_source
+from tests.factories import EnterpriseFactory
+from tests.helpers import captured_queries, json_of
 from tests.ops.policies import PERMISSIONS, STRICT_POLICY, directives
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +40,8 @@ def test_page_security_headers_in_both_languages(client, url):
 
 def test_json_response_security_headers(client):
     response = client.get("/healthz", secure=True)
-    assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "database": True}
+    assert json_of(response) == {"status": "ok", "database": True}
     assert_security_headers(response)
 
 
@@ -73,7 +72,7 @@ def test_server_error_leaks_nothing_and_keeps_headers():
 @pytest.mark.urls("tests.ops.error_urls")
 def test_database_error_is_a_bilingual_503_rendered_without_queries():
     client = Client(raise_request_exception=False)
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         response = client.get("/database-gone", secure=True)
     body = response.content.decode()
     assert response.status_code == 503
@@ -97,9 +96,8 @@ def test_database_error_is_a_bilingual_503_rendered_without_queries():
 def test_database_error_on_the_api_is_a_json_503_in_the_callers_language(language, detail):
     client = Client(raise_request_exception=False)
     response = client.get("/api/database-gone", HTTP_ACCEPT_LANGUAGE=language)
-    assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": detail}
+    assert json_of(response, status=503) == {"detail": detail}
 
 
 def test_plain_http_is_redirected_to_https_but_not_the_health_check(settings):
@@ -209,3 +207,18 @@ def test_api_docs_get_their_own_policy_with_scripts_still_self_only(client):
     assert response["Permissions-Policy"] == PERMISSIONS
     api_root = client.get("/api/", secure=True)
     assert directives(api_root["Content-Security-Policy"]) == STRICT_POLICY
+
+
+def test_admin_history_page_has_no_inline_style_and_keeps_its_look(admin_client):
+    enterprise = EnterpriseFactory()
+    enterprise.city = "Québec"
+    enterprise.save()
+    response = admin_client.get(f"/admin/entreprises/enterprise/{enterprise.pk}/history/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count('<a href="/admin/entreprises/enterprise/') >= 2
+    assert "style=" not in body
+    assert "<style" not in body
+    # What the inline style did (no line above the paginator) now comes from a stylesheet.
+    assert '<link rel="stylesheet" href="/static/css/admin-history.css">' in body
+    assert '<p class="paginator">' in body
