@@ -5,7 +5,7 @@ import base64
 import pytest
 from django.test import Client
 
-from tests.api.conftest import body_of, get_json
+from tests.helpers import body_of, get_json
 
 pytestmark = pytest.mark.django_db
 

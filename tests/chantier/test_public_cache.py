@@ -233,10 +233,10 @@ def test_each_host_and_scheme_cached_apart(client, enterprise, settings):
                 )
                 assert (
                     f'<link rel="canonical" href="{scheme}://{host}/en/enterprises/le-petrin/">'
-                    in body(page)
+                    in body_of(page).decode()
                 )
     for (host, scheme), response in answers.items():
         assert response["X-Cache"] == "hit"
-        data = json.loads(body(response))
+        data = json_of(response)
         assert data["url"] == f"{scheme}://{host}/api/v1/enterprises/le-petrin/"
         assert data["web_url"] == f"{scheme}://{host}/fr/entreprises/le-petrin/"
