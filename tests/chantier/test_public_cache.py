@@ -212,3 +212,30 @@ def test_revalidation_answered_304_from_the_cache(client, enterprise):
     assert all("portail_cache" in query["sql"] for query in queries.captured_queries)
     stale = client.get("/api/v1/enterprises/le-petrin/", HTTP_IF_NONE_MATCH='"other"')
     assert (stale.status_code, stale["X-Cache"]) == (200, "hit")
+
+
+def test_each_host_and_scheme_cached_apart(client, enterprise, settings):
+    """Absolute addresses (API urls, canonical and hreflang links) name the host asked."""
+    settings.ALLOWED_HOSTS = ["portail.example", "www.portail.example"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    answers = {}
+    for _ in range(2):
+        for host in ("portail.example", "www.portail.example"):
+            for scheme in ("http", "https"):
+                answers[host, scheme] = client.get(
+                    "/api/v1/enterprises/le-petrin/",
+                    HTTP_HOST=host,
+                    HTTP_X_FORWARDED_PROTO=scheme,
+                )
+                page = client.get(
+                    "/en/enterprises/le-petrin/", HTTP_HOST=host, HTTP_X_FORWARDED_PROTO=scheme
+                )
+                assert (
+                    f'<link rel="canonical" href="{scheme}://{host}/en/enterprises/le-petrin/">'
+                    in body_of(page).decode()
+                )
+    for (host, scheme), response in answers.items():
+        assert response["X-Cache"] == "hit"
+        data = json_of(response)
+        assert data["url"] == f"{scheme}://{host}/api/v1/enterprises/le-petrin/"
+        assert data["web_url"] == f"{scheme}://{host}/fr/entreprises/le-petrin/"
