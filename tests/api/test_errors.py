@@ -5,16 +5,15 @@ import base64
 import pytest
 from django.test import Client
 
-from tests.helpers import body_of, get_json
+from tests.helpers import get_json, json_of
 
 pytestmark = pytest.mark.django_db
 
 
 def json_error(client, url, status, *, method="get", language="fr"):
     response = getattr(client, method)(url, HTTP_ACCEPT_LANGUAGE=language)
-    assert response.status_code == status, (url, response.status_code, body_of(response)[:300])
-    assert response["Content-Type"] == "application/json"
-    return response.json()
+    assert response["Content-Type"] == "application/json", (url, response.status_code)
+    return json_of(response, status=status)
 
 
 NOT_FOUND = {
