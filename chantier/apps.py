@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -20,3 +21,11 @@ class ChantierConfig(AppConfig):
             post_save.connect(forget_on_change, sender=model, dispatch_uid=uid)
             post_delete.connect(forget_on_change, sender=model, dispatch_uid=uid)
             m2m_changed.connect(forget_on_change, sender=model, dispatch_uid=uid)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the portal's site (chantier/admin_site.py)."""
+
+    default = False  # ChantierConfig stays the default configuration of this module
+
+    default_site = "chantier.admin_site.PortalAdminSite"

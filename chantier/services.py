@@ -19,7 +19,7 @@ from django.utils import timezone
 from chantier.apikeys import new_key
 from chantier.models import ApiKey, KeyFigure
 from entreprises.models import Enterprise, Sector
-from entreprises.services import refresh_search_vectors, set_sectors
+from entreprises.services import one_search_refresh, refresh_search_vectors, set_sectors
 from evenements.models import Event, Organization
 from poles.models import Pole, Region
 
@@ -53,7 +53,8 @@ def load_reference(
 ) -> LoadReport:
     loader = _Loader(directory=directory, overwrite=overwrite)
     with transaction.atomic():
-        loader.load_all()
+        with one_search_refresh():
+            loader.load_all()
         if dry_run:
             transaction.set_rollback(True)
     return loader.report
@@ -111,7 +112,7 @@ class _Loader:
             self._upsert(Organization, "organizations.toml", {"slug": row["slug"]}, values)
 
     def load_enterprises(self) -> None:
-        loaded = []
+        changed = []
         for row in self._rows("enterprises.toml", "enterprise"):
             values = {
                 **self._texts(row, "name", "description", "mission"),
@@ -126,8 +127,9 @@ class _Loader:
             if not enterprise.sector_links.exists():
                 sectors = [self._get(Sector, "enterprises.toml", slug=s) for s in row["sectors"]]
                 set_sectors(enterprise=enterprise, primary=sectors[0], secondary=sectors[1:])
-            loaded.append(enterprise.pk)
-        refresh_search_vectors(ids=loaded)
+            if outcome != UNCHANGED:
+                changed.append(enterprise.pk)
+        refresh_search_vectors(ids=changed)
 
     def load_events(self) -> None:
         for row in self._rows("events.toml", "event"):

@@ -75,7 +75,7 @@ DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
-    "django.contrib.admin",
+    "chantier.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -22,6 +22,7 @@ from entreprises.admin_filters import (
     SectorFilter,
 )
 from entreprises.admin_spreadsheets import SpreadsheetViews
+from entreprises.admin_widgets import ForgivingAutocompleteSelect
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import (
@@ -33,10 +34,25 @@ from entreprises.selectors import (
 from entreprises.services import (
     archive_enterprises,
     confirm_verified,
+    one_search_refresh,
     refresh_search_vectors,
     set_status,
 )
 from poles.selectors import is_national_team, poles_of
+
+
+def _version_or_404(version_id: str) -> None:
+    # simple_history reads the version as a primary key without checking it is a number.
+    if not version_id.isdigit():
+        raise Http404
+
+
+def _forgiving_autocomplete(model_admin, db_field, request, kwargs: dict) -> dict:
+    if db_field.name in model_admin.get_autocomplete_fields(request):
+        kwargs["widget"] = ForgivingAutocompleteSelect(
+            db_field, model_admin.admin_site, using=kwargs.get("using")
+        )
+    return kwargs
 
 
 @admin.register(Sector)
@@ -47,12 +63,9 @@ class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     prepopulated_fields = {"slug": ["name_fr"]}
     autocomplete_fields = ["parent"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # A sector's name is searchable text of its enterprises.
-        refresh_search_vectors(
-            ids=list(obj.enterprise_links.values_list("enterprise_id", flat=True))
-        )
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _version_or_404(version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class EnterpriseSectorInline(admin.TabularInline):
@@ -63,11 +76,16 @@ class EnterpriseSectorInline(admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "sector":
             kwargs["label"] = capfirst(gettext("sector"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(
+            db_field, request, **_forgiving_autocomplete(self, db_field, request, kwargs)
+        )
 
 
 class EnterpriseAdminForm(forms.ModelForm):
     """The admin builds the fields; this adds the duplicate warning to them."""
+
+    # Set by EnterpriseAdmin.get_form: a duplicate in another pole is not named to them.
+    user = None
 
     confirm_not_duplicate = forms.BooleanField(
         label=_("This is not a duplicate: save it anyway"), required=False
@@ -80,17 +98,26 @@ class EnterpriseAdminForm(forms.ModelForm):
             city=cleaned_data.get("city") or "",
             exclude_id=self.instance.pk,
         )
-        if not cleaned_data.get("confirm_not_duplicate") and duplicates.exists():
+        if cleaned_data.get("confirm_not_duplicate") or not duplicates.exists():
+            return cleaned_data
+        if not duplicates.filter(pk__in=enterprises_visible_to(user=self.user)).exists():
             raise forms.ValidationError(
                 _(
-                    "Possible duplicate: an enterprise named “%(name)s” already exists in "
-                    "%(city)s. Check it is not the same one, then tick “This is not a duplicate” "
-                    "to save."
+                    "Possible duplicate: a record of another pole has the same name in the same "
+                    "city. Ask the national team whether it is the same enterprise; if it is "
+                    "not, tick “This is not a duplicate” to save."
                 ),
                 code="possible_duplicate",
-                params={"name": cleaned_data.get("name_fr"), "city": cleaned_data.get("city")},
             )
-        return cleaned_data
+        raise forms.ValidationError(
+            _(
+                "Possible duplicate: an enterprise named “%(name)s” already exists in "
+                "%(city)s. Check it is not the same one, then tick “This is not a duplicate” "
+                "to save."
+            ),
+            code="possible_duplicate",
+            params={"name": cleaned_data.get("name_fr"), "city": cleaned_data.get("city")},
+        )
 
 
 @admin.register(Enterprise)
@@ -166,6 +193,11 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
 
     # --- Scope: every surface goes through enterprises_visible_to -------------------
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user  # a class made for this request by modelform_factory
+        return form
+
     def get_list_display(self, request):
         # Staff of a single pole see its name on every row: room for the other columns.
         if poles_of(user=request.user)[:2].count() < 2:
@@ -228,14 +260,18 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._visible_or_404(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        _version_or_404(version_id)
+        with one_search_refresh():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "pole":
             kwargs["queryset"] = poles_of(user=request.user)
             # Pole staff always file an enterprise under one of their poles.
             kwargs["required"] = not is_national_team(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(
+            db_field, request, **_forgiving_autocomplete(self, db_field, request, kwargs)
+        )
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -244,14 +280,14 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
 
     # --- Saving, and deleting as archiving -------------------------------------------
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The enterprise, then its sector lines: indexed once, after both.
+        with one_search_refresh():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         refresh_search_vectors(ids=[obj.pk])
-
-    def save_related(self, request, form, formsets, change):
-        # Sectors are saved with the inline, after the enterprise: index them now.
-        super().save_related(request, form, formsets, change)
-        refresh_search_vectors(ids=[form.instance.pk])
 
     def delete_model(self, request, obj):
         archive_enterprises(user=request.user, ids=[obj.pk])

@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.selectors import enterprises_visible_to
 from entreprises.services import refresh_search_vectors
 from entreprises.spreadsheets import SECTOR_SEPARATOR
 from poles.models import Pole, Region
@@ -136,6 +137,7 @@ class _ImportLookup:
     by_neq: dict[str, Enterprise]
     taken_slugs: set[str]
     names_in_cities: set[str]
+    visible_names_in_cities: set[str]
 
     @classmethod
     def load(cls, *, user, rows: Sequence[dict[str, str]]) -> "_ImportLookup":
@@ -150,19 +152,14 @@ class _ImportLookup:
             if enterprise.neq:
                 by_neq[enterprise.neq] = enterprise
         names = {cells.get("name_fr", "").strip().lower() for cells in rows} - {""}
-        names_in_cities = {
-            f"{name}|{city}"
-            for name, city in Enterprise.objects.annotate(
-                lower_name=Lower("name_fr"), lower_city=Lower("city")
-            )
-            .filter(lower_name__in=names)
-            .values_list("lower_name", "lower_city")
-        }
+        names_in_cities = _names_in_cities(Enterprise.objects.all(), names=names)
+        visible = _names_in_cities(enterprises_visible_to(user=user), names=names)
         return cls._with_references(
             user=user,
             by_slug=by_slug,
             by_neq=by_neq,
             names_in_cities=names_in_cities,
+            visible_names_in_cities=visible,
             taken=_taken_slugs(
                 given=slugs,
                 bases={slugify(cells.get("name_fr", ""))[:200] for cells in rows} - {""}
@@ -171,7 +168,9 @@ class _ImportLookup:
         )
 
     @classmethod
-    def _with_references(cls, *, user, by_slug, by_neq, names_in_cities, taken):
+    def _with_references(
+        cls, *, user, by_slug, by_neq, names_in_cities, visible_names_in_cities, taken
+    ):
         poles = list(Pole.objects.prefetch_related("regions"))
         return cls(
             national=is_national_team(user=user),
@@ -184,6 +183,7 @@ class _ImportLookup:
             by_neq=by_neq,
             taken_slugs=taken,
             names_in_cities=names_in_cities,
+            visible_names_in_cities=visible_names_in_cities,
         )
 
     def new_slug(self, name: str) -> str:
@@ -193,6 +193,18 @@ class _ImportLookup:
             slug, number = f"{base}-{number}", number + 1
         self.taken_slugs.add(slug)
         return slug
+
+
+def _names_in_cities(enterprises, *, names: set[str]) -> set[str]:
+    """The "name|city" keys (lowercase) of these enterprises named one of `names`."""
+    return {
+        f"{name}|{city}"
+        for name, city in enterprises.annotate(
+            lower_name=Lower("name_fr"), lower_city=Lower("city")
+        )
+        .filter(lower_name__in=names)
+        .values_list("lower_name", "lower_city")
+    }
 
 
 def _taken_slugs(*, given: set[str], bases: set[str]) -> set[str]:
@@ -220,9 +232,10 @@ def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
     slug, neq = cells.get("slug", ""), cells.get("neq", "")
     existing = lookup.by_slug.get(slug) if slug else lookup.by_neq.get(neq)
     if existing is not None and existing.pole_id not in lookup.allowed_pole_ids:
+        # Only what the row itself says: never another pole's name or slug.
         return ImportRow(
             line=line,
-            enterprise=Enterprise(name_fr=existing.name_fr, slug=existing.slug),
+            enterprise=Enterprise(name_fr=cells.get("name_fr", "")),
             action="update",
             errors=[_("This enterprise belongs to a pole you do not work for.")],
         )
@@ -259,7 +272,11 @@ def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
         else:
             enterprise.slug = lookup.new_slug(enterprise.name_fr)
         key = _name_city(enterprise)
-        if key and key in lookup.names_in_cities:
+        if key and key in lookup.names_in_cities and key not in lookup.visible_names_in_cities:
+            errors.append(
+                _("Duplicate: a record of another pole has the same name in the same city.")
+            )
+        elif key and key in lookup.names_in_cities:
             errors.append(
                 _("Duplicate: an enterprise named “%(name)s” already exists in %(city)s.")
                 % {"name": enterprise.name_fr, "city": enterprise.city}

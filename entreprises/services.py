@@ -2,7 +2,9 @@
 
 The spreadsheet import lives in imports.py, the demo data in demo/services.py."""
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -36,13 +38,24 @@ def set_sectors(
     refresh_search_vectors(ids=[enterprise.pk])
 
 
+# Ids noted by refresh_search_vectors() inside one_search_refresh(); ALL for every row.
+ALL = "all"
+_pending: ContextVar[set | str | None] = ContextVar("search_refresh_pending", default=None)
+
+
 def refresh_search_vectors(*, ids: Sequence[int] | None = None) -> None:
     """Rewrite the search vector of these enterprises (all when `ids` is None).
 
     Call it after any change to an enterprise's texts, sectors, pole or region;
     renaming a sector, pole or region calls it for their enterprises (signals.py).
+    Inside `one_search_refresh()` it only notes the ids.
     """
     if ids is not None and not ids:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        if pending != ALL:
+            _pending.set(ALL if ids is None else pending | set(ids))
         return
     sql, params = SEARCH_VECTOR_SQL.format(where=""), []
     if ids is not None:
@@ -55,6 +68,29 @@ def refresh_search_vectors(*, ids: Sequence[int] | None = None) -> None:
         cursor.execute(sql, params)
     # Raw SQL sends no signal: search results and facet counts may have changed.
     invalidate_public_cache()
+
+
+@contextmanager
+def one_search_refresh() -> Iterator[None]:
+    """Rewrite the search index once, at the end, for every refresh asked inside.
+
+    A write that touches an enterprise in several steps (the admin's form, then its
+    sector lines; a reference load of sectors, then enterprises) asks for a refresh
+    at each step: inside this block they add up to one statement.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+        pending = _pending.get()
+    finally:
+        _pending.reset(token)
+    if pending == ALL:
+        refresh_search_vectors()
+    elif pending:
+        refresh_search_vectors(ids=sorted(pending))
 
 
 @transaction.atomic

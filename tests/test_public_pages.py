@@ -4,9 +4,7 @@ import json
 import re
 
 import pytest
-from django.db import connection
 from django.template.loader import render_to_string
-from django.test.utils import CaptureQueriesContext
 
 from entreprises.services import refresh_search_vectors, set_sectors
 from evenements.models import Event
@@ -18,6 +16,7 @@ from tests.factories import (
     RegionFactory,
     SectorFactory,
 )
+from tests.helpers import body_of, get_json, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +24,7 @@ pytestmark = pytest.mark.django_db
 def html_of(client, url, status=200):
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code)
-    if response.streaming:
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
+    return body_of(response).decode()
 
 
 def title_of(html):
@@ -272,9 +269,7 @@ def test_about_page_mission_in_french(client):
 
 def test_map_geojson_honours_directory_filters(client, site):
     EnterpriseFactory(name_fr="Ailleurs", region=RegionFactory(code="13", name_fr="Laval"))
-    data = json.loads(
-        b"".join(client.get("/en/map/enterprises.geojson?region=06").streaming_content)
-    )
+    data = get_json(client, "/en/map/enterprises.geojson?region=06")
     assert data["type"] == "FeatureCollection"
     names = [f["properties"]["name"] for f in data["features"]]
     assert "L'Envol Student Housing Co-operative" in names and "Ailleurs" not in names
@@ -359,7 +354,5 @@ def test_query_count_does_not_grow_with_items(client, url):
         objects = populate(size)
         target = url.format(pole=objects["pole"].slug, sector=objects["sector"].slug)
         client.get(target)  # Warm: a search's stems are asked of the database once.
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(target).status_code == 200
-        counts.append(len(queries))
+        counts.append(query_count(client, target))
     assert counts[0] == counts[1], (url, counts)

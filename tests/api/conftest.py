@@ -1,4 +1,3 @@
-import json
 from decimal import Decimal
 
 import pytest
@@ -19,18 +18,6 @@ def fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
-
-
-def body_of(response) -> bytes:
-    if response.streaming:
-        return b"".join(response.streaming_content)
-    return response.content
-
-
-def get_json(client, url, status=200, **headers):
-    response = client.get(url, **headers)
-    assert response.status_code == status, (url, response.status_code, body_of(response)[:500])
-    return json.loads(body_of(response))
 
 
 @pytest.fixture

@@ -4,12 +4,10 @@ import datetime as dt
 from datetime import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from entreprises.services import refresh_search_vectors, set_sectors
-from tests.api.conftest import get_json
 from tests.factories import EnterpriseFactory
+from tests.helpers import get_json, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -278,12 +276,6 @@ def test_archived_enterprise_answers_410_with_its_tombstone(anonymous, directory
     }
 
 
-def _count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        get_json(client, url)
-    return len(queries)
-
-
 def _add_enterprises(directory, count):
     for _ in range(count):
         enterprise = EnterpriseFactory(pole=directory["pole_a"], region=directory["montreal"])
@@ -303,9 +295,9 @@ def _add_enterprises(directory, count):
     ],
 )
 def test_list_query_count_does_not_grow_with_the_page(anonymous, directory, url):
-    few = _count_queries(anonymous, url)
+    few = query_count(anonymous, url)
     _add_enterprises(directory, 25)
-    assert _count_queries(anonymous, url) == few
+    assert query_count(anonymous, url) == few
     # Up to six of them read and write the caller's rate-limit counter in the shared cache
     # (the database cache's get, cull count, savepoint, select, insert, release).
     assert few <= 10

@@ -2,16 +2,13 @@
 
 import csv
 import io
-import json
 
 import pytest
 import rdflib
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from entreprises.services import set_sectors
-from tests.api.conftest import body_of, get_json
 from tests.factories import EnterpriseFactory
+from tests.helpers import body_of, get_json, json_of, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +93,7 @@ def test_geojson_is_an_rfc7946_feature_collection_longitude_first(anonymous, dir
     response = anonymous.get(f"{LIST}?format=geojson&lang=en")
     assert response["Content-Type"] == "application/geo+json"
     assert response.streaming
-    data = json.loads(body_of(response))
+    data = json_of(response)
     assert data["type"] == "FeatureCollection"
     assert [f["properties"]["slug"] for f in data["features"]] == ["envol", "marche"]
     envol = data["features"][0]
@@ -123,7 +120,7 @@ def test_geojson_is_an_rfc7946_feature_collection_longitude_first(anonymous, dir
 
 def test_geojson_honours_the_filters_and_the_accept_header(anonymous, directory):
     response = anonymous.get(f"{LIST}?bbox=-72,46,-71,47", HTTP_ACCEPT="application/geo+json")
-    data = json.loads(body_of(response))
+    data = json_of(response)
     assert [f["properties"]["slug"] for f in data["features"]] == ["marche"]
     assert data["features"][0]["properties"]["name"] == {
         "fr": "Marché solidaire de Québec",
@@ -193,17 +190,9 @@ def test_unacceptable_accept_header_is_a_406_in_json(anonymous, directory):
 
 def test_errors_are_json_even_when_csv_was_asked(anonymous, directory):
     response = anonymous.get(f"{LIST}?format=csv&region=99")
-    assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     # Without Accept-Language, messages are in French, the portal's first language.
-    assert json.loads(response.content)["errors"] == {"region": ["Aucune région n'a ce code."]}
-
-
-def _streamed_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        body_of(response)
-    return len(queries)
+    assert json_of(response, status=400)["errors"] == {"region": ["Aucune région n'a ce code."]}
 
 
 @pytest.mark.parametrize(
@@ -216,8 +205,8 @@ def _streamed_queries(client, url):
     ],
 )
 def test_streamed_formats_query_count_does_not_grow(anonymous, directory, url):
-    few = _streamed_queries(anonymous, url)
+    few = query_count(anonymous, url)
     for _ in range(30):
         enterprise = EnterpriseFactory(pole=directory["pole_a"])
         set_sectors(enterprise=enterprise, primary=directory["food"])
-    assert _streamed_queries(anonymous, url) == few
+    assert query_count(anonymous, url) == few

@@ -1,10 +1,7 @@
 """Poles, regions, sectors, events and organizations; the index; query-count guards."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from tests.api.conftest import get_json
 from tests.factories import (
     EnterpriseFactory,
     EventFactory,
@@ -13,6 +10,7 @@ from tests.factories import (
     RegionFactory,
     SectorFactory,
 )
+from tests.helpers import get_json, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -157,12 +155,6 @@ def test_unknown_identifiers_are_404_with_a_message(anonymous, db, url, english,
     assert get_json(anonymous, url, status=404, HTTP_ACCEPT_LANGUAGE="fr") == {"detail": french}
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        get_json(client, url)
-    return len(queries)
-
-
 def _grow(count):
     for n in range(count):
         region = RegionFactory(code=f"{n + 1:02d}")
@@ -188,9 +180,9 @@ def _grow(count):
 )
 def test_reference_lists_query_count_does_not_grow(anonymous, db, url):
     _grow(2)
-    few = _queries(anonymous, url)
+    few = query_count(anonymous, url)
     _grow(12)
-    assert _queries(anonymous, url) == few
+    assert query_count(anonymous, url) == few
 
 
 def test_page_size_and_cursor_on_a_reference_list(anonymous, db):

@@ -13,7 +13,7 @@ from rest_framework.settings import api_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from chantier.wsgi import application
-from tests.api.conftest import get_json
+from tests.helpers import get_json
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 

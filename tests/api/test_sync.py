@@ -7,8 +7,8 @@ import pytest
 
 from entreprises.models import Enterprise
 from entreprises.services import delete_enterprises, refresh_search_vectors
-from tests.api.conftest import get_json
 from tests.factories import EnterpriseFactory
+from tests.helpers import get_json
 
 pytestmark = pytest.mark.django_db
 

@@ -1,19 +1,16 @@
 """The cache of anonymous public responses: per language, forgotten when a record changes."""
 
-import json
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
 from django.http import HttpResponse
-from django.test.utils import CaptureQueriesContext
 
 from common.public_cache import cacheable_response, invalidate_public_cache
 from entreprises.models import Enterprise
 from entreprises.selectors import DirectoryFilters, facet_counts
 from entreprises.services import refresh_search_vectors
 from tests.factories import EnterpriseFactory, SectorFactory
+from tests.helpers import body_of, captured_queries, get_json, json_of
 
 # Committed for real: the cache forgets on commit, as it does in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,19 +34,17 @@ def enterprise():
 
 
 def body(response) -> str:
-    if response.streaming:
-        return b"".join(response.streaming_content).decode()
-    return response.content.decode()
+    return body_of(response).decode()
 
 
 def test_anonymous_page_served_from_cache_without_touching_the_data(client, enterprise):
     first = client.get("/en/enterprises/le-petrin/")
     assert first["X-Cache"] == "miss"
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         second = client.get("/en/enterprises/le-petrin/")
     assert second["X-Cache"] == "hit"
     assert second.status_code == 200
-    assert body(second) == body(first)
+    assert body_of(second) == body_of(first)
     assert "<h1>Le Pétrin Bakery Co-operative</h1>" in body(second)
     # Only the cache's own table is read: the generation, then the page.
     assert len(queries) == 2
@@ -156,14 +151,14 @@ def test_health_check_and_admin_never_cached(client):
 
 
 def test_streamed_geojson_kept_when_small_and_not_when_large(client, enterprise, settings):
-    first = json.loads(body(client.get("/en/map/enterprises.geojson")))
+    first = get_json(client, "/en/map/enterprises.geojson")
     second = client.get("/en/map/enterprises.geojson")
     assert second["X-Cache"] == "hit"
     assert second["Content-Type"] == "application/geo+json"
-    assert json.loads(body(second)) == first
+    assert json_of(second) == first
     assert first["features"][0]["properties"]["name"] == "Le Pétrin Bakery Co-operative"
     settings.PUBLIC_CACHE_MAX_BYTES = 10
-    body(client.get("/fr/carte/entreprises.geojson"))
+    body_of(client.get("/fr/carte/entreprises.geojson"))
     assert client.get("/fr/carte/entreprises.geojson")["X-Cache"] == "miss"
 
 
@@ -177,7 +172,7 @@ def test_facet_counts_shared_per_search_state_until_a_change(enterprise):
     refresh_search_vectors()
     state = DirectoryFilters(q="boulangerie")
     assert facet_counts(filters=state).total == 1
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         assert facet_counts(filters=DirectoryFilters(q="Boulangerie!")).total == 1
     assert not any("WITH base" in query["sql"] for query in queries.captured_queries)
     EnterpriseFactory(name_fr="Boulangerie coopérative du Nord", slug="nord")
@@ -192,7 +187,7 @@ def test_facet_counts_shared_per_search_state_until_a_change(enterprise):
 def test_bulk_delete_writes_the_generation_once(client, enterprise):
     EnterpriseFactory.create_batch(25)
     client.get("/en/enterprises/")
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         Enterprise.objects.all().delete()
     writes = [
         query["sql"]
@@ -208,7 +203,7 @@ def test_revalidation_answered_304_from_the_cache(client, enterprise):
     first = client.get("/api/v1/enterprises/le-petrin/")
     assert first["X-Cache"] == "miss"
     etag, last_modified = first["ETag"], first["Last-Modified"]
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         by_etag = client.get("/api/v1/enterprises/le-petrin/", HTTP_IF_NONE_MATCH=etag)
         by_date = client.get("/api/v1/enterprises/le-petrin/", HTTP_IF_MODIFIED_SINCE=last_modified)
     assert (by_etag.status_code, by_date.status_code) == (304, 304)

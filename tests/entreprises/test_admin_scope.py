@@ -10,6 +10,7 @@ from django.urls import reverse
 from entreprises.models import Enterprise
 from poles.roles import NATIONAL_TEAM_GROUP, POLE_STAFF_GROUP
 from tests.entreprises.conftest import enterprise_form_data
+from tests.helpers import json_of
 
 CHANGELIST = reverse("admin:entreprises_enterprise_changelist")
 
@@ -176,7 +177,7 @@ def test_autocomplete_of_enterprises_is_scoped(world):
 
     def found(user, term):
         response = world.client_for(user).get(url, {**params, "term": term})
-        return [result["text"] for result in response.json()["results"]]
+        return [result["text"] for result in json_of(response)["results"]]
 
     assert found(world.staff_a, "coop") == []
     assert found(world.staff_a, "plateau") == ["Épicerie solidaire du Plateau"]
@@ -192,9 +193,12 @@ def test_autocomplete_of_poles_offers_only_own_poles(world):
         "term": "pôle",
     }
     staff = world.client_for(world.staff_a).get(reverse("admin:autocomplete"), params)
-    assert [r["text"] for r in staff.json()["results"]] == ["Pôle de Montréal"]
+    assert [r["text"] for r in json_of(staff)["results"]] == ["Pôle de Montréal"]
     national = world.client_for(world.national).get(reverse("admin:autocomplete"), params)
-    assert [r["text"] for r in national.json()["results"]] == ["Pôle de Laval", "Pôle de Montréal"]
+    assert [r["text"] for r in json_of(national)["results"]] == [
+        "Pôle de Laval",
+        "Pôle de Montréal",
+    ]
 
 
 def test_forged_action_on_other_poles_enterprise_does_nothing(world):
@@ -270,8 +274,8 @@ def test_autocomplete_pages_without_counting_everything(world):
         "term": "laval",
     }
     client = world.client_for(world.national)
-    first = client.get(url, params).json()
-    second = client.get(url, {**params, "page": 2}).json()
+    first = json_of(client.get(url, params))
+    second = json_of(client.get(url, {**params, "page": 2}))
     assert (len(first["results"]), first["pagination"]["more"]) == (20, True)
     assert (len(second["results"]), second["pagination"]["more"]) == (6, False)
     # Django answers a page that is not a number with a 404, never a 500.

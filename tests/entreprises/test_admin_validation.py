@@ -82,7 +82,7 @@ def test_same_neq_is_refused(world):
 
 
 def test_same_name_in_same_city_warns_until_confirmed(world):
-    EnterpriseFactory(name_fr="Épicerie du coin", city="Montréal", pole=world.pole_b)
+    EnterpriseFactory(name_fr="Épicerie du coin", city="Montréal", pole=world.pole_a)
     warned = post_form(world, "en", name_fr="épicerie du coin")
     assert form_errors(warned)["__all__"] == [
         "Possible duplicate: an enterprise named “épicerie du coin” already exists in Montréal. "
@@ -106,7 +106,8 @@ def test_phone_and_postal_code_are_normalised(world):
 
 def test_odd_searches_are_harmless(world):
     client = world.client_for(world.staff_a)
-    for term in ["caf\x00é", "\x00", "' OR 1=1 --", "<script>", "x" * 5000]:
+    # A NUL byte is refused before the search: test_admin_bad_input.py.
+    for term in ["' OR 1=1 --", "<script>", "x" * 5000]:
         response = client.get(reverse("admin:entreprises_enterprise_changelist"), {"q": term})
         assert response.status_code == 200, term
         names = [str(e) for e in response.context["cl"].result_list]

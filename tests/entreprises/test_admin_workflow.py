@@ -2,14 +2,13 @@
 and the change list's query count."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from entreprises.models import Enterprise
 from tests.entreprises.conftest import enterprise_form_data
 from tests.factories import EnterpriseFactory
+from tests.helpers import captured_queries
 
 CHANGELIST = reverse("admin:entreprises_enterprise_changelist")
 
@@ -169,7 +168,7 @@ def test_changelist_query_count_does_not_grow_with_rows(
     client.get(CHANGELIST)  # warm the session and content types
 
     def count_queries():
-        with CaptureQueriesContext(connection) as queries:
+        with captured_queries() as queries:
             response = client.get(CHANGELIST)
         assert response.status_code == 200
         return len(queries), len(response.context["cl"].result_list)

@@ -1,23 +1,21 @@
 """The map's GeoJSON: points up to MAP_POINT_LIMIT, clusters past it, a view box, bad input."""
 
-import json
 from decimal import Decimal
 
 import pytest
 
 from tests.factories import EnterpriseFactory
+from tests.helpers import json_of, query_count
 
 pytestmark = pytest.mark.django_db
 
 
 def geojson(client, url, status=200):
     response = client.get(url)
-    assert response.status_code == status, response.content
     assert response["Content-Type"] == (
         "application/geo+json" if status == 200 else "application/json"
     )
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    return json.loads(content)
+    return json_of(response, status=status)
 
 
 @pytest.fixture
@@ -118,17 +116,14 @@ def test_map_page_carries_the_cluster_label_in_both_languages(client, located):
     assert 'data-cluster-label="{count} entreprises ici : zoomez pour les voir"' in french
 
 
-def test_map_data_queries_do_not_grow_with_results(
-    client, located, settings, django_assert_num_queries
-):
+def test_map_data_queries_do_not_grow_with_results(client, located, settings):
     settings.MAP_POINT_LIMIT = 5
     for _ in range(2):
-        with django_assert_num_queries(2):  # the count, then the clusters
-            assert client.get("/en/map/enterprises.geojson").status_code == 200
+        # The count, then the clusters.
+        assert query_count(client, "/en/map/enterprises.geojson") == 2
         EnterpriseFactory.create_batch(10)
     settings.MAP_POINT_LIMIT = 1000
     for _ in range(2):
-        with django_assert_num_queries(2):  # the count, then the points
-            response = client.get("/en/map/enterprises.geojson")
-            b"".join(response.streaming_content)
+        # The count, then the points.
+        assert query_count(client, "/en/map/enterprises.geojson") == 2
         EnterpriseFactory.create_batch(10)

@@ -1,13 +1,12 @@
 """Full-text search on a known corpus: accents, case, prefixes, stemming, ranking."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from entreprises.search import covering_prefixes, prefix_query, query_words
 from entreprises.selectors import DirectoryFilters, search_enterprises
 from entreprises.services import refresh_search_vectors, set_sectors
 from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
+from tests.helpers import captured_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +141,7 @@ def test_renamed_sector_pole_or_region_found_by_new_name(corpus, record, new_nam
 def test_unrelated_change_does_not_rewrite_vectors(corpus):
     pole = corpus["housing_coop"].pole
     pole.website = "https://pole.example"
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         pole.save()
     assert queries.captured_queries, "the save itself is captured"
     assert not [q for q in queries.captured_queries if "search_vector" in q["sql"]]

@@ -2,26 +2,26 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from tests.factories import EventFactory
+from tests.helpers import raises_constraint
 
 pytestmark = pytest.mark.django_db
 
 
 def test_end_date_before_start_date_rejected():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with raises_constraint("evenements_event_end_not_before_start"):
         EventFactory(year=2011, start_date=date(2011, 10, 20), end_date=date(2011, 10, 17))
 
 
 def test_end_date_without_start_date_rejected():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with raises_constraint("evenements_event_end_not_before_start"):
         EventFactory(year=2011, start_date=None, end_date=date(2011, 10, 20))
 
 
 def test_start_date_outside_year_rejected():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with raises_constraint("evenements_event_start_in_year"):
         EventFactory(year=2012, start_date=date(2011, 10, 17))
 
 
@@ -31,7 +31,7 @@ def test_one_day_event_accepted():
 
 
 def test_unknown_kind_rejected():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with raises_constraint("evenements_event_kind_valid"):
         EventFactory(kind="party")
 
 

@@ -9,12 +9,11 @@ import django
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from chantier.settings import _tile_source
 from tests.factories import EnterpriseFactory
+from tests.helpers import captured_queries, json_of
 from tests.ops.policies import PERMISSIONS, STRICT_POLICY, directives
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +40,8 @@ def test_page_security_headers_in_both_languages(client, url):
 
 def test_json_response_security_headers(client):
     response = client.get("/healthz", secure=True)
-    assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "database": True}
+    assert json_of(response) == {"status": "ok", "database": True}
     assert_security_headers(response)
 
 
@@ -74,7 +72,7 @@ def test_server_error_leaks_nothing_and_keeps_headers():
 @pytest.mark.urls("tests.ops.error_urls")
 def test_database_error_is_a_bilingual_503_rendered_without_queries():
     client = Client(raise_request_exception=False)
-    with CaptureQueriesContext(connection) as queries:
+    with captured_queries() as queries:
         response = client.get("/database-gone", secure=True)
     body = response.content.decode()
     assert response.status_code == 503
@@ -98,9 +96,8 @@ def test_database_error_is_a_bilingual_503_rendered_without_queries():
 def test_database_error_on_the_api_is_a_json_503_in_the_callers_language(language, detail):
     client = Client(raise_request_exception=False)
     response = client.get("/api/database-gone", HTTP_ACCEPT_LANGUAGE=language)
-    assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": detail}
+    assert json_of(response, status=503) == {"detail": detail}
 
 
 def test_plain_http_is_redirected_to_https_but_not_the_health_check(settings):

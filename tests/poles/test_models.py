@@ -1,39 +1,39 @@
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
 
 from poles.models import PoleMembership, Region
 from tests.factories import PoleFactory, RegionFactory
+from tests.helpers import raises_constraint
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("code", ["00", "18", "6", "AB"])
 def test_region_code_outside_01_to_17_rejected(code):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with raises_constraint("poles_region_code_01_to_17"):
         Region.objects.create(code=code, name_fr="Nulle part")
 
 
 def test_region_code_unique():
     RegionFactory(code="06")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with raises_constraint("poles_region_code_key"):
         Region.objects.create(code="06", name_fr="Montréal bis")
 
 
 def test_pole_slug_unique():
     PoleFactory(slug="pole-laval")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with raises_constraint("poles_pole_slug_key"):
         PoleFactory(slug="pole-laval")
 
 
 def test_pole_coordinates_outside_quebec_rejected():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with raises_constraint("poles_pole_coordinates_in_quebec"):
         PoleFactory(latitude=Decimal("40.7128"), longitude=Decimal("-74.0060"))
 
 
 def test_pole_postal_code_format_enforced():
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with raises_constraint("poles_pole_postal_code_format"):
         PoleFactory(postal_code="90210")
 
 
@@ -54,5 +54,5 @@ def test_membership_unique_per_user_and_pole(django_user_model):
     PoleMembership.objects.create(user=user, pole=pole)
     PoleMembership.objects.create(user=user, pole=PoleFactory())
     assert user.pole_memberships.count() == 2
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with raises_constraint("poles_membership_unique"):
         PoleMembership.objects.create(user=user, pole=pole)
