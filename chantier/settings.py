@@ -386,6 +386,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # Largest spreadsheet the admin imports at once.
 ENTERPRISE_IMPORT_MAX_ROWS = env_int("ENTERPRISE_IMPORT_MAX_ROWS", 20_000)
+# The largest spreadsheet the import accepts, in bytes (an XLSX may unpack to ten times it).
+ENTERPRISE_IMPORT_MAX_BYTES = env_int("ENTERPRISE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 SIMPLE_HISTORY_REVERT_DISABLED = False
 # -- Scaling: shared state, read replica, public page cache, benchmark ---------------------
 # The app keeps no state of its own, so any number of web containers can serve it:

@@ -16,14 +16,19 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from entreprises.enums import CooperativeType, LegalForm, Status
-from entreprises.imports import ImportRejected, plan_import, run_import
+from entreprises.imports import (
+    ImportRejected,
+    check_import_size,
+    plan_import,
+    read_import_file,
+    run_import,
+)
 from entreprises.models import Sector
 from entreprises.spreadsheets import (
     COLUMNS,
     XLSX_CONTENT_TYPE,
     SpreadsheetError,
     enterprise_rows,
-    read_rows,
     write_csv,
     write_xlsx,
 )
@@ -40,6 +45,14 @@ class ImportForm(forms.Form):
         label=_("Spreadsheet (CSV or XLSX)"),
         help_text=_("Its first line names the columns, as in the template."),
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_import_size(size=upload.size)  # before its content is read into memory
+        except ImportRejected as error:
+            raise forms.ValidationError(str(error), code="too_large") from None
+        return upload
 
 
 class SpreadsheetViews:
@@ -134,7 +147,7 @@ class SpreadsheetViews:
             upload = form.cleaned_data["file"]
             content = upload.read()
             try:
-                header, rows = read_rows(name=upload.name, content=content)
+                header, rows = read_import_file(name=upload.name, content=content)
                 plan = plan_import(user=request.user, header=header, rows=rows)
             except (SpreadsheetError, ImportRejected) as error:
                 form.add_error("file", str(error))
@@ -161,7 +174,7 @@ class SpreadsheetViews:
             )
             return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
         try:
-            header, rows = read_rows(
+            header, rows = read_import_file(
                 name=stored["name"], content=base64.b64decode(stored["content"])
             )
             plan = run_import(user=request.user, header=header, rows=rows)

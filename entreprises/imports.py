@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import enterprises_visible_to
 from entreprises.services import refresh_search_vectors
-from entreprises.spreadsheets import SECTOR_SEPARATOR
+from entreprises.spreadsheets import SECTOR_SEPARATOR, read_rows
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
 
@@ -82,18 +83,40 @@ TEXT_COLUMNS = [
 ]
 
 
+# An XLSX is zipped XML: it may unpack to this many times the size of the file, no more.
+XLSX_UNPACK_RATIO = 10
+
+
+def check_import_size(*, size: int) -> None:
+    """Refuse a file too large to import, before reading it."""
+    limit = settings.ENTERPRISE_IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportRejected(
+            _(
+                "The file weighs %(size)s; at most %(max)s can be imported at once. "
+                "Split it into several files."
+            )
+            % {"size": filesizeformat(size), "max": filesizeformat(limit)}
+        )
+
+
+def read_import_file(*, name: str, content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of a file to import, within the import's limits."""
+    check_import_size(size=len(content))
+    return read_rows(
+        name=name,
+        content=content,
+        max_rows=settings.ENTERPRISE_IMPORT_MAX_ROWS,
+        max_unpacked_bytes=settings.ENTERPRISE_IMPORT_MAX_BYTES * XLSX_UNPACK_RATIO,
+    )
+
+
 def plan_import(*, user, header: Sequence[str], rows: Sequence[dict[str, str]]) -> ImportPlan:
     """What importing these rows would do, row by row, with every error; writes nothing.
 
     A row whose slug (else NEQ) names an existing enterprise updates it; any other row
     creates one. Lines are numbered as in the file (the header is line 1).
     """
-    max_rows = settings.ENTERPRISE_IMPORT_MAX_ROWS
-    if len(rows) > max_rows:
-        raise ImportRejected(
-            _("The file has %(count)s rows; at most %(max)s can be imported at once.")
-            % {"count": len(rows), "max": max_rows}
-        )
     lookup = _ImportLookup.load(user=user, rows=rows)
     plan = ImportPlan()
     seen: dict[tuple[str, str], int] = {}

@@ -3,8 +3,14 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from entreprises.imports import ImportRejected, plan_import, run_import
-from entreprises.spreadsheets import SpreadsheetError, read_rows
+from entreprises.imports import (
+    ImportRejected,
+    check_import_size,
+    plan_import,
+    read_import_file,
+    run_import,
+)
+from entreprises.spreadsheets import SpreadsheetError
 
 
 class Command(BaseCommand):
@@ -29,10 +35,11 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"No active staff user named {user!r}.") from None
         try:
-            header, rows = read_rows(name=file.name, content=file.read_bytes())
+            check_import_size(size=file.stat().st_size)
+            header, rows = read_import_file(name=file.name, content=file.read_bytes())
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
-        except SpreadsheetError as error:
+        except (SpreadsheetError, ImportRejected) as error:
             raise CommandError(str(error)) from None
         try:
             plan = (plan_import if dry_run else run_import)(user=staff, header=header, rows=rows)
