@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from chantier import views
@@ -18,6 +18,8 @@ POLE_PAGES = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("chantier.api")),
+    # After the API's routes: every other address under /api/ is a JSON 404.
+    re_path(r"^api(?:/[\s\S]*)?\Z", views.api_not_found),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(
@@ -43,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("", include("evenements.urls")),
 )
 
+handler400 = "chantier.views.bad_request"
 handler500 = "chantier.views.server_error"
 if settings.BENCH_FLOOR:
     # Only on the benchmark's own server (see chantier/floor.py).

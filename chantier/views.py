@@ -2,11 +2,12 @@ import sys
 
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template import loader
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.generic import ListView, TemplateView
 
 from chantier import selectors
@@ -94,15 +95,59 @@ def healthz(request):
     )
 
 
+# Error answers: under /api/ always JSON `{"detail": ...}` in the request's language
+# (LocaleMiddleware has chosen it), elsewhere the bilingual pages of templates/.
+
+
+def _is_api(request) -> bool:
+    return request.path_info == "/api" or request.path_info.startswith("/api/")
+
+
+def bad_request(request, exception):
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": _("Bad request: the address could not be read.")}, status=400
+        )
+    return defaults.bad_request(request, exception)
+
+
+def api_not_found(request):
+    """Every address under /api/ no route serves, whatever the method and DEBUG.
+
+    A route that matches everything left (rather than handler404) keeps these
+    answers JSON with DEBUG on, and keeps APPEND_SLASH away: it cannot redirect a
+    POST (with DEBUG on it raises). GET and HEAD are redirected here instead, and
+    other methods learn the right address.
+    """
+    path = request.path_info
+    if not path.endswith("/") and _served(f"{path}/"):
+        if request.method in ("GET", "HEAD"):
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+        detail = _("Not found: addresses of the API end with a slash, as in %(path)s.") % {
+            "path": f"{request.path}/"
+        }
+    else:
+        detail = _("Not found: the API has no resource at this address.")
+    return JsonResponse({"detail": detail}, status=404)
+
+
+def _served(path: str) -> bool:
+    try:
+        return resolve(path).func is not api_not_found
+    except Resolver404:
+        return False
+
+
 def server_error(request):
     """Django's 500 handler, except that a database that does not answer is a 503.
 
     Neither page touches the database nor says anything about the error: both are
-    plain templates in French and English, rendered without a context.
+    plain templates in French and English, rendered without a context (JSON under
+    /api/).
     """
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
-        if request.path.startswith("/api/"):
+        if _is_api(request):
             response = JsonResponse(
                 {"detail": _("The database is unavailable; please try again in a moment.")},
                 status=503,
@@ -111,4 +156,9 @@ def server_error(request):
             response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = "30"
         return response
+    if _is_api(request):
+        return JsonResponse(
+            {"detail": _("Server error: the request failed; please try again later.")},
+            status=500,
+        )
     return HttpResponse(loader.get_template("500.html").render(), status=500)

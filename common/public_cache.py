@@ -1,6 +1,7 @@
 """The cache of anonymous public responses, for every route (pages and API alike).
 
-A response is kept per path, query string, language and `Accept` header, under a
+A response is kept per scheme, host, path, query string, language and `Accept`
+header (absolute addresses in a page or an answer name the host asked), under a
 generation number that any change to a record bumps: one cache write forgets
 every page at once, on every web container sharing the cache. Only what anybody
 would be served is kept: GET requests without a session, CSRF cookie or
@@ -102,6 +103,8 @@ def response_key(request, generation: str) -> str:
     identity = "\n".join(
         [
             get_language() or "",
+            request.scheme,
+            request.get_host(),
             request.get_full_path(),
             request.META.get("HTTP_ACCEPT", ""),
         ]

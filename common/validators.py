@@ -1,9 +1,10 @@
-"""Formats shared by every app: postal codes, Québec coordinates, NEQ.
+"""Formats shared by every app: postal codes, Québec coordinates, NEQ, a map's box.
 
 Each rule is written once, as a regular expression or a range, and used both by
 the database constraints (`models.py`) and by form validation.
 """
 
+import math
 import re
 
 from django.core.exceptions import ValidationError
@@ -71,3 +72,36 @@ def normalize_phone(value: str) -> str:
     area, exchange, line, extension = match.groups()
     number = f"{area} {exchange}-{line}"
     return f"{number}, {extension}" if extension else number
+
+
+BBOX_MESSAGES = {
+    "invalid": _(
+        "Give the box as min_lon,min_lat,max_lon,max_lat: four numbers separated by commas."
+    ),
+    "order": _("The minimum longitude and latitude must be below the maximum ones."),
+    "range": _("Longitudes go from -180 to 180 and latitudes from -90 to 90."),
+}
+
+
+def parse_bbox(value: str) -> tuple[float, float, float, float] | None:
+    """`min_lon,min_lat,max_lon,max_lat` in WGS 84 degrees, as GeoJSON orders them.
+
+    None when empty; raises ValidationError (codes `invalid`, `range`, `order`).
+    The map of the site and the API's `bbox` both read it here.
+    """
+    if not value:
+        return None
+    try:
+        numbers = [float(part) for part in value.split(",")]
+    except ValueError:
+        raise ValidationError(BBOX_MESSAGES["invalid"], code="invalid") from None
+    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
+        raise ValidationError(BBOX_MESSAGES["invalid"], code="invalid")
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not all(-180 <= lon <= 180 for lon in (min_lon, max_lon)) or not all(
+        -90 <= lat <= 90 for lat in (min_lat, max_lat)
+    ):
+        raise ValidationError(BBOX_MESSAGES["range"], code="range")
+    if min_lon > max_lon or min_lat > max_lat:
+        raise ValidationError(BBOX_MESSAGES["order"], code="order")
+    return min_lon, min_lat, max_lon, max_lat

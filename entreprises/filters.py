@@ -14,6 +14,7 @@ from common.validators import (
     QUEBEC_MAX_LONGITUDE,
     QUEBEC_MIN_LATITUDE,
     QUEBEC_MIN_LONGITUDE,
+    parse_bbox,
 )
 from entreprises.enums import LegalForm, Status
 from entreprises.forms import MAX_QUERY_LENGTH
@@ -41,34 +42,10 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class BoundingBoxField(forms.CharField):
-    """`min_lon,min_lat,max_lon,max_lat` in WGS 84 degrees, as GeoJSON orders them."""
-
-    default_error_messages = {
-        "invalid": _(
-            "Give the box as min_lon,min_lat,max_lon,max_lat: four numbers separated by commas."
-        ),
-        "order": _("The minimum longitude and latitude must be below the maximum ones."),
-        "range": _("Longitudes go from -180 to 180 and latitudes from -90 to 90."),
-    }
+    """`min_lon,min_lat,max_lon,max_lat`, read by the one parser the map uses too."""
 
     def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        try:
-            numbers = [float(part) for part in value.split(",")]
-        except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        if len(numbers) != 4 or any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        min_lon, min_lat, max_lon, max_lat = numbers
-        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
-            raise ValidationError(self.error_messages["range"], code="range")
-        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-            raise ValidationError(self.error_messages["range"], code="range")
-        if min_lon > max_lon or min_lat > max_lat:
-            raise ValidationError(self.error_messages["order"], code="order")
-        return (min_lon, min_lat, max_lon, max_lat)
+        return parse_bbox(super().clean(value))
 
 
 @extend_schema_field(OpenApiTypes.STR)

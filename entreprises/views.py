@@ -1,7 +1,7 @@
 import json
-import math
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from common.pagination import ForgivingPaginationMixin
+from common.validators import parse_bbox
 from entreprises.enums import Status
 from entreprises.forms import DirectoryForm
 from entreprises.linked_data import organization_json_ld
@@ -167,10 +168,10 @@ class MapDataView(DirectoryFormMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         try:
-            bbox = _bbox(request.GET.get("bbox", ""))
+            bbox = parse_bbox(request.GET.get("bbox", ""))
             zoom = _zoom(request.GET.get("zoom", ""))
-        except ValueError as error:
-            return JsonResponse({"error": str(error)}, status=400)
+        except ValidationError as error:
+            return JsonResponse({"error": error.messages[0]}, status=400)
         enterprises = located_enterprises(filters=self.get_filters(), bbox=bbox)
         if enterprises.count() > settings.MAP_POINT_LIMIT:
             # Four cells across a 256-pixel tile: clusters about 64 pixels apart.
@@ -198,27 +199,11 @@ class MapDataView(DirectoryFormMixin, TemplateView):
         return response
 
 
-def _bbox(raw: str) -> tuple[float, float, float, float] | None:
-    if not raw:
-        return None
-    message = _("bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.")
-    try:
-        values = [float(part) for part in raw.split(",")]
-    except ValueError:
-        raise ValueError(message) from None
-    if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise ValueError(message)
-    min_lon, min_lat, max_lon, max_lat = values
-    if not (-180 <= min_lon <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
-        raise ValueError(message)
-    return min_lon, min_lat, max_lon, max_lat
-
-
 def _zoom(raw: str) -> int:
     if not raw:
         return MAP_DEFAULT_ZOOM
     if not raw.isdigit() or int(raw) > 18:
-        raise ValueError(_("zoom must be a whole number from 0 to 18."))
+        raise ValidationError(_("zoom must be a whole number from 0 to 18."), code="invalid")
     return int(raw)
 
 

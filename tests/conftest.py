@@ -2,6 +2,8 @@ import pytest
 from django.utils import translation
 
 from chantier.services import load_reference
+from tests import personas as people
+from tests.factories import PoleFactory, RegionFactory
 
 
 @pytest.fixture
@@ -15,3 +17,42 @@ def french_by_default():
     """Each test starts in French, the portal's default language."""
     with translation.override("fr"):
         yield
+
+
+# -- personas (tests/personas.py) ------------------------------------------------------
+
+
+@pytest.fixture
+def two_poles(db):
+    """Pole A (Montréal) and pole B (Laval), the poles the staff personas work for.
+
+    A folder whose data need their own poles overrides this fixture.
+    """
+    montreal = RegionFactory(code="06", name_fr="Montréal", name_en="Montréal")
+    laval = RegionFactory(code="13", name_fr="Laval", name_en="Laval")
+    return (
+        PoleFactory(name_fr="Pôle de Montréal", slug="pole-montreal", regions=[montreal]),
+        PoleFactory(name_fr="Pôle de Laval", slug="pole-laval", regions=[laval]),
+    )
+
+
+@pytest.fixture
+def personas(two_poles) -> people.Personas:
+    """The national team, staff of pole A, of pole B and of no pole."""
+    pole_a, pole_b = two_poles
+    return people.create_personas(pole_a=pole_a, pole_b=pole_b)
+
+
+@pytest.fixture
+def anonymous():
+    return people.anonymous()
+
+
+@pytest.fixture
+def partner_key(db) -> str:
+    return people.create_partner_key()
+
+
+@pytest.fixture
+def partner(partner_key):
+    return people.partner(partner_key)

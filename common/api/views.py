@@ -19,6 +19,9 @@ class ApiViewMixin:
     """Language, error format, and conditional GET for every endpoint."""
 
     content_negotiation_class = FormatNegotiation
+    # Identifiers are slugs or codes: any other character (a space, a NUL byte) is refused
+    # by the route itself, before a query is made, as the 404 of an unknown address.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     # Parameters whose value has a type or a closed list: given empty, they are an error.
     typed_parameters = ("lang", "format", "page_size", "updated_since", "legal_form", "status")

@@ -1,14 +1,9 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.test import Client
 
-from chantier.services import create_api_key
 from entreprises.services import refresh_search_vectors, set_sectors
-from poles.models import PoleMembership
-from poles.roles import NATIONAL_TEAM_GROUP
 from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
 
 
@@ -100,35 +95,6 @@ def directory(db):
 
 
 @pytest.fixture
-def anonymous():
-    return Client()
-
-
-@pytest.fixture
-def partner_key(db):
-    """A partner's key, as the admin creates it."""
-    _api_key, key = create_api_key(name="Ville de Montréal — open data")
-    return key
-
-
-@pytest.fixture
-def partner(partner_key):
-    return Client(HTTP_X_API_KEY=partner_key)
-
-
-@pytest.fixture
-def pole_a_staff(directory):
-    user = User.objects.create_user("staff-a", password="not-a-real-password-1", is_staff=True)
-    PoleMembership.objects.create(user=user, pole=directory["pole_a"])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def national_team(db):
-    user = User.objects.create_user("national", password="not-a-real-password-2", is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=NATIONAL_TEAM_GROUP)[0])
-    client = Client()
-    client.force_login(user)
-    return client
+def two_poles(directory):
+    """The staff personas work for the directory's two poles."""
+    return directory["pole_a"], directory["pole_b"]

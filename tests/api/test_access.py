@@ -1,7 +1,6 @@
 """Open reading limited per IP, partner keys with their own limit, CORS for reads only."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.settings import api_settings
@@ -104,10 +103,8 @@ def test_writes_are_refused(anonymous, partner, directory):
         assert client.delete("/api/v1/enterprises/envol/").status_code == 405
 
 
-def test_admin_creates_a_key_shown_once_and_revokes_it(db):
-    admin = User.objects.create_superuser("root", "root@example.org", "not-a-real-password-3")
-    client = Client()
-    client.force_login(admin)
+def test_national_team_creates_a_key_shown_once_and_revokes_it(personas):
+    client = personas.client_for(personas.national)
     response = client.post(
         "/admin/chantier/apikey/add/",
         {"name": "Ministère de l'Économie", "note": "open data"},

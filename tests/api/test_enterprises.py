@@ -250,16 +250,22 @@ def test_draft_is_hidden_from_the_public(anonymous, partner, directory):
     assert data["detail"].startswith("Seules les entreprises publiées sont publiques")
 
 
-def test_pole_staff_see_their_own_drafts_and_archives_only(pole_a_staff, directory):
-    assert slugs(get_json(pole_a_staff, f"{LIST}?status=draft")) == ["brouillon"]
+def test_pole_staff_see_their_own_drafts_and_archives_only(personas):
+    staff_a = personas.client_for(personas.staff_a)
+    assert slugs(get_json(staff_a, f"{LIST}?status=draft")) == ["brouillon"]
     # The archived enterprise belongs to pole B.
-    assert slugs(get_json(pole_a_staff, f"{LIST}?status=archived")) == []
-    assert get_json(pole_a_staff, f"{LIST}brouillon/")["status"] == "draft"
+    assert slugs(get_json(staff_a, f"{LIST}?status=archived")) == []
+    assert get_json(staff_a, f"{LIST}brouillon/")["status"] == "draft"
     # Without a status, staff read the public directory like everyone.
-    assert slugs(get_json(pole_a_staff, LIST)) == ["envol", "marche"]
+    assert slugs(get_json(staff_a, LIST)) == ["envol", "marche"]
+    staff_b = personas.client_for(personas.staff_b)
+    assert slugs(get_json(staff_b, f"{LIST}?status=draft")) == []
+    assert slugs(get_json(staff_b, f"{LIST}?status=archived")) == ["ancienne"]
+    get_json(staff_b, f"{LIST}brouillon/", status=404)
 
 
-def test_national_team_sees_every_status(national_team, directory):
+def test_national_team_sees_every_status(personas):
+    national_team = personas.client_for(personas.national)
     assert slugs(get_json(national_team, f"{LIST}?status=draft")) == ["brouillon"]
     assert slugs(get_json(national_team, f"{LIST}?status=archived")) == ["ancienne"]
 

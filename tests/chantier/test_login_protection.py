@@ -2,31 +2,31 @@
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from tests.personas import PASSWORD
+
 LOGIN = reverse("admin:login")
-PASSWORD = "a-long-enough-passphrase-2026"
 
 
 @pytest.fixture
-def staff(db):
-    return User.objects.create_user("equipe", "equipe@example.org", PASSWORD, is_staff=True)
+def staff(personas):
+    return personas.national
 
 
-def attempt(client, password, language="fr"):
+def attempt(client, user, password, language="fr"):
     return client.post(
         LOGIN,
-        {"username": "equipe", "password": password, "next": "/admin/"},
+        {"username": user.username, "password": password, "next": "/admin/"},
         HTTP_ACCEPT_LANGUAGE=language,
     )
 
 
 def test_right_password_logs_in(staff):
-    response = attempt(Client(), PASSWORD)
+    response = attempt(Client(), staff, PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
 
@@ -34,11 +34,11 @@ def test_right_password_logs_in(staff):
 def test_lockout_after_repeated_failures_even_with_the_right_password(staff):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert attempt(client, "wrong").status_code == 200
-    locked = attempt(client, "wrong", language="en")
+        assert attempt(client, staff, "wrong").status_code == 200
+    locked = attempt(client, staff, "wrong", language="en")
     assert locked.status_code == 429
     assert "Too many failed logins for this account from your address." in locked.content.decode()
-    again = attempt(client, PASSWORD)
+    again = attempt(client, staff, PASSWORD)
     assert again.status_code == 429
     assert (
         "Trop de connexions échouées pour ce compte depuis votre adresse." in again.content.decode()
@@ -46,14 +46,14 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(staff):
     assert "_auth_user_id" not in client.session
 
 
-def test_other_user_from_same_address_is_not_locked(staff):
-    User.objects.create_user("autre", "autre@example.org", PASSWORD, is_staff=True)
+def test_other_user_from_same_address_is_not_locked(staff, personas):
+    other = personas.staff_a
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        attempt(client, "wrong")
-    response = client.post(LOGIN, {"username": "autre", "password": PASSWORD, "next": "/admin/"})
+        attempt(client, staff, "wrong")
+    response = attempt(client, other, PASSWORD)
     assert (response.status_code, response["Location"]) == (302, "/admin/")
-    assert int(client.session["_auth_user_id"]) == User.objects.get(username="autre").pk
+    assert int(client.session["_auth_user_id"]) == other.pk
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_weak_passwords_refused(password, message):
 
 def test_staff_session_expires(staff):
     client = Client()
-    attempt(client, PASSWORD)
+    attempt(client, staff, PASSWORD)
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 8 * 3600
     assert client.session.get_expire_at_browser_close() is True
 
@@ -80,5 +80,5 @@ def test_staff_session_expires(staff):
 def test_login_without_a_request_still_works(staff):
     """The test client's login() and management commands authenticate without a request."""
     client = Client()
-    assert client.login(username="equipe", password=PASSWORD) is True
-    assert client.login(username="equipe", password="wrong") is False
+    assert client.login(username=staff.username, password=PASSWORD) is True
+    assert client.login(username=staff.username, password="wrong") is False

@@ -1,7 +1,6 @@
 """The cache of anonymous public responses: per language, forgotten when a record changes."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.http import HttpResponse
 
@@ -11,6 +10,7 @@ from entreprises.selectors import DirectoryFilters, facet_counts
 from entreprises.services import refresh_search_vectors
 from tests.factories import EnterpriseFactory, SectorFactory
 from tests.helpers import body_of, captured_queries, get_json, json_of
+from tests.personas import MODEL_BACKEND
 
 # Committed for real: the cache forgets on commit, as it does in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -110,10 +110,9 @@ def test_bulk_update_refreshed_by_the_service(client, enterprise):
     assert "Bulk-renamed Bakery" in body(response)
 
 
-def test_logged_in_users_neither_read_nor_fill_the_cache(client, enterprise):
+def test_logged_in_users_neither_read_nor_fill_the_cache(client, enterprise, personas):
     client.get("/en/enterprises/le-petrin/")
-    user = get_user_model().objects.create_user("reader", password="a-long-password-123")
-    client.force_login(user)
+    client.force_login(personas.staff_a, backend=MODEL_BACKEND)
     response = client.get("/en/enterprises/le-petrin/")
     assert "X-Cache" not in response
     assert "Le Pétrin Bakery Co-operative" in body(response)
@@ -213,3 +212,30 @@ def test_revalidation_answered_304_from_the_cache(client, enterprise):
     assert all("portail_cache" in query["sql"] for query in queries.captured_queries)
     stale = client.get("/api/v1/enterprises/le-petrin/", HTTP_IF_NONE_MATCH='"other"')
     assert (stale.status_code, stale["X-Cache"]) == (200, "hit")
+
+
+def test_each_host_and_scheme_cached_apart(client, enterprise, settings):
+    """Absolute addresses (API urls, canonical and hreflang links) name the host asked."""
+    settings.ALLOWED_HOSTS = ["portail.example", "www.portail.example"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    answers = {}
+    for _ in range(2):
+        for host in ("portail.example", "www.portail.example"):
+            for scheme in ("http", "https"):
+                answers[host, scheme] = client.get(
+                    "/api/v1/enterprises/le-petrin/",
+                    HTTP_HOST=host,
+                    HTTP_X_FORWARDED_PROTO=scheme,
+                )
+                page = client.get(
+                    "/en/enterprises/le-petrin/", HTTP_HOST=host, HTTP_X_FORWARDED_PROTO=scheme
+                )
+                assert (
+                    f'<link rel="canonical" href="{scheme}://{host}/en/enterprises/le-petrin/">'
+                    in body_of(page).decode()
+                )
+    for (host, scheme), response in answers.items():
+        assert response["X-Cache"] == "hit"
+        data = json_of(response)
+        assert data["url"] == f"{scheme}://{host}/api/v1/enterprises/le-petrin/"
+        assert data["web_url"] == f"{scheme}://{host}/fr/entreprises/le-petrin/"

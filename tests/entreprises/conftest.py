@@ -1,18 +1,12 @@
-"""Named personas of the admin: the national team, staff of pole A, staff of pole B,
-and a staff user with no pole, each with the enterprises they should (not) see."""
+"""The admin's data: an enterprise in pole A (Montréal, a draft) and one in pole B (Laval,
+published); the users who act on them are the personas of `tests/personas.py`."""
 
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.test import Client
 
 from entreprises.services import refresh_search_vectors, set_sectors
-from poles.models import PoleMembership
-from poles.roles import NATIONAL_TEAM_GROUP, POLE_STAFF_GROUP
-from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
-
-PASSWORD = "a-long-enough-passphrase-2026"
+from tests.factories import EnterpriseFactory, SectorFactory
 
 
 @dataclass
@@ -25,31 +19,12 @@ class AdminWorld:
     housing: object
     enterprise_a: object
     enterprise_b: object
-    national: User
-    staff_a: User
-    staff_b: User
-    staff_without_pole: User
-
-    def client_for(self, user) -> Client:
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-
-def make_staff(username, group_name, poles=()):
-    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    for pole in poles:
-        PoleMembership.objects.create(user=user, pole=pole)
-    return user
 
 
 @pytest.fixture
-def world(db) -> AdminWorld:
-    montreal = RegionFactory(code="06", name_fr="Montréal", name_en="Montréal")
-    laval = RegionFactory(code="13", name_fr="Laval", name_en="Laval")
-    pole_a = PoleFactory(name_fr="Pôle de Montréal", slug="pole-montreal", regions=[montreal])
-    pole_b = PoleFactory(name_fr="Pôle de Laval", slug="pole-laval", regions=[laval])
+def world(two_poles) -> AdminWorld:
+    pole_a, pole_b = two_poles
+    montreal, laval = pole_a.regions.get(), pole_b.regions.get()
     food = SectorFactory(name_fr="Alimentation", name_en="Food", slug="alimentation")
     housing = SectorFactory(name_fr="Habitation", name_en="Housing", slug="habitation")
     enterprise_a = EnterpriseFactory(
@@ -86,10 +61,6 @@ def world(db) -> AdminWorld:
         housing=housing,
         enterprise_a=enterprise_a,
         enterprise_b=enterprise_b,
-        national=make_staff("nationale", NATIONAL_TEAM_GROUP),
-        staff_a=make_staff("montreal", POLE_STAFF_GROUP, [pole_a]),
-        staff_b=make_staff("laval", POLE_STAFF_GROUP, [pole_b]),
-        staff_without_pole=make_staff("sanspole", POLE_STAFF_GROUP),
     )
 
 

@@ -19,8 +19,8 @@ def shortcut(enterprise):
     return reverse("admin:view_on_site", args=[content_type.pk, enterprise.pk])
 
 
-def test_view_on_site_of_another_poles_record_is_404(world):
-    client = world.client_for(world.staff_a)
+def test_view_on_site_of_another_poles_record_is_404(personas, world):
+    client = personas.client_for(personas.staff_a)
     other = client.get(shortcut(world.enterprise_b))
     assert (other.status_code, other.has_header("Location")) == (404, False)
     own = client.get(shortcut(world.enterprise_a))
@@ -29,16 +29,18 @@ def test_view_on_site_of_another_poles_record_is_404(world):
         302,
         site + world.enterprise_a.get_absolute_url(),
     )
-    national = world.client_for(world.national).get(shortcut(world.enterprise_b))
+    national = personas.client_for(personas.national).get(shortcut(world.enterprise_b))
     assert national["Location"] == site + world.enterprise_b.get_absolute_url()
-    nowhere = world.client_for(world.staff_without_pole).get(shortcut(world.enterprise_a))
+    nowhere = personas.client_for(personas.staff_without_pole).get(shortcut(world.enterprise_a))
     assert nowhere.status_code == 404
 
 
 @pytest.mark.parametrize("object_id", ["abc", "1%00", "999999"])
-def test_view_on_site_of_nonsense_is_404(world, object_id):
+def test_view_on_site_of_nonsense_is_404(personas, world, object_id):
     content_type = ContentType.objects.get_for_model(Enterprise)
-    response = world.client_for(world.national).get(f"/admin/r/{content_type.pk}/{object_id}/")
+    response = personas.client_for(personas.national).get(
+        f"/admin/r/{content_type.pk}/{object_id}/"
+    )
     assert response.status_code == 404
 
 
@@ -52,8 +54,10 @@ def test_view_on_site_of_nonsense_is_404(world, object_id):
         {"sector": "\x00"},
     ],
 )
-def test_nul_byte_in_changelist_filters_is_a_400(world, params):
-    response = world.client_for(world.staff_a).get(CHANGELIST, params, HTTP_ACCEPT_LANGUAGE="en")
+def test_nul_byte_in_changelist_filters_is_a_400(personas, world, params):
+    response = personas.client_for(personas.staff_a).get(
+        CHANGELIST, params, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert (response.status_code, response.content.decode()) == (
         400,
         "The request contains a NUL character.",
@@ -64,26 +68,28 @@ def test_nul_byte_in_changelist_filters_is_a_400(world, params):
     ("model_name", "field_name"),
     [("enterprise", "pole"), ("enterprise", "region"), ("enterprisesector", "sector")],
 )
-def test_nul_byte_in_autocomplete_term_is_a_400(world, model_name, field_name):
+def test_nul_byte_in_autocomplete_term_is_a_400(personas, world, model_name, field_name):
     params = {
         "app_label": "entreprises",
         "model_name": model_name,
         "field_name": field_name,
         "term": "p\x00",
     }
-    response = world.client_for(world.staff_a).get(AUTOCOMPLETE, params, HTTP_ACCEPT_LANGUAGE="fr")
+    response = personas.client_for(personas.staff_a).get(
+        AUTOCOMPLETE, params, HTTP_ACCEPT_LANGUAGE="fr"
+    )
     assert (response.status_code, response.content.decode()) == (
         400,
         "La requête contient un caractère NUL.",
     )
 
 
-def test_non_numeric_history_version_is_404(world):
-    client = world.client_for(world.staff_a)
+def test_non_numeric_history_version_is_404(personas, world):
+    client = personas.client_for(personas.staff_a)
     url = f"/admin/entreprises/enterprise/{world.enterprise_a.pk}/history/abc/"
     assert client.get(url).status_code == 404
     sector_url = f"/admin/entreprises/sector/{world.food.pk}/history/abc/"
-    assert world.client_for(world.national).get(sector_url).status_code == 404
+    assert personas.client_for(personas.national).get(sector_url).status_code == 404
 
 
 INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
@@ -98,8 +104,8 @@ INVALID_CHOICE = "Select a valid choice. That choice is not one of the available
         ({"pole": "1\x00"}, "pole", "Null characters are not allowed."),
     ],
 )
-def test_forged_choice_in_the_form_is_a_form_error(world, changes, field, error):
-    client = world.client_for(world.staff_a)
+def test_forged_choice_in_the_form_is_a_form_error(personas, world, changes, field, error):
+    client = personas.client_for(personas.staff_a)
     url = reverse("admin:entreprises_enterprise_change", args=[world.enterprise_a.pk])
     response = client.post(
         url, enterprise_form_data(world.enterprise_a, **changes), HTTP_ACCEPT_LANGUAGE="en"
@@ -108,8 +114,8 @@ def test_forged_choice_in_the_form_is_a_form_error(world, changes, field, error)
     assert response.context["adminform"].form.errors[field] == [error]
 
 
-def test_forged_sector_in_the_inline_is_a_form_error(world):
-    client = world.client_for(world.staff_a)
+def test_forged_sector_in_the_inline_is_a_form_error(personas, world):
+    client = personas.client_for(personas.staff_a)
     url = reverse("admin:entreprises_enterprise_change", args=[world.enterprise_a.pk])
     data = enterprise_form_data(
         world.enterprise_a,
@@ -126,9 +132,9 @@ def test_forged_sector_in_the_inline_is_a_form_error(world):
     ]
 
 
-def test_duplicate_warning_names_no_record_of_another_pole(world):
+def test_duplicate_warning_names_no_record_of_another_pole(personas, world):
     EnterpriseFactory(name_fr="Épicerie du coin", city="Montréal", pole=world.pole_b)
-    client = world.client_for(world.staff_a)
+    client = personas.client_for(personas.staff_a)
     url = reverse("admin:entreprises_enterprise_change", args=[world.enterprise_a.pk])
     response = client.post(
         url,
@@ -142,8 +148,8 @@ def test_duplicate_warning_names_no_record_of_another_pole(world):
     ]
 
 
-def test_import_preview_names_no_record_of_another_pole(world):
-    client = world.client_for(world.staff_a)
+def test_import_preview_names_no_record_of_another_pole(personas, world):
+    client = personas.client_for(personas.staff_a)
     upload = csv_file(
         [
             good_row(name="Ma coopérative", neq="", slug="habitation-laval"),

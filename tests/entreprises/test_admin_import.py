@@ -81,8 +81,8 @@ def row_errors(response):
     return {row.line: row.errors for row in response.context["rows"] if row.errors}
 
 
-def test_preview_writes_nothing_then_confirm_imports_everything(world):
-    client = world.client_for(world.staff_a)
+def test_preview_writes_nothing_then_confirm_imports_everything(personas, world):
+    client = personas.client_for(personas.staff_a)
     rows = [good_row(), good_row(name="Librairie coopérative", neq="1140000011", other_sectors="")]
     response = preview(client, csv_file(rows))
     assert response.status_code == 200
@@ -107,14 +107,14 @@ def test_preview_writes_nothing_then_confirm_imports_everything(world):
         link.sector.slug: link.is_primary for link in cafe.sector_links.select_related("sector")
     }
     assert links == {"alimentation": True, "habitation": False}
-    assert cafe.history.get().history_user == world.staff_a
+    assert cafe.history.get().history_user == personas.staff_a
     # Indexed for the search at once.
     found = client.get(reverse("admin:entreprises_enterprise_changelist"), {"q": "1140000010"})
     assert [str(e) for e in found.context["cl"].result_list] == ["Café coopératif du Mile End"]
 
 
-def test_one_bad_row_rejects_the_whole_file_with_every_error(world):
-    client = world.client_for(world.staff_a)
+def test_one_bad_row_rejects_the_whole_file_with_every_error(personas, world):
+    client = personas.client_for(personas.staff_a)
     rows = [
         good_row(),
         good_row(name="Mauvais NEQ", neq="12AB"),
@@ -152,8 +152,8 @@ def test_one_bad_row_rejects_the_whole_file_with_every_error(world):
     assert Enterprise.objects.count() == 2
 
 
-def test_errors_read_in_english(world):
-    client = world.client_for(world.staff_a)
+def test_errors_read_in_english(personas, world):
+    client = personas.client_for(personas.staff_a)
     response = preview(client, csv_file([good_row(neq="12AB", primary_sector="x")]), language="en")
     assert row_errors(response) == {
         2: [
@@ -163,8 +163,8 @@ def test_errors_read_in_english(world):
     }
 
 
-def test_xlsx_import_updates_by_slug_and_keeps_history(world):
-    client = world.client_for(world.staff_a)
+def test_xlsx_import_updates_by_slug_and_keeps_history(personas, world):
+    client = personas.client_for(personas.staff_a)
     header = ["slug", "name_fr", "legal_form", "name_en", "founded_year"]
     upload = xlsx_file(
         [
@@ -189,17 +189,17 @@ def test_xlsx_import_updates_by_slug_and_keeps_history(world):
     # Columns absent from the file are left as they were.
     assert world.enterprise_a.neq == "1140000001"
     assert world.enterprise_a.sector_links.get().sector == world.food
-    assert world.enterprise_a.history.first().history_user == world.staff_a
+    assert world.enterprise_a.history.first().history_user == personas.staff_a
 
 
-def test_semicolon_csv_from_a_french_spreadsheet(world):
-    client = world.client_for(world.staff_a)
+def test_semicolon_csv_from_a_french_spreadsheet(personas, world):
+    client = personas.client_for(personas.staff_a)
     response = preview(client, csv_file([good_row()], delimiter=";"))
     assert response.context["created"] == 1 and response.context["error_rows"] == 0
 
 
-def test_unreadable_files_get_a_clear_message(world):
-    client = world.client_for(world.staff_a)
+def test_unreadable_files_get_a_clear_message(personas, world):
+    client = personas.client_for(personas.staff_a)
     cases = [
         (SimpleUploadedFile("notes.txt", b"hello"), "Envoyez un fichier .csv ou .xlsx."),
         (
@@ -227,16 +227,16 @@ def test_unreadable_files_get_a_clear_message(world):
         assert response.context["form"].errors["file"] == [message], upload.name
 
 
-def test_national_team_imports_into_any_pole(world):
-    client = world.client_for(world.national)
+def test_national_team_imports_into_any_pole(personas, world):
+    client = personas.client_for(personas.national)
     response = preview(client, csv_file([good_row(pole="pole-laval", region="13", city="Laval")]))
     assert response.context["error_rows"] == 0
     client.post(IMPORT, {"confirm": "1"})
     assert Enterprise.objects.get(neq="1140000010").pole == world.pole_b
 
 
-def test_export_follows_the_current_filters_in_csv_and_xlsx(world):
-    client = world.client_for(world.national)
+def test_export_follows_the_current_filters_in_csv_and_xlsx(personas, world):
+    client = personas.client_for(personas.national)
     url = reverse("admin:entreprises_enterprise_export", args=["csv"])
     response = client.get(url, {"status__exact": "published"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -262,8 +262,8 @@ def test_export_follows_the_current_filters_in_csv_and_xlsx(world):
     assert bad.status_code == 400
 
 
-def test_exported_file_imports_back_unchanged(world):
-    client = world.client_for(world.national)
+def test_exported_file_imports_back_unchanged(personas, world):
+    client = personas.client_for(personas.national)
     exported = client.get(reverse("admin:entreprises_enterprise_export", args=["csv"]))
     upload = SimpleUploadedFile("export.csv", exported.content)
     response = preview(client, upload)
@@ -274,8 +274,8 @@ def test_exported_file_imports_back_unchanged(world):
     ) == (0, 2, 0)
 
 
-def test_template_downloads(world):
-    client = world.client_for(world.staff_a)
+def test_template_downloads(personas, world):
+    client = personas.client_for(personas.staff_a)
     csv_template = client.get(reverse("admin:entreprises_enterprise_import_template", args=["csv"]))
     assert csv_template.content.decode("utf-8-sig").strip() == ",".join(SPREADSHEET)
     xlsx_template = client.get(
@@ -288,15 +288,15 @@ def test_template_downloads(world):
     assert help_rows["legal_form"] == "cooperative, nonprofit, mutual"
 
 
-def test_staff_without_pole_cannot_create_through_import(world):
-    client = world.client_for(world.staff_without_pole)
+def test_staff_without_pole_cannot_create_through_import(personas, world):
+    client = personas.client_for(personas.staff_without_pole)
     response = preview(client, csv_file([good_row(pole="")]))
     assert row_errors(response) == {2: ["pole : indiquez le pôle de cette entreprise."]}
     assert Enterprise.objects.count() == 2
 
 
-def test_new_slugs_never_collide(world):
-    client = world.client_for(world.staff_a)
+def test_new_slugs_never_collide(personas, world):
+    client = personas.client_for(personas.staff_a)
     rows = [
         good_row(name="Épicerie Plateau", neq="", city="Verdun"),
         good_row(name="Épicerie Plateau", neq="", city="Outremont"),
@@ -314,8 +314,8 @@ def test_new_slugs_never_collide(world):
     assert slugs == {"epicerie-plateau-2", "epicerie-plateau-3", "entreprise"}
 
 
-def test_a_bad_file_replaces_the_good_one_previewed_before(world):
-    client = world.client_for(world.staff_a)
+def test_a_bad_file_replaces_the_good_one_previewed_before(personas, world):
+    client = personas.client_for(personas.staff_a)
     assert preview(client, csv_file([good_row()])).context["error_rows"] == 0
     assert preview(client, csv_file([good_row(neq="12")])).context["error_rows"] == 1
     done = client.post(IMPORT, {"confirm": "1"}, follow=True)
@@ -325,9 +325,9 @@ def test_a_bad_file_replaces_the_good_one_previewed_before(world):
     assert Enterprise.objects.count() == 2
 
 
-def test_too_many_rows_refused_as_a_whole(world, settings):
+def test_too_many_rows_refused_as_a_whole(personas, world, settings):
     settings.ENTERPRISE_IMPORT_MAX_ROWS = 1
-    client = world.client_for(world.staff_a)
+    client = personas.client_for(personas.staff_a)
     response = preview(client, csv_file([good_row(), good_row(name="Autre", neq="1140000011")]))
     assert response.context["form"].errors["file"] == [
         "Le fichier compte plus de 1 ligne ; on peut en importer au plus 1 à la fois."

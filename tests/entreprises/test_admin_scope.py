@@ -57,21 +57,21 @@ def test_groups_hold_exactly_their_permissions(db):
     assert ("auth", "change_user") not in national
 
 
-def test_changelist_shows_each_persona_its_own_enterprises(world):
+def test_changelist_shows_each_persona_its_own_enterprises(personas, world):
     expectations = {
-        world.national: ["Coopérative d'habitation de Laval", "Épicerie solidaire du Plateau"],
-        world.staff_a: ["Épicerie solidaire du Plateau"],
-        world.staff_b: ["Coopérative d'habitation de Laval"],
-        world.staff_without_pole: [],
+        personas.national: ["Coopérative d'habitation de Laval", "Épicerie solidaire du Plateau"],
+        personas.staff_a: ["Épicerie solidaire du Plateau"],
+        personas.staff_b: ["Coopérative d'habitation de Laval"],
+        personas.staff_without_pole: [],
     }
     for user, names in expectations.items():
-        response = world.client_for(user).get(CHANGELIST)
+        response = personas.client_for(user).get(CHANGELIST)
         assert response.status_code == 200
         assert sorted(listed_names(response)) == names, user.username
 
 
-def test_other_poles_enterprise_by_direct_url_is_404(world):
-    client = world.client_for(world.staff_a)
+def test_other_poles_enterprise_by_direct_url_is_404(personas, world):
+    client = personas.client_for(personas.staff_a)
     for url in [
         change_url(world.enterprise_b),
         reverse("admin:entreprises_enterprise_delete", args=[world.enterprise_b.pk]),
@@ -80,11 +80,13 @@ def test_other_poles_enterprise_by_direct_url_is_404(world):
     ]:
         response = client.get(url)
         assert response.status_code == 404, url
-    assert world.client_for(world.staff_a).get(change_url(world.enterprise_a)).status_code == 200
+    assert (
+        personas.client_for(personas.staff_a).get(change_url(world.enterprise_a)).status_code == 200
+    )
 
 
-def test_forged_post_on_other_poles_enterprise_changes_nothing(world):
-    client = world.client_for(world.staff_a)
+def test_forged_post_on_other_poles_enterprise_changes_nothing(personas, world):
+    client = personas.client_for(personas.staff_a)
     response = client.post(
         change_url(world.enterprise_b),
         enterprise_form_data(world.enterprise_b, name_fr="Pris par le pôle A"),
@@ -94,8 +96,8 @@ def test_forged_post_on_other_poles_enterprise_changes_nothing(world):
     assert world.enterprise_b.name_fr == "Coopérative d'habitation de Laval"
 
 
-def test_pole_staff_cannot_move_an_enterprise_to_another_pole(world):
-    client = world.client_for(world.staff_a)
+def test_pole_staff_cannot_move_an_enterprise_to_another_pole(personas, world):
+    client = personas.client_for(personas.staff_a)
     response = client.post(
         change_url(world.enterprise_a),
         enterprise_form_data(world.enterprise_a, pole=world.pole_b.pk, region=world.laval.pk),
@@ -108,16 +110,16 @@ def test_pole_staff_cannot_move_an_enterprise_to_another_pole(world):
     assert world.enterprise_a.pole == world.pole_a
 
 
-def test_pole_staff_must_give_a_pole(world):
-    client = world.client_for(world.staff_a)
+def test_pole_staff_must_give_a_pole(personas, world):
+    client = personas.client_for(personas.staff_a)
     response = client.post(
         change_url(world.enterprise_a), enterprise_form_data(world.enterprise_a, pole="")
     )
     assert response.context["adminform"].form.errors["pole"] == ["Ce champ est obligatoire."]
 
 
-def test_pole_staff_adds_in_own_pole_only(world):
-    client = world.client_for(world.staff_a)
+def test_pole_staff_adds_in_own_pole_only(personas, world):
+    client = personas.client_for(personas.staff_a)
     new = Enterprise(
         name_fr="Nouvelle coopérative",
         slug="nouvelle",
@@ -137,20 +139,20 @@ def test_pole_staff_adds_in_own_pole_only(world):
     assert Enterprise.objects.get(slug="nouvelle").pole == world.pole_a
 
 
-def test_search_finds_only_own_enterprises(world):
+def test_search_finds_only_own_enterprises(personas, world):
     for user, expected in [
-        (world.staff_a, []),
-        (world.staff_b, ["Coopérative d'habitation de Laval"]),
-        (world.national, ["Coopérative d'habitation de Laval"]),
+        (personas.staff_a, []),
+        (personas.staff_b, ["Coopérative d'habitation de Laval"]),
+        (personas.national, ["Coopérative d'habitation de Laval"]),
     ]:
-        response = world.client_for(user).get(CHANGELIST, {"q": "habitation"})
+        response = personas.client_for(user).get(CHANGELIST, {"q": "habitation"})
         assert listed_names(response) == expected, user.username
-    by_neq = world.client_for(world.staff_a).get(CHANGELIST, {"q": "1140000002"})
+    by_neq = personas.client_for(personas.staff_a).get(CHANGELIST, {"q": "1140000002"})
     assert listed_names(by_neq) == []
 
 
-def test_pole_filter_lists_only_own_poles_and_ignores_forged_values(world):
-    client = world.client_for(world.staff_a)
+def test_pole_filter_lists_only_own_poles_and_ignores_forged_values(personas, world):
+    client = personas.client_for(personas.staff_a)
     response = client.get(CHANGELIST)
     pole_filter = next(
         f
@@ -164,38 +166,38 @@ def test_pole_filter_lists_only_own_poles_and_ignores_forged_values(world):
     assert nonsense.status_code == 200
 
 
-def test_autocomplete_of_enterprises_is_scoped(world):
+def test_autocomplete_of_enterprises_is_scoped(personas, world):
     url = reverse("admin:autocomplete")
     params = {"app_label": "evenements", "model_name": "event", "field_name": "enterprises_visited"}
 
     def found(user, term):
-        response = world.client_for(user).get(url, {**params, "term": term})
+        response = personas.client_for(user).get(url, {**params, "term": term})
         return [result["text"] for result in json_of(response)["results"]]
 
-    assert found(world.staff_a, "coop") == []
-    assert found(world.staff_a, "plateau") == ["Épicerie solidaire du Plateau"]
-    assert found(world.staff_without_pole, "plateau") == []
-    assert found(world.national, "coop") == ["Coopérative d'habitation de Laval"]
+    assert found(personas.staff_a, "coop") == []
+    assert found(personas.staff_a, "plateau") == ["Épicerie solidaire du Plateau"]
+    assert found(personas.staff_without_pole, "plateau") == []
+    assert found(personas.national, "coop") == ["Coopérative d'habitation de Laval"]
 
 
-def test_autocomplete_of_poles_offers_only_own_poles(world):
+def test_autocomplete_of_poles_offers_only_own_poles(personas, world):
     params = {
         "app_label": "entreprises",
         "model_name": "enterprise",
         "field_name": "pole",
         "term": "pôle",
     }
-    staff = world.client_for(world.staff_a).get(reverse("admin:autocomplete"), params)
+    staff = personas.client_for(personas.staff_a).get(reverse("admin:autocomplete"), params)
     assert [r["text"] for r in json_of(staff)["results"]] == ["Pôle de Montréal"]
-    national = world.client_for(world.national).get(reverse("admin:autocomplete"), params)
+    national = personas.client_for(personas.national).get(reverse("admin:autocomplete"), params)
     assert [r["text"] for r in json_of(national)["results"]] == [
         "Pôle de Laval",
         "Pôle de Montréal",
     ]
 
 
-def test_forged_action_on_other_poles_enterprise_does_nothing(world):
-    client = world.client_for(world.staff_a)
+def test_forged_action_on_other_poles_enterprise_does_nothing(personas, world):
+    client = personas.client_for(personas.staff_a)
     response = client.post(
         CHANGELIST,
         {"action": "archive", "_selected_action": [world.enterprise_b.pk, world.enterprise_a.pk]},
@@ -206,11 +208,11 @@ def test_forged_action_on_other_poles_enterprise_does_nothing(world):
     assert (world.enterprise_a.status, world.enterprise_b.status) == ("archived", "published")
 
 
-def test_history_of_other_poles_enterprise_is_404(world):
+def test_history_of_other_poles_enterprise_is_404(personas, world):
     world.enterprise_b.name_en = "Laval Housing Co-operative"
     world.enterprise_b.save()
     version = world.enterprise_b.history.first()
-    client = world.client_for(world.staff_a)
+    client = personas.client_for(personas.staff_a)
     url = reverse(
         "admin:entreprises_enterprise_simple_history", args=[world.enterprise_b.pk, version.pk]
     )
@@ -218,22 +220,22 @@ def test_history_of_other_poles_enterprise_is_404(world):
     assert client.post(url, enterprise_form_data(world.enterprise_b)).status_code == 404
 
 
-def test_export_holds_only_own_enterprises(world):
+def test_export_holds_only_own_enterprises(personas, world):
     for user, expected in [
-        (world.staff_a, ["epicerie-plateau"]),
-        (world.staff_without_pole, []),
-        (world.national, ["habitation-laval", "epicerie-plateau"]),
+        (personas.staff_a, ["epicerie-plateau"]),
+        (personas.staff_without_pole, []),
+        (personas.national, ["habitation-laval", "epicerie-plateau"]),
     ]:
-        response = world.client_for(user).get(
+        response = personas.client_for(user).get(
             reverse("admin:entreprises_enterprise_export", args=["csv"])
         )
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert sorted(row["slug"] for row in rows) == sorted(expected), user.username
 
 
-def test_staff_without_permission_cannot_reach_the_admin_lists(world):
-    world.staff_without_pole.groups.clear()
-    client = world.client_for(world.staff_without_pole)
+def test_staff_without_permission_cannot_reach_the_admin_lists(personas, world):
+    personas.staff_without_pole.groups.clear()
+    client = personas.client_for(personas.staff_without_pole)
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(reverse("admin:entreprises_enterprise_import")).status_code == 403
     assert (
@@ -241,8 +243,8 @@ def test_staff_without_permission_cannot_reach_the_admin_lists(world):
     )
 
 
-def test_pole_staff_read_reference_data_without_changing_it(world):
-    client = world.client_for(world.staff_a)
+def test_pole_staff_read_reference_data_without_changing_it(personas, world):
+    client = personas.client_for(personas.staff_a)
     pole_url = reverse("admin:poles_pole_change", args=[world.pole_b.pk])
     page = client.get(pole_url)
     assert page.status_code == 200
@@ -253,7 +255,7 @@ def test_pole_staff_read_reference_data_without_changing_it(world):
     assert world.pole_b.name_fr == "Pôle de Laval"
 
 
-def test_autocomplete_pages_without_counting_everything(world):
+def test_autocomplete_pages_without_counting_everything(personas, world):
     from entreprises.services import refresh_search_vectors
     from tests.factories import EnterpriseFactory
 
@@ -266,7 +268,7 @@ def test_autocomplete_pages_without_counting_everything(world):
         "field_name": "enterprises_visited",
         "term": "laval",
     }
-    client = world.client_for(world.national)
+    client = personas.client_for(personas.national)
     first = json_of(client.get(url, params))
     second = json_of(client.get(url, {**params, "page": 2}))
     assert (len(first["results"]), first["pagination"]["more"]) == (20, True)

@@ -8,8 +8,8 @@ from tests.entreprises.conftest import enterprise_form_data
 from tests.factories import EnterpriseFactory
 
 
-def post_form(world, language, **changes):
-    client = world.client_for(world.staff_a)
+def post_form(personas, world, language, **changes):
+    client = personas.client_for(personas.staff_a)
     url = reverse("admin:entreprises_enterprise_change", args=[world.enterprise_a.pk])
     response = client.post(
         url, enterprise_form_data(world.enterprise_a, **changes), HTTP_ACCEPT_LANGUAGE=language
@@ -69,33 +69,37 @@ CASES = [
 
 
 @pytest.mark.parametrize(("changes", "field", "english", "french"), CASES)
-def test_validation_message_in_both_languages(world, changes, field, english, french):
+def test_validation_message_in_both_languages(personas, world, changes, field, english, french):
     if changes.get("region") == "laval":
         changes = {"region": world.laval.pk}
-    assert form_errors(post_form(world, "en", **changes))[field] == [english]
-    assert form_errors(post_form(world, "fr", **changes))[field] == [french]
+    assert form_errors(post_form(personas, world, "en", **changes))[field] == [english]
+    assert form_errors(post_form(personas, world, "fr", **changes))[field] == [french]
 
 
-def test_same_neq_is_refused(world):
-    response = post_form(world, "en", neq=world.enterprise_b.neq)
+def test_same_neq_is_refused(personas, world):
+    response = post_form(personas, world, "en", neq=world.enterprise_b.neq)
     assert form_errors(response)["__all__"] == ["Another enterprise already has this NEQ."]
 
 
-def test_same_name_in_same_city_warns_until_confirmed(world):
+def test_same_name_in_same_city_warns_until_confirmed(personas, world):
     EnterpriseFactory(name_fr="Épicerie du coin", city="Montréal", pole=world.pole_a)
-    warned = post_form(world, "en", name_fr="épicerie du coin")
+    warned = post_form(personas, world, "en", name_fr="épicerie du coin")
     assert form_errors(warned)["__all__"] == [
         "Possible duplicate: an enterprise named “épicerie du coin” already exists in Montréal. "
         "Check it is not the same one, then tick “This is not a duplicate” to save."
     ]
-    french = post_form(world, "fr", name_fr="épicerie du coin")
+    french = post_form(personas, world, "fr", name_fr="épicerie du coin")
     assert form_errors(french)["__all__"][0].startswith("Doublon possible : une entreprise nommée")
-    confirmed = post_form(world, "en", name_fr="épicerie du coin", confirm_not_duplicate="on")
+    confirmed = post_form(
+        personas, world, "en", name_fr="épicerie du coin", confirm_not_duplicate="on"
+    )
     assert confirmed.status_code == 302
 
 
-def test_phone_and_postal_code_are_normalised(world):
-    response = post_form(world, "fr", phone="+1 (514) 555-0123 poste 12", postal_code="h2x-1y4")
+def test_phone_and_postal_code_are_normalised(personas, world):
+    response = post_form(
+        personas, world, "fr", phone="+1 (514) 555-0123 poste 12", postal_code="h2x-1y4"
+    )
     assert response.status_code == 302
     world.enterprise_a.refresh_from_db()
     assert (world.enterprise_a.phone, world.enterprise_a.postal_code) == (
@@ -104,8 +108,8 @@ def test_phone_and_postal_code_are_normalised(world):
     )
 
 
-def test_odd_searches_are_harmless(world):
-    client = world.client_for(world.staff_a)
+def test_odd_searches_are_harmless(personas, world):
+    client = personas.client_for(personas.staff_a)
     # A NUL byte is refused before the search: test_admin_bad_input.py.
     for term in ["' OR 1=1 --", "<script>", "x" * 5000]:
         response = client.get(reverse("admin:entreprises_enterprise_changelist"), {"q": term})

@@ -53,9 +53,9 @@ def file_errors(client, content: bytes, name: str = "a.xlsx", language: str = "e
     return response.context["form"].errors["file"]
 
 
-def test_upload_over_the_size_limit_is_refused_before_reading(world, settings):
+def test_upload_over_the_size_limit_is_refused_before_reading(personas, world, settings):
     settings.ENTERPRISE_IMPORT_MAX_BYTES = 1000
-    client = world.client_for(world.staff_a)
+    client = personas.client_for(personas.staff_a)
     content = b"name_fr,legal_form\n" + b"Coop,cooperative\n" * 100
     assert file_errors(client, content, name="a.csv") == [
         "The file weighs 1.7\xa0KB; at most 1000\xa0bytes can be imported at once. "
@@ -67,9 +67,9 @@ def test_upload_over_the_size_limit_is_refused_before_reading(world, settings):
     ]
 
 
-def test_reading_stops_at_the_first_row_past_the_limit(world, settings):
+def test_reading_stops_at_the_first_row_past_the_limit(personas, world, settings):
     settings.ENTERPRISE_IMPORT_MAX_ROWS = 5
-    client = world.client_for(world.staff_a)
+    client = personas.client_for(personas.staff_a)
     # Row 7 is one past the limit; a megabyte further on, the file is not even XML: the
     # reader never gets there.
     rows = [HEADER_ROW, *(data_row(line, f"Coop {line}") for line in range(2, 20_000))]
@@ -84,8 +84,8 @@ def test_reading_stops_at_the_first_row_past_the_limit(world, settings):
     ]
 
 
-def test_a_huge_cell_is_refused(world):
-    client = world.client_for(world.staff_a)
+def test_a_huge_cell_is_refused(personas, world):
+    client = personas.client_for(personas.staff_a)
     long_name = "a" * 10_001
     xlsx = workbook_with({SHEET: sheet([HEADER_ROW, data_row(2, long_name)])})
     message = "Line 2: a cell holds 10001 characters; at most 10000 are allowed."
@@ -97,9 +97,9 @@ def test_a_huge_cell_is_refused(world):
     ]
 
 
-def test_a_workbook_that_unpacks_to_much_more_than_its_size_is_refused(world, settings):
+def test_a_workbook_that_unpacks_to_much_more_than_its_size_is_refused(personas, world, settings):
     settings.ENTERPRISE_IMPORT_MAX_BYTES = 100_000
-    client = world.client_for(world.staff_a)
+    client = personas.client_for(personas.staff_a)
     bomb = workbook_with({SHEET: sheet([HEADER_ROW, data_row(2, "a" * 5_000_000)])})
     assert len(bomb) < 100_000
     assert file_errors(client, bomb) == [
@@ -130,8 +130,8 @@ def test_a_workbook_that_unpacks_to_much_more_than_its_size_is_refused(world, se
     ],
     ids=["dtd", "bad-xml", "truncated", "empty-zip", "utf-16", "csv-named-xlsx"],
 )
-def test_unreadable_workbooks_get_one_clear_message(world, content):
-    client = world.client_for(world.staff_a)
+def test_unreadable_workbooks_get_one_clear_message(personas, world, content):
+    client = personas.client_for(personas.staff_a)
     assert file_errors(client, content) == ["The file is not a readable XLSX workbook."]
     assert file_errors(client, content, language="fr") == [
         "Le fichier n'est pas un classeur XLSX lisible."
@@ -139,12 +139,12 @@ def test_unreadable_workbooks_get_one_clear_message(world, content):
     assert Enterprise.objects.count() == 2
 
 
-def test_command_refuses_a_file_over_the_size_limit(world, settings, tmp_path):
+def test_command_refuses_a_file_over_the_size_limit(personas, world, settings, tmp_path):
     settings.ENTERPRISE_IMPORT_MAX_BYTES = 10
     path = tmp_path / "big.csv"
     path.write_bytes(b"name_fr,legal_form\nCoop,cooperative\n")
     with pytest.raises(CommandError) as refused:
-        call_command("import_enterprises", path, user="montreal")
+        call_command("import_enterprises", path, user=personas.staff_a.username)
     assert str(refused.value) == (
         "The file weighs 36\xa0bytes; at most 10\xa0bytes can be imported at once. "
         "Split it into several files."

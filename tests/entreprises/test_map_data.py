@@ -69,42 +69,41 @@ def test_view_box_narrows_to_points(client, located, settings):
     ]
 
 
+BAD_BOX = (
+    "Give the box as min_lon,min_lat,max_lon,max_lat: four numbers separated by commas.",
+    "Donnez la zone sous la forme min_lon,min_lat,max_lon,max_lat\u00a0: quatre nombres"
+    " séparés par des virgules.",
+)
+BOX_ORDER = (
+    "The minimum longitude and latitude must be below the maximum ones.",
+    "Les longitude et latitude minimales doivent être inférieures aux maximales.",
+)
+BOX_RANGE = (
+    "Longitudes go from -180 to 180 and latitudes from -90 to 90.",
+    "Les longitudes vont de -180 à 180 et les latitudes de -90 à 90.",
+)
+BAD_ZOOM = (
+    "zoom must be a whole number from 0 to 18.",
+    "zoom doit être un nombre entier de 0 à 18.",
+)
+
+
+# The same box, the same messages as the API's `bbox` (tests/api/test_enterprises.py).
 @pytest.mark.parametrize(
-    ("query", "english", "french"),
+    ("query", "messages"),
     [
-        (
-            "bbox=1,2,3",
-            "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.",
-            "bbox doit être quatre nombres : min_lon,min_lat,max_lon,max_lat.",
-        ),
-        (
-            "bbox=a,b,c,d",
-            "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.",
-            "bbox doit être quatre nombres : min_lon,min_lat,max_lon,max_lat.",
-        ),
-        (
-            "bbox=10,10,0,0",
-            "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.",
-            "bbox doit être quatre nombres : min_lon,min_lat,max_lon,max_lat.",
-        ),
-        (
-            "bbox=nan,1,2,3",
-            "bbox must be four numbers: min_lon,min_lat,max_lon,max_lat.",
-            "bbox doit être quatre nombres : min_lon,min_lat,max_lon,max_lat.",
-        ),
-        (
-            "zoom=99",
-            "zoom must be a whole number from 0 to 18.",
-            "zoom doit être un nombre entier de 0 à 18.",
-        ),
-        (
-            "zoom=-1",
-            "zoom must be a whole number from 0 to 18.",
-            "zoom doit être un nombre entier de 0 à 18.",
-        ),
+        ("bbox=1,2,3", BAD_BOX),
+        ("bbox=a,b,c,d", BAD_BOX),
+        ("bbox=nan,1,2,3", BAD_BOX),
+        ("bbox=10,10,0,0", BOX_ORDER),
+        ("bbox=-200,45,-75,46", BOX_RANGE),
+        ("bbox=-75,45,-74,95", BOX_RANGE),
+        ("zoom=99", BAD_ZOOM),
+        ("zoom=-1", BAD_ZOOM),
     ],
 )
-def test_bad_view_box_or_zoom_is_a_400_in_both_languages(client, query, english, french):
+def test_bad_view_box_or_zoom_is_a_400_in_both_languages(client, query, messages):
+    english, french = messages
     assert geojson(client, f"/en/map/enterprises.geojson?{query}", 400) == {"error": english}
     assert geojson(client, f"/fr/carte/entreprises.geojson?{query}", 400) == {"error": french}
 

@@ -47,8 +47,8 @@ def post_as_shown(client, url, **changes):
     return client.post(url, data)
 
 
-def test_admin_save_of_an_enterprise_with_its_sectors_refreshes_once(world):
-    client = world.client_for(world.staff_a)
+def test_admin_save_of_an_enterprise_with_its_sectors_refreshes_once(personas, world):
+    client = personas.client_for(personas.staff_a)
     url = reverse("admin:entreprises_enterprise_change", args=[world.enterprise_a.pk])
     data = enterprise_form_data(world.enterprise_a, name_fr="Épicerie zygomatique du Plateau")
     with index_refreshes() as seen:
@@ -58,8 +58,8 @@ def test_admin_save_of_an_enterprise_with_its_sectors_refreshes_once(world):
     assert "'zygomatique'" in indexed_words(world.enterprise_a)
 
 
-def test_admin_form_with_errors_refreshes_nothing(world):
-    client = world.client_for(world.staff_a)
+def test_admin_form_with_errors_refreshes_nothing(personas, world):
+    client = personas.client_for(personas.staff_a)
     url = reverse("admin:entreprises_enterprise_change", args=[world.enterprise_a.pk])
     with index_refreshes() as seen:
         response = client.post(url, enterprise_form_data(world.enterprise_a, postal_code="nope"))
@@ -67,8 +67,8 @@ def test_admin_form_with_errors_refreshes_nothing(world):
     assert seen == []
 
 
-def test_restoring_an_old_version_refreshes_once(world):
-    client = world.client_for(world.national)
+def test_restoring_an_old_version_refreshes_once(personas, world):
+    client = personas.client_for(personas.national)
     url = reverse("admin:entreprises_enterprise_change", args=[world.enterprise_a.pk])
     client.post(url, enterprise_form_data(world.enterprise_a, name_fr="Épicerie renommée"))
     first = world.enterprise_a.history.order_by("history_date").first()
@@ -84,8 +84,8 @@ def test_restoring_an_old_version_refreshes_once(world):
     assert "renomme" not in indexed_words(world.enterprise_a)
 
 
-def test_renaming_a_sector_in_the_admin_refreshes_its_enterprises_once(world):
-    client = world.client_for(world.national)
+def test_renaming_a_sector_in_the_admin_refreshes_its_enterprises_once(personas, world):
+    client = personas.client_for(personas.national)
     url = reverse("admin:entreprises_sector_change", args=[world.food.pk])
     with index_refreshes() as seen:
         response = post_as_shown(client, url, name_fr="Agroalimentaire")
@@ -94,8 +94,8 @@ def test_renaming_a_sector_in_the_admin_refreshes_its_enterprises_once(world):
     assert "'agroalimentair" in indexed_words(world.enterprise_a)
 
 
-def test_changing_a_sector_without_renaming_it_refreshes_nothing(world):
-    client = world.client_for(world.national)
+def test_changing_a_sector_without_renaming_it_refreshes_nothing(personas, world):
+    client = personas.client_for(personas.national)
     url = reverse("admin:entreprises_sector_change", args=[world.food.pk])
     with index_refreshes() as seen:
         response = post_as_shown(client, url, position=7)
@@ -103,8 +103,8 @@ def test_changing_a_sector_without_renaming_it_refreshes_nothing(world):
     assert seen == []
 
 
-def test_renaming_a_pole_in_the_admin_refreshes_its_enterprises_once(world):
-    client = world.client_for(world.national)
+def test_renaming_a_pole_in_the_admin_refreshes_its_enterprises_once(personas, world):
+    client = personas.client_for(personas.national)
     url = reverse("admin:poles_pole_change", args=[world.pole_b.pk])
     with index_refreshes() as seen:
         response = post_as_shown(client, url, name_fr="Pôle lavallois")

@@ -14,10 +14,12 @@ def database_gone_view(request):
     raise OperationalError("connection to server on socket failed: No such file or directory")
 
 
+# First: the portal answers every other address under /api/ itself.
 urlpatterns = [
-    *urlpatterns,
     path("broken", broken_view),
     path("database-gone", database_gone_view),
     path("api/database-gone", database_gone_view),
+    path("api/broken", broken_view),
+    *urlpatterns,
 ]
 __all__ = ["handler500", "urlpatterns"]

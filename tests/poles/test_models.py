@@ -48,8 +48,8 @@ def test_pole_serves_several_regions_and_a_region_several_poles():
     assert east.mrcs == ["Acton", "La Haute-Yamaska"]
 
 
-def test_membership_unique_per_user_and_pole(django_user_model):
-    user = django_user_model.objects.create_user("agente", password="x" * 12)
+def test_membership_unique_per_user_and_pole(personas):
+    user = personas.staff_without_pole
     pole = PoleFactory()
     PoleMembership.objects.create(user=user, pole=pole)
     PoleMembership.objects.create(user=user, pole=PoleFactory())

@@ -1,0 +1,79 @@
+"""The people the tests speak as, made the way the portal makes them.
+
+An anonymous visitor, the national team, staff of pole A, staff of pole B, staff of no
+pole, and a partner with an API key. Staff get the role groups of `poles/roles.py`, whose
+permissions `sync_staff_groups` keeps exact, and their poles through memberships; the
+partner's key comes from `create_api_key`, as the admin makes it. The fixtures that hand
+them to tests live in `tests/conftest.py`.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from chantier.services import create_api_key
+from poles.models import Pole, PoleMembership
+from poles.roles import NATIONAL_TEAM_GROUP, POLE_STAFF_GROUP
+from poles.services import sync_staff_groups
+
+PASSWORD = "a-long-enough-passphrase-2026"
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def create_staff(username: str, *, group: str, poles=()) -> User:
+    """A staff account in one role group, member of `poles`, signing in with PASSWORD."""
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    for pole in poles:
+        PoleMembership.objects.create(user=user, pole=pole)
+    return user
+
+
+def create_partner_key(name: str = "Ville de Montréal — données ouvertes") -> str:
+    """A partner's API key, as the admin creates it (only its digest is stored)."""
+    _api_key, key = create_api_key(name=name)
+    return key
+
+
+def signed_in(user: User) -> Client:
+    """A test client with `user`'s session, past the login form and its lock-out."""
+    client = Client()
+    client.force_login(user, backend=MODEL_BACKEND)
+    return client
+
+
+def anonymous() -> Client:
+    """A visitor with no session and no key."""
+    return Client()
+
+
+def partner(key: str) -> Client:
+    """A client that sends the partner's key with every request."""
+    return Client(HTTP_X_API_KEY=key)
+
+
+@dataclass(frozen=True)
+class Personas:
+    pole_a: Pole
+    pole_b: Pole
+    national: User
+    staff_a: User
+    staff_b: User
+    staff_without_pole: User
+
+    def client_for(self, user: User) -> Client:
+        return signed_in(user)
+
+
+def create_personas(*, pole_a: Pole, pole_b: Pole) -> Personas:
+    """The four staff personas around two poles."""
+    sync_staff_groups()
+    return Personas(
+        pole_a=pole_a,
+        pole_b=pole_b,
+        national=create_staff("equipe-nationale", group=NATIONAL_TEAM_GROUP),
+        staff_a=create_staff("personnel-a", group=POLE_STAFF_GROUP, poles=[pole_a]),
+        staff_b=create_staff("personnel-b", group=POLE_STAFF_GROUP, poles=[pole_b]),
+        staff_without_pole=create_staff("personnel-sans-pole", group=POLE_STAFF_GROUP),
+    )
