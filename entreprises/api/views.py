@@ -35,6 +35,7 @@ from entreprises.api.serializers import (
     SectorSerializer,
     TombstoneSerializer,
 )
+from entreprises.columns import TRANSLATED
 from entreprises.enums import Status
 from entreprises.filters import EnterpriseFilter
 from entreprises.models import Enterprise, EnterpriseSector, Sector
@@ -49,7 +50,7 @@ from entreprises.selectors import (
 PLAIN_FIELDS = [
     name
     for name in EnterpriseSerializer.Meta.fields
-    if name not in ("url", "web_url", "sectors", *formats.TRANSLATED)
+    if name not in ("url", "web_url", "sectors", *TRANSLATED)
 ]
 
 
@@ -136,7 +137,7 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def with_details(self, queryset):
         # Only the columns the answer shows: not the search vector, nor the poles' long texts.
-        columns = [f"{name}_{code}" for name in formats.TRANSLATED for code in LANGUAGE_CODES]
+        columns = [f"{name}_{code}" for name in TRANSLATED for code in LANGUAGE_CODES]
         summaries = [
             *(
                 f"{related}__name_{code}"
