@@ -311,6 +311,10 @@ def sectors_with_counts() -> list[Sector]:
     return sectors
 
 
+# An enterprise's sectors, wherever they are listed: the primary one, then the sectors' order.
+SECTOR_LINK_ORDER = ("-is_primary", "sector__position", "sector__slug")
+
+
 def primary_sector(enterprise: Enterprise) -> Sector | None:
     links = getattr(enterprise, "primary_links", None)
     if links is None:

@@ -29,6 +29,7 @@ from common.api.formats import (
 from common.api.languages import LANGUAGE_CODES
 from common.api.paging import KeysetPagination
 from common.api.views import ApiViewMixin, ReadOnlyResource
+from entreprises import linked_data
 from entreprises.api import formats
 from entreprises.api.serializers import (
     EnterpriseSerializer,
@@ -40,6 +41,7 @@ from entreprises.enums import Status
 from entreprises.filters import EnterpriseFilter
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import (
+    SECTOR_LINK_ORDER,
     Tombstone,
     api_enterprises,
     tombstone_of,
@@ -161,7 +163,7 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
                         "sector__essglobal_code",
                         *(f"sector__name_{code}" for code in LANGUAGE_CODES),
                     )
-                    .order_by("-is_primary", "sector__position", "sector__slug"),
+                    .order_by(*SECTOR_LINK_ORDER),
                     to_attr="api_sector_links",
                 )
             )
@@ -210,7 +212,7 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         context = self.get_serializer_context()
         if fmt == "jsonld":
             data = {
-                "@context": formats.json_ld_context(self.lang),
+                "@context": linked_data.json_ld_context(self.lang),
                 "@graph": [formats.organization_node(e, context) for e in records],
             }
         else:
@@ -285,7 +287,7 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         context = self.get_serializer_context()
         if fmt == "jsonld":
             data = {
-                "@context": formats.json_ld_context(self.lang),
+                "@context": linked_data.json_ld_context(self.lang),
                 **formats.organization_node(enterprise, context),
             }
         elif fmt == "csv":
