@@ -7,9 +7,9 @@ stays flat whatever the number of enterprises.
 
 from django.db import connection
 
-from common.api.languages import LANGUAGE_CODES, translated
+from common.api.languages import LANGUAGE_CODES
 from common.api.links import absolute_url
-from entreprises.api.serializers import ESSGLOBAL_ACTIVITIES
+from entreprises import linked_data
 from entreprises.columns import API_CSV, API_JOINER, COLUMNS, GEOJSON_PROPERTIES, select_list
 
 # The CSV's header: the API's selection of the enterprise's columns (entreprises/columns.py).
@@ -160,82 +160,12 @@ def tombstone_feature(tombstone: dict) -> dict:
 # ---------------------------------------------------------------- JSON-LD
 
 
-def json_ld_context(lang: str | None) -> dict:
-    """An inline context: schema.org terms, plus ESSGlobal's where it has one."""
-    context = {
-        "@vocab": "http://schema.org/",
-        "essglobal": "http://purl.org/essglobal/vocab/",
-        "essglobal:economicSector": {"@type": "@id"},
-        "url": {"@type": "@id"},
-        "sameAs": {"@type": "@id"},
-    }
-    if lang:
-        context["@language"] = lang
-    return context
-
-
 def organization_node(enterprise, context: dict) -> dict:
-    """A schema.org Organization for one enterprise (a model instance with its sectors)."""
-    lang = context.get("lang")
-    links = getattr(enterprise, "api_sector_links", [])
-    url = absolute_url(context, "api:enterprise-detail", enterprise.slug)
-    node = {
-        "@id": url,
-        "@type": "Organization",
-        "identifier": enterprise.slug,
-        "name": _ld_text(enterprise, "name", lang),
-        "description": _ld_text(enterprise, "description", lang),
-        "url": absolute_url(context, "entreprises:detail", enterprise.slug),
-        "sameAs": enterprise.website or None,
-        "taxID": enterprise.neq or None,
-        "telephone": enterprise.phone or None,
-        "email": enterprise.email or None,
-        "foundingDate": str(enterprise.founded_year) if enterprise.founded_year else None,
-        "numberOfEmployees": (
-            {"@type": "QuantitativeValue", "value": enterprise.employees}
-            if enterprise.employees is not None
-            else None
-        ),
-        "address": {
-            "@type": "PostalAddress",
-            "streetAddress": enterprise.street_address or None,
-            "addressLocality": enterprise.city or None,
-            "postalCode": enterprise.postal_code or None,
-            "addressRegion": "QC",
-            "addressCountry": "CA",
-        },
-        "dateModified": enterprise.updated_at.isoformat(),
-        "knowsAbout": [_ld_text(link.sector, "name", lang) for link in links] or None,
-        "essglobal:legalForm": enterprise.legal_form,
-        "essglobal:economicSector": [
-            ESSGLOBAL_ACTIVITIES + link.sector.essglobal_code
-            for link in links
-            if link.sector.essglobal_code
-        ]
-        or None,
-        "essglobal:mission": _ld_text(enterprise, "mission", lang),
-    }
-    if enterprise.latitude is not None:
-        node["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": float(enterprise.latitude),
-            "longitude": float(enterprise.longitude),
-        }
-    return _without_empty(node)
-
-
-def _ld_text(obj, field: str, lang: str | None):
-    if lang:
-        return translated(obj, field, lang) or None
-    return [
-        {"@value": value, "@language": code}
-        for code in LANGUAGE_CODES
-        if (value := getattr(obj, f"{field}_{code}"))
-    ] or None
-
-
-def _without_empty(value):
-    if isinstance(value, dict):
-        cleaned = {k: _without_empty(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
-    return value
+    """The page's schema.org node (entreprises.linked_data) of a record with its sectors."""
+    return linked_data.organization_node(
+        enterprise,
+        sectors=[link.sector for link in getattr(enterprise, "api_sector_links", [])],
+        lang=context.get("lang"),
+        api_url=absolute_url(context, "api:enterprise-detail", enterprise.slug),
+        page_url=absolute_url(context, "entreprises:detail", enterprise.slug),
+    )

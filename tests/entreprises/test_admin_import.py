@@ -334,11 +334,11 @@ def test_too_many_rows_refused_as_a_whole(personas, world, settings):
     ]
 
 
-def test_export_neutralises_formulas_in_text_cells_only_and_imports_back(world):
+def test_export_neutralises_formulas_in_text_cells_only_and_imports_back(personas, world):
     laval = world.enterprise_b
     laval.name_fr, laval.name_en, laval.city = "-5 % Coop", "=1+1", "@Laval"
     laval.save()
-    client = world.client_for(world.national)
+    client = personas.client_for(personas.national)
     params = {"q": "1140000002"}
     exported = client.get(reverse("admin:entreprises_enterprise_export", args=["csv"]), params)
     (row,) = csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))
