@@ -39,12 +39,6 @@ from entreprises.services import (
 from poles.selectors import is_national_team, poles_of
 
 
-def _version_or_404(version_id: str) -> None:
-    # simple_history reads the version as a primary key without checking it is a number.
-    if not version_id.isdigit():
-        raise Http404
-
-
 @admin.register(Sector)
 class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ["name", "parent", "essglobal_code", "position"]
@@ -52,10 +46,6 @@ class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     search_fields = ["name_fr", "name_en"]
     prepopulated_fields = {"slug": ["name_fr"]}
     autocomplete_fields = ["parent"]
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        _version_or_404(version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class EnterpriseSectorInline(admin.TabularInline):
@@ -211,7 +201,6 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._visible_or_404(request, object_id)
-        _version_or_404(version_id)
         with one_search_refresh():
             return super().history_form_view(request, object_id, version_id, extra_context)
 
