@@ -25,6 +25,7 @@ NOT_FOUND = {
 @pytest.mark.parametrize(
     "url",
     [
+        "/api",
         "/api/",
         "/api/v2/",
         "/api/v1/nope/",
@@ -98,6 +99,8 @@ BAD_CURSOR = {
         _cursor(b"[" * 100_000),  # deep enough to exhaust Python's recursion limit
         _cursor(b"[" * 5_000 + b"]" * 5_000),
         "A" * 10_000,
+        # Well formed, but not signed by this API: a position it never gave out.
+        _cursor(b'["2026-01-01T00:00:00+00:00", 1]'),
     ],
 )
 @pytest.mark.parametrize("language", ["fr", "en"])
