@@ -17,7 +17,7 @@ from common.validators import (
     parse_bbox,
 )
 from entreprises.enums import LegalForm, Status
-from entreprises.forms import MAX_QUERY_LENGTH
+from entreprises.forms import MAX_QUERY_LENGTH, EmptyValuesLeftOut
 from entreprises.models import Enterprise, Sector
 from entreprises.search import build_query
 from entreprises.selectors import in_sectors
@@ -64,24 +64,34 @@ class BoundingBoxFilter(django_filters.Filter):
         )
 
 
+class AnyOfModelsField(EmptyValuesLeftOut, django_filters.fields.ModelMultipleChoiceField):
+    pass
+
+
+class AnyOfModelsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Several slugs or codes, the parameter repeated; an empty one is left out."""
+
+    field_class = AnyOfModelsField
+
+
 class EnterpriseFilter(django_filters.FilterSet):
     # Each facet takes several values, the parameter repeated (`?sector=a&sector=b`): any
     # of them matches, as on the directory page; different facets must all match.
-    sector = django_filters.ModelMultipleChoiceFilter(
+    sector = AnyOfModelsFilter(
         method="in_sectors",
         queryset=Sector.objects.all(),
         to_field_name="slug",
         label=_("Sector (its slug; repeat for several); sub-sectors are not included"),
         error_messages={"invalid_choice": _("There is no sector with this slug.")},
     )
-    pole = django_filters.ModelMultipleChoiceFilter(
+    pole = AnyOfModelsFilter(
         queryset=Pole.objects.all(),
         to_field_name="slug",
         method="any_of",
         label=_("Regional pole (its slug; repeat for several)"),
         error_messages={"invalid_choice": _("There is no pole with this slug.")},
     )
-    region = django_filters.ModelMultipleChoiceFilter(
+    region = AnyOfModelsFilter(
         queryset=Region.objects.all(),
         to_field_name="code",
         method="any_of",

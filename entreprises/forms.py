@@ -23,6 +23,22 @@ FACETS = [
 ]
 
 
+class EmptyValuesLeftOut:
+    """For a field of several values: an empty one (a drop-down's "every value", a
+    parameter left blank) is no value, not a wrong one."""
+
+    def clean(self, value):
+        return super().clean([item for item in value or () if item != ""])
+
+
+class AnyOfModels(EmptyValuesLeftOut, forms.ModelMultipleChoiceField):
+    pass
+
+
+class AnyOfChoices(EmptyValuesLeftOut, forms.MultipleChoiceField):
+    pass
+
+
 class DirectoryForm(forms.Form):
     """The directory's search state, read from the GET query string.
 
@@ -31,18 +47,16 @@ class DirectoryForm(forms.Form):
     """
 
     q = forms.CharField(label=_("Search"), max_length=MAX_QUERY_LENGTH, required=False)
-    sector = forms.ModelMultipleChoiceField(
+    sector = AnyOfModels(
         label=_("Sector"), queryset=Sector.objects.all(), to_field_name="slug", required=False
     )
-    pole = forms.ModelMultipleChoiceField(
+    pole = AnyOfModels(
         label=_("Pole"), queryset=Pole.objects.all(), to_field_name="slug", required=False
     )
-    region = forms.ModelMultipleChoiceField(
+    region = AnyOfModels(
         label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False
     )
-    legal_form = forms.MultipleChoiceField(
-        label=_("Legal form"), choices=LegalForm.choices, required=False
-    )
+    legal_form = AnyOfChoices(label=_("Legal form"), choices=LegalForm.choices, required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     error_messages_by_field = {

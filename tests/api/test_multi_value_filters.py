@@ -62,3 +62,8 @@ def test_query_count_does_not_grow_with_the_values(anonymous, directory):
         "&pole=pole-a&pole=pole-b&legal_form=cooperative&legal_form=nonprofit",
     )
     assert one == several
+
+
+def test_empty_facet_values_mean_no_filter(anonymous, directory):
+    assert slugs(get_json(anonymous, f"{LIST}?sector=&pole=&region=")) == ["envol", "marche"]
+    assert slugs(get_json(anonymous, f"{LIST}?sector=&sector=habitation")) == ["envol"]

@@ -271,3 +271,16 @@ def test_query_count_is_constant_whatever_the_size_and_the_values(client):
             counts.append(query_count(client, url))
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/fr/entreprises/?q=&sector=&pole=&region=&legal_form=&sort=",
+        "/en/enterprises/?sector=&sector=habitation&sector=alimentation",
+        "/fr/carte/?q=&sector=&region=",  # the map's drop-down lists send "every value" so
+    ],
+)
+def test_empty_values_mean_no_filter(client, directory, url):
+    html = html_of(client, url)
+    assert 'class="notice"' not in html
