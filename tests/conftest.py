@@ -6,6 +6,17 @@ from tests import personas as people
 from tests.factories import PoleFactory, RegionFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `serial` stop or copy the PostgreSQL server every xdist worker shares:
+    never on a worker (`make test` runs them alone in a second pass)."""
+    if not hasattr(config, "workerinput"):
+        return
+    serial = [item for item in items if item.get_closest_marker("serial")]
+    if serial:
+        config.hook.pytest_deselected(items=serial)
+        items[:] = [item for item in items if not item.get_closest_marker("serial")]
+
+
 @pytest.fixture
 def reference_data(db):
     """The portal's reference data, loaded as `manage.py load_reference` does."""
