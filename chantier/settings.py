@@ -365,6 +365,8 @@ BACKUP_DIR = Path(env_str("BACKUP_DIR") or BASE_DIR / "backups")
 # enough for the server, else the embedded server's own.
 PG_BIN_DIR = env_str("PG_BIN_DIR")
 # --- Admin for pole staff: history, login protection, staff sessions, import ---
+# Only staff sign in: after a sign-in whose `next` is refused (another site), the admin's index.
+LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     "chantier.backends.LoginGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -374,7 +376,7 @@ AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "chantier.views.locked_out"
 AXES_VERBOSE = False
 # Staff sessions (the public site keeps none) end after this many seconds, and with the browser.
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_SECONDS", 8 * 3600)

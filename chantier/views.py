@@ -1,9 +1,11 @@
 import sys
 
+from django.conf import settings
+from django.contrib import admin
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
@@ -162,3 +164,13 @@ def server_error(request):
             status=500,
         )
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' lock-out answer, drawn in the admin's frame (its header and title)."""
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Account locked"),
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "admin/locked_out.html", context, status=429)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from entreprises.columns import SPREADSHEET
 from entreprises.enums import CooperativeType, LegalForm, Status
 from entreprises.imports import (
     ImportRejected,
@@ -25,7 +26,6 @@ from entreprises.imports import (
 )
 from entreprises.models import Sector
 from entreprises.spreadsheets import (
-    COLUMNS,
     XLSX_CONTENT_TYPE,
     SpreadsheetError,
     enterprise_rows,
@@ -135,7 +135,7 @@ class SpreadsheetViews:
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": gettext("Import enterprises"),
-            "columns": COLUMNS,
+            "columns": SPREADSHEET,
         }
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirmed(request, context)

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from entreprises.columns import SECTOR_SEPARATOR, SPREADSHEET
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import enterprises_visible_to
 from entreprises.services import refresh_search_vectors
-from entreprises.spreadsheets import SECTOR_SEPARATOR, read_rows
+from entreprises.spreadsheets import read_rows
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
 
@@ -59,28 +60,15 @@ class ImportPlan:
         return sum(1 for row in self.rows if row.action == action and not row.errors)
 
 
-INTEGER_COLUMNS = ["founded_year", "employees"]
 # The slug of a name that has no letter or digit to make one from.
 FALLBACK_SLUG = "entreprise"
-DECIMAL_COLUMNS = ["latitude", "longitude"]
-TEXT_COLUMNS = [
-    "name_fr",
-    "name_en",
-    "legal_form",
-    "cooperative_type",
-    "neq",
-    "status",
-    "street_address",
-    "city",
-    "postal_code",
-    "phone",
-    "email",
-    "website",
-    "description_fr",
-    "description_en",
-    "mission_fr",
-    "mission_en",
-]
+# The spreadsheet's columns a row writes as they are; the slug, pole, region and sectors
+# are looked up. Each is read as the kind of its model field.
+_LOOKED_UP = {"slug", "pole", "region", "primary_sector", "other_sectors"}
+_FIELDS = {name: Enterprise._meta.get_field(name) for name in SPREADSHEET if name not in _LOOKED_UP}
+INTEGER_COLUMNS = [name for name, f in _FIELDS.items() if isinstance(f, models.IntegerField)]
+DECIMAL_COLUMNS = [name for name, f in _FIELDS.items() if isinstance(f, models.DecimalField)]
+TEXT_COLUMNS = [name for name in _FIELDS if name not in INTEGER_COLUMNS + DECIMAL_COLUMNS]
 
 
 # An XLSX is zipped XML: it may unpack to this many times the size of the file, no more.

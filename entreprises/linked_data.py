@@ -1,59 +1,108 @@
-"""schema.org descriptions of enterprises, for pages (and, later, the API)."""
+"""The schema.org description of an enterprise: one builder for its page and for the API.
 
-from entreprises.enums import LegalForm
-from entreprises.models import Enterprise
-from entreprises.selectors import primary_sector
+The page embeds the node in its language; the API gives it with `?format=jsonld`,
+in one language (`?lang=`) or with every language's text. `@id` is the record's
+address in the API, the same whatever the language, and `url` its public page.
+"""
 
-SCHEMA_LEGAL_FORM = {
-    LegalForm.COOPERATIVE: "Cooperative",
-    LegalForm.NONPROFIT: "NonprofitOrganization",
-    LegalForm.MUTUAL: "Mutual",
-}
+from common.api.languages import LANGUAGE_CODES, translated
+from entreprises.models import Enterprise, Sector
+
+ESSGLOBAL_ACTIVITIES = "http://purl.org/essglobal/standard/activities/"
+# schema.org's addressRegion is the country's first-level division: the province.
+PROVINCE = "QC"
+COUNTRY = "CA"
 
 
-def organization_json_ld(enterprise: Enterprise, *, url: str) -> dict:
-    """A schema.org Organization, in the active language."""
-    data = {
-        "@context": "https://schema.org",
+def json_ld_context(lang: str | None) -> dict:
+    """An inline context: schema.org terms, plus ESSGlobal's where it has one."""
+    context = {
+        "@vocab": "http://schema.org/",
+        "essglobal": "http://purl.org/essglobal/vocab/",
+        "essglobal:economicSector": {"@type": "@id"},
+        "url": {"@type": "@id"},
+        "sameAs": {"@type": "@id"},
+    }
+    if lang:
+        context["@language"] = lang
+    return context
+
+
+def organization_node(
+    enterprise: Enterprise,
+    *,
+    sectors: list[Sector],
+    lang: str | None,
+    api_url: str,
+    page_url: str,
+) -> dict:
+    """A schema.org Organization, without its context.
+
+    `sectors` in their order, the primary one first; `lang` None gives every
+    language's text as a list of `{"@value", "@language"}`.
+    """
+    node = {
+        "@id": api_url,
         "@type": "Organization",
-        "@id": url,
-        "url": url,
-        "name": enterprise.name,
-        "description": enterprise.description or None,
+        "identifier": enterprise.slug,
+        "name": _text(enterprise, "name", lang),
+        "description": _text(enterprise, "description", lang),
+        "url": page_url,
+        "sameAs": enterprise.website or None,
+        "taxID": enterprise.neq or None,
+        "telephone": enterprise.phone or None,
+        "email": enterprise.email or None,
         "foundingDate": str(enterprise.founded_year) if enterprise.founded_year else None,
         "numberOfEmployees": (
             {"@type": "QuantitativeValue", "value": enterprise.employees}
             if enterprise.employees is not None
             else None
         ),
-        "telephone": enterprise.phone or None,
-        "email": enterprise.email or None,
-        "sameAs": enterprise.website or None,
-        "additionalType": SCHEMA_LEGAL_FORM.get(enterprise.legal_form),
-        "taxID": enterprise.neq or None,
         "address": {
             "@type": "PostalAddress",
             "streetAddress": enterprise.street_address or None,
             "addressLocality": enterprise.city or None,
-            "addressRegion": enterprise.region.name if enterprise.region else "QC",
             "postalCode": enterprise.postal_code or None,
-            "addressCountry": "CA",
+            "addressRegion": PROVINCE,
+            "addressCountry": COUNTRY,
         },
+        "dateModified": enterprise.updated_at.isoformat(),
+        "knowsAbout": [_text(sector, "name", lang) for sector in sectors] or None,
+        "essglobal:legalForm": enterprise.legal_form,
+        "essglobal:economicSector": [
+            ESSGLOBAL_ACTIVITIES + sector.essglobal_code
+            for sector in sectors
+            if sector.essglobal_code
+        ]
+        or None,
+        "essglobal:mission": _text(enterprise, "mission", lang),
     }
     if enterprise.latitude is not None:
-        data["geo"] = {
+        node["geo"] = {
             "@type": "GeoCoordinates",
             "latitude": float(enterprise.latitude),
             "longitude": float(enterprise.longitude),
         }
-    sector = primary_sector(enterprise)
-    if sector:
-        data["knowsAbout"] = sector.name
-    return _without_empty(data)
+    return _without_empty(node)
+
+
+def organization_json_ld(enterprise: Enterprise, **node) -> dict:
+    """The whole document of one enterprise: the context, then the node."""
+    return {"@context": json_ld_context(node["lang"]), **organization_node(enterprise, **node)}
+
+
+def _text(obj, field: str, lang: str | None):
+    if lang:
+        return translated(obj, field, lang) or None
+    return [
+        {"@value": value, "@language": code}
+        for code in LANGUAGE_CODES
+        if (value := getattr(obj, f"{field}_{code}"))
+    ] or None
 
 
 def _without_empty(value):
     if isinstance(value, dict):
-        cleaned = {k: _without_empty(v) for k, v in value.items() if v not in (None, "", [], {})}
+        cleaned = {k: _without_empty(v) for k, v in value.items()}
         return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
     return value

@@ -1,16 +1,34 @@
-"""Reads of enterprises and sectors for the public site (and, later, the API)."""
+"""Reads of enterprises and sectors: the public site, the API, the admin and the pole pages.
 
+Every read rule of the app in one module, as the rest of the code expects to find
+them (visibility, the directory's search and facets, the map, the counts, the
+tombstones of a sync): over 350 lines because the facet counts and the tombstones
+each need a page of their own, not because topics are mixed.
+"""
+
+import heapq
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from itertools import islice
 
 from django.contrib.postgres.search import SearchRank
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Avg, Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, F, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Floor
+from django.utils.translation import gettext as _
 
 from common.public_cache import cached_until_change
 from entreprises.enums import LegalForm, Status
-from entreprises.models import Enterprise, EnterpriseSector, Sector, english_missing_condition
+from entreprises.models import (
+    Enterprise,
+    EnterpriseSector,
+    EnterpriseTombstone,
+    Sector,
+    english_missing_condition,
+)
 from entreprises.search import build_query, query_words
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
@@ -61,6 +79,28 @@ def enterprises_visible_to(*, user) -> QuerySet[Enterprise]:
     if not (user.is_active and user.is_staff):
         return Enterprise.objects.none()
     return Enterprise.objects.filter(pole__in=poles_of(user=user))
+
+
+def api_enterprises(*, user, status: str | None = Status.PUBLISHED) -> QuerySet[Enterprise]:
+    """What the partner API shows `user`: its one visibility rule.
+
+    Everyone reads published enterprises (the default). Drafts and archives are
+    for staff, within `enterprises_visible_to`; asking for them without being staff
+    raises PermissionDenied. `status=None` is a detail's rule: every enterprise
+    `user` may read, published or their own.
+    """
+    published = Enterprise.objects.filter(status=Status.PUBLISHED)
+    if status == Status.PUBLISHED:
+        return published
+    if status is None:
+        if not user.is_authenticated:
+            return published
+        return published | enterprises_visible_to(user=user)
+    if not user.is_staff:
+        raise PermissionDenied(
+            _("Only published enterprises are public; drafts and archives are for pole staff.")
+        )
+    return enterprises_visible_to(user=user).filter(status=status)
 
 
 def can_manage_enterprise(*, user, enterprise_id) -> bool:
@@ -271,6 +311,10 @@ def sectors_with_counts() -> list[Sector]:
     return sectors
 
 
+# An enterprise's sectors, wherever they are listed: the primary one, then the sectors' order.
+SECTOR_LINK_ORDER = ("-is_primary", "sector__position", "sector__slug")
+
+
 def primary_sector(enterprise: Enterprise) -> Sector | None:
     links = getattr(enterprise, "primary_links", None)
     if links is None:
@@ -341,3 +385,82 @@ def regions_with_counts() -> list[Region]:
     for region in regions:
         region.published_count = counts.get(region.pk, 0)
     return regions
+
+
+# --- Tombstones: what a partner's copy of the directory must remove ----------------
+
+DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """An enterprise that left the public directory: archived, or deleted for good."""
+
+    id: int
+    slug: str
+    status: str  # Status.ARCHIVED or DELETED
+    updated_at: datetime
+
+    @property
+    def position(self) -> tuple[datetime, int]:
+        """Its place in a sync, among the enterprises ordered by (updated_at, id)."""
+        return (self.updated_at, self.id)
+
+
+def tombstones_since(
+    *, since: datetime, after: tuple[datetime, int] | None = None, limit: int | None = None
+) -> Iterator[Tombstone]:
+    """Enterprises archived or deleted after `since`, by (updated_at, id).
+
+    Starting after the position `after`, at most `limit` of them; without a limit
+    they are read in chunks, so a whole sync streams in flat memory.
+    """
+    archived = Enterprise.objects.filter(status=Status.ARCHIVED, updated_at__gt=since)
+    deleted = EnterpriseTombstone.objects.filter(deleted_at__gt=since)
+    if after is not None:
+        moment, pk = after
+        archived = archived.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, id__gt=pk))
+        deleted = deleted.filter(
+            Q(deleted_at__gt=moment) | Q(deleted_at=moment, enterprise_id__gt=pk)
+        )
+    archived = archived.order_by("updated_at", "id").values_list("id", "slug", "updated_at")
+    deleted = deleted.order_by("deleted_at", "enterprise_id").values_list(
+        "enterprise_id", "slug", "deleted_at"
+    )
+    if limit is None:
+        archived, deleted = archived.iterator(chunk_size=2000), deleted.iterator(chunk_size=2000)
+    else:
+        archived, deleted = archived[:limit], deleted[:limit]
+    merged = heapq.merge(
+        (Tombstone(pk, slug, Status.ARCHIVED.value, moment) for pk, slug, moment in archived),
+        (Tombstone(pk, slug, DELETED, moment) for pk, slug, moment in deleted),
+        key=lambda tombstone: tombstone.position,
+    )
+    return merged if limit is None else islice(merged, limit)
+
+
+def tombstones_summary(*, since: datetime) -> tuple[int, datetime | None]:
+    """How many tombstones `tombstones_since` gives, and the latest one's time."""
+    archived = Enterprise.objects.filter(status=Status.ARCHIVED, updated_at__gt=since).aggregate(
+        n=Count("id"), last=Max("updated_at")
+    )
+    deleted = EnterpriseTombstone.objects.filter(deleted_at__gt=since).aggregate(
+        n=Count("id"), last=Max("deleted_at")
+    )
+    last = max(filter(None, [archived["last"], deleted["last"]]), default=None)
+    return archived["n"] + deleted["n"], last
+
+
+def tombstone_of(*, slug: str) -> Tombstone | None:
+    """The tombstone of the enterprise that had `slug`: archived, else its latest deletion."""
+    archived = (
+        Enterprise.objects.filter(slug=slug, status=Status.ARCHIVED)
+        .values_list("id", "slug", "updated_at")
+        .first()
+    )
+    if archived:
+        return Tombstone(archived[0], archived[1], Status.ARCHIVED.value, archived[2])
+    deleted = EnterpriseTombstone.objects.filter(slug=slug).order_by("-deleted_at").first()
+    if deleted is None:
+        return None
+    return Tombstone(deleted.enterprise_id, deleted.slug, DELETED, deleted.deleted_at)

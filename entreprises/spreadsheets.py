@@ -1,5 +1,6 @@
-"""Enterprises as spreadsheet rows: the columns of the import template and of the export,
-and reading or writing them as CSV or XLSX. No rule about enterprises lives here."""
+"""Enterprises as spreadsheet rows (the SPREADSHEET columns of entreprises/columns.py),
+read from or written to CSV and XLSX within limits a hostile file cannot exceed. No rule
+about enterprises lives here."""
 
 import csv
 import io
@@ -8,7 +9,6 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from decimal import Decimal
 from xml.etree.ElementTree import ParseError
 from zipfile import BadZipFile
 
@@ -19,39 +19,10 @@ from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from entreprises.columns import COLUMNS, SPREADSHEET, neutralised, restored
 from entreprises.models import Enterprise, EnterpriseSector
 
-# The columns of the template, of every export and of every import, in this order.
-COLUMNS = [
-    "slug",
-    "name_fr",
-    "name_en",
-    "legal_form",
-    "cooperative_type",
-    "neq",
-    "status",
-    "pole",
-    "region",
-    "primary_sector",
-    "other_sectors",
-    "street_address",
-    "city",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "phone",
-    "email",
-    "website",
-    "founded_year",
-    "employees",
-    "description_fr",
-    "description_en",
-    "mission_fr",
-    "mission_en",
-]
 REQUIRED_COLUMNS = ["name_fr", "legal_form"]
-# Several sector slugs in one cell.
-SECTOR_SEPARATOR = ";"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -93,7 +64,7 @@ def _table_rows(table: Iterator[list[str]], *, max_rows: int):
     header = [cell.strip().lower() for cell in next(rows, (1, []))[1]]
     if not any(header):
         raise SpreadsheetError(_("The file is empty: its first line must name the columns."))
-    unknown = [column for column in header if column and column not in COLUMNS]
+    unknown = [column for column in header if column and column not in SPREADSHEET]
     if unknown:
         raise SpreadsheetError(
             _("Unknown columns: %(columns)s. The template lists the columns to use.")
@@ -117,7 +88,7 @@ def _table_rows(table: Iterator[list[str]], *, max_rows: int):
             )
         data.append(
             {
-                column: (cells[i].strip() if i < len(cells) else "")
+                column: (restored(cells[i].strip()) if i < len(cells) else "")
                 for i, column in enumerate(header)
             }
         )
@@ -238,42 +209,23 @@ def _too_many_rows(max_rows: int) -> SpreadsheetError:
 
 
 def enterprise_rows(enterprises: QuerySet[Enterprise]) -> Iterator[list[str]]:
-    """Each enterprise as the cells of COLUMNS, read in chunks (constant memory)."""
+    """Each enterprise as the cells of SPREADSHEET, read in chunks (constant memory)."""
     links = EnterpriseSector.objects.select_related("sector").order_by(
         "-is_primary", "sector__slug"
     )
     enterprises = enterprises.select_related("pole", "region").prefetch_related(
         Prefetch("sector_links", queryset=links)
     )
+    columns = [COLUMNS[name] for name in SPREADSHEET]
     for enterprise in enterprises.iterator(chunk_size=2000):
-        sector_links = list(enterprise.sector_links.all())
-        values = {
-            "pole": enterprise.pole.slug if enterprise.pole else "",
-            "region": enterprise.region.code if enterprise.region else "",
-            "primary_sector": next((k.sector.slug for k in sector_links if k.is_primary), ""),
-            "other_sectors": SECTOR_SEPARATOR.join(
-                link.sector.slug for link in sector_links if not link.is_primary
-            ),
-        }
-        yield [
-            _text(values[column] if column in values else getattr(enterprise, column))
-            for column in COLUMNS
-        ]
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
+        yield [column.value(enterprise) for column in columns]
 
 
 def write_csv(rows: Iterable[list[str]]) -> bytes:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read the accents."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer.writerow(SPREADSHEET)
     writer.writerows(_safe(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -282,7 +234,7 @@ def write_xlsx(rows: Iterable[list[str]], *, help_rows: Iterable[list[str]] = ()
     """The enterprises on a first sheet; `help_rows`, when given, on a second one."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("enterprises")
-    sheet.append(COLUMNS)
+    sheet.append(SPREADSHEET)
     for row in rows:
         sheet.append(_safe(row))
     help_rows = list(help_rows)
@@ -295,6 +247,9 @@ def write_xlsx(rows: Iterable[list[str]], *, help_rows: Iterable[list[str]] = ()
     return buffer.getvalue()
 
 
+_TEXT = [COLUMNS[name].text for name in SPREADSHEET]
+
+
 def _safe(row: list[str]) -> list[str]:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet program.
-    return ["'" + cell if cell[:1] in ("=", "+", "@") else cell for cell in row]
+    """Text cells neutralised against formulas; numbers (a negative longitude) as they are."""
+    return [neutralised(cell) if text else cell for cell, text in zip(row, _TEXT, strict=True)]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -15,6 +16,7 @@ from entreprises.forms import DirectoryForm
 from entreprises.linked_data import organization_json_ld
 from entreprises.models import Enterprise, Sector
 from entreprises.selectors import (
+    SECTOR_LINK_ORDER,
     facet_counts,
     located_enterprises,
     map_clusters,
@@ -96,13 +98,19 @@ class EnterpriseDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         enterprise = self.object
-        links = list(enterprise.sector_links.select_related("sector").order_by("-is_primary"))
+        links = list(enterprise.sector_links.select_related("sector").order_by(*SECTOR_LINK_ORDER))
+        sectors = [link.sector for link in links]
+        api_path = reverse("api:enterprise-detail", kwargs={"slug": enterprise.slug})
         return super().get_context_data(
-            sectors=[link.sector for link in links],
+            sectors=sectors,
             primary_sector=primary_sector(enterprise),
             visits=enterprise.visits.order_by("-year"),
             json_ld=organization_json_ld(
-                enterprise, url=self.request.build_absolute_uri(enterprise.get_absolute_url())
+                enterprise,
+                sectors=sectors,
+                lang=get_language(),
+                api_url=self.request.build_absolute_uri(api_path),
+                page_url=self.request.build_absolute_uri(enterprise.get_absolute_url()),
             ),
             **kwargs,
         )

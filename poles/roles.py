@@ -9,8 +9,19 @@ POLE_STAFF_GROUP = "Personnel de pôle"
 
 # Every permission of these apps: the national team keeps every record true.
 NATIONAL_TEAM_APPS = ["chantier", "poles", "entreprises", "evenements"]
-# And the user list, to give pole staff their poles.
-NATIONAL_TEAM_EXTRA_PERMISSIONS = [("auth", "view_user")]
+# And the staff accounts: it creates them, puts them in a group and (pole memberships,
+# above) in their poles, deactivates them, and unlocks one locked out by django-axes.
+# It deletes no account (its changes stay in the history) and cannot make a superuser,
+# grant single permissions or change a superuser's account (poles.admin.StaffAccountAdmin);
+# superusers are made with `manage.py createsuperuser`.
+NATIONAL_TEAM_EXTRA_PERMISSIONS = [
+    ("auth", "view_user"),
+    ("auth", "add_user"),
+    ("auth", "change_user"),
+    ("auth", "view_group"),
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+]
 
 # The enterprises of their own poles (the admin scopes them); reference data read-only.
 POLE_STAFF_PERMISSIONS = [

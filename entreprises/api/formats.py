@@ -7,93 +7,61 @@ stays flat whatever the number of enterprises.
 
 from django.db import connection
 
-from common.api.languages import LANGUAGE_CODES, translated
+from common.api.languages import LANGUAGE_CODES
 from common.api.links import absolute_url
-from entreprises.api.serializers import ESSGLOBAL_ACTIVITIES
+from entreprises import linked_data
+from entreprises.columns import API_CSV, API_JOINER, COLUMNS, GEOJSON_PROPERTIES, select_list
 
-TRANSLATED = ("name", "description", "mission")
-CSV_HEADER = [
-    "id",
-    "slug",
-    *(f"{field}_{code}" for field in TRANSLATED for code in LANGUAGE_CODES),
-    "legal_form",
-    "cooperative_type",
-    "neq",
-    "primary_sector",
-    "sectors",
-    *(f"sectors_{code}" for code in LANGUAGE_CODES),
-    "pole",
-    "region",
-    "street_address",
-    "city",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "phone",
-    "email",
-    "website",
-    "founded_year",
-    "employees",
-    "status",
-    "created_at",
-    "updated_at",
-    "url",
-    "web_url",
-]
+# The CSV's header: the API's selection of the enterprise's columns (entreprises/columns.py).
+CSV_HEADER = API_CSV
 
-# Several values in one CSV cell (sectors) are separated by this.
-JOINER = " | "
-
-
-# The CSV is written by PostgreSQL itself (COPY ... TO STDOUT): the rows, the joined
-# sectors and the quoting never pass through Python objects, so the whole directory
-# streams in seconds with flat memory. Columns in the order of CSV_HEADER.
-CSV_COPY_SQL = """
-COPY (
-SELECT e.id, e.slug,
-  {texts},
-  e.legal_form, e.cooperative_type, e.neq,
-  s.primary_sector, s.slugs, {sector_names},
-  p.slug, r.code,
-  e.street_address, e.city, e.postal_code, e.latitude, e.longitude,
-  e.phone, e.email, e.website, e.founded_year, e.employees, e.status,
-  to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
-  to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
-  {api_prefix} || e.slug || {api_suffix},
-  {web_prefix} || e.slug || {web_suffix}
+# The joins every file PostgreSQL writes reads its columns from: e, p, r and s.
+_FROM_SQL = """
 FROM entreprises_enterprise AS e
 LEFT JOIN poles_pole AS p ON p.id = e.pole_id
 LEFT JOIN poles_region AS r ON r.id = e.region_id
 LEFT JOIN (
   SELECT link.enterprise_id,
-    max(sector.slug) FILTER (WHERE link.is_primary) AS primary_sector,
-    string_agg(sector.slug, ' | ' {order}) AS slugs,
     {sector_aggregates}
   FROM entreprises_enterprisesector AS link
   JOIN entreprises_sector AS sector ON sector.id = link.sector_id
   GROUP BY link.enterprise_id
 ) AS s ON s.enterprise_id = e.id
-WHERE e.id IN ({ids})
+WHERE e.id IN ({{ids}})
 ORDER BY e.updated_at, e.id
-) TO STDOUT WITH (FORMAT csv)
 """
 _SECTOR_ORDER = "ORDER BY link.is_primary DESC, sector.position, sector.slug"
+
+
+def _text_aggregate(expression: str) -> str:
+    joiner = connection.ops.compose_sql("%s", [API_JOINER])
+    return f"string_agg({expression}, {joiner} {_SECTOR_ORDER})"
+
+
+# The CSV is written by PostgreSQL itself (COPY ... TO STDOUT): the rows, the joined
+# sectors and the quoting never pass through Python objects, so the whole directory
+# streams in seconds with flat memory. Text cells are neutralised against formulas.
+def _csv_copy_sql() -> str:
+    aggregates = [
+        "max(sector.slug) FILTER (WHERE link.is_primary) AS primary_sector",
+        _text_aggregate("sector.slug") + " AS slugs",
+        *(
+            _text_aggregate(f"coalesce(nullif(sector.name_{code}, ''), sector.name_fr)")
+            + f" AS names_{code}"
+            for code in LANGUAGE_CODES
+        ),
+    ]
+    from_sql = _FROM_SQL.format(sector_aggregates=",\n    ".join(aggregates))
+    select = select_list(API_CSV, neutralise=True)
+    return f"COPY (\nSELECT {select}{from_sql}) TO STDOUT WITH (FORMAT csv)"
+
+
 COPY_BUFFER_BYTES = 64 * 1024
 
 
 def csv_copy(queryset, context: dict):
     """The CSV rows of `queryset` (without the header), in blocks of about 64 kB."""
-    sql = CSV_COPY_SQL.format(
-        texts=", ".join(f"e.{f}_{code}" for f in TRANSLATED for code in LANGUAGE_CODES),
-        sector_names=", ".join(f"s.names_{code}" for code in LANGUAGE_CODES),
-        sector_aggregates=",\n    ".join(
-            f"string_agg(coalesce(nullif(sector.name_{code}, ''), sector.name_fr), ' | ' "
-            f"{_SECTOR_ORDER}) AS names_{code}"
-            for code in LANGUAGE_CODES
-        ),
-        order=_SECTOR_ORDER,
-        **_query_parts(queryset, context),
-    )
+    sql = _csv_copy_sql().format(**_query_parts(queryset, context))
     buffer = bytearray()
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for block in copy:
@@ -126,35 +94,21 @@ SELECT json_build_object(
     'type', 'Point', 'coordinates', json_build_array(e.longitude::float8, e.latitude::float8)
   ) END,
   'properties', json_build_object(
-    'slug', e.slug,
-    'name', {name},
-    'legal_form', e.legal_form,
-    'cooperative_type', e.cooperative_type,
-    'sectors', coalesce(s.slugs, '[]'::json),
-    'pole', p.slug,
-    'region', r.code,
-    'street_address', e.street_address,
-    'city', e.city,
-    'postal_code', e.postal_code,
-    'website', e.website,
-    'status', e.status,
-    'updated_at', to_char(e.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'),
-    'url', {api_prefix} || e.slug || {api_suffix},
-    'web_url', {web_prefix} || e.slug || {web_suffix}
+    {properties}
   )
-)::text
-FROM entreprises_enterprise AS e
-LEFT JOIN poles_pole AS p ON p.id = e.pole_id
-LEFT JOIN poles_region AS r ON r.id = e.region_id
-LEFT JOIN (
-  SELECT link.enterprise_id, json_agg(sector.slug {order}) AS slugs
-  FROM entreprises_enterprisesector AS link
-  JOIN entreprises_sector AS sector ON sector.id = link.sector_id
-  GROUP BY link.enterprise_id
-) AS s ON s.enterprise_id = e.id
-WHERE e.id IN ({ids})
-ORDER BY e.updated_at, e.id
-"""
+)::text"""
+
+
+def _geojson_sql(*, name: str) -> str:
+    # GeoJSON gives the name and the sectors as JSON (a map of languages, a list of slugs).
+    as_json = {"name": name, "sectors": "coalesce(s.slugs, '[]'::json)"}
+    properties = ",\n    ".join(
+        f"'{key}', {as_json.get(key) or COLUMNS[key].sql_value}" for key in GEOJSON_PROPERTIES
+    )
+    from_sql = _FROM_SQL.format(sector_aggregates=f"json_agg(sector.slug {_SECTOR_ORDER}) AS slugs")
+    return GEOJSON_SQL.format(properties=properties) + from_sql
+
+
 FETCH_SIZE = 2000
 
 
@@ -167,7 +121,7 @@ def geojson_features(queryset, context: dict):
         name = "json_build_object({})".format(
             ", ".join(f"'{code}', coalesce(e.name_{code}, '')" for code in LANGUAGE_CODES)
         )
-    sql = GEOJSON_SQL.format(name=name, order=_SECTOR_ORDER, **_query_parts(queryset, context))
+    sql = _geojson_sql(name=name).format(**_query_parts(queryset, context))
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(FETCH_SIZE):
@@ -206,82 +160,12 @@ def tombstone_feature(tombstone: dict) -> dict:
 # ---------------------------------------------------------------- JSON-LD
 
 
-def json_ld_context(lang: str | None) -> dict:
-    """An inline context: schema.org terms, plus ESSGlobal's where it has one."""
-    context = {
-        "@vocab": "http://schema.org/",
-        "essglobal": "http://purl.org/essglobal/vocab/",
-        "essglobal:economicSector": {"@type": "@id"},
-        "url": {"@type": "@id"},
-        "sameAs": {"@type": "@id"},
-    }
-    if lang:
-        context["@language"] = lang
-    return context
-
-
 def organization_node(enterprise, context: dict) -> dict:
-    """A schema.org Organization for one enterprise (a model instance with its sectors)."""
-    lang = context.get("lang")
-    links = getattr(enterprise, "api_sector_links", [])
-    url = absolute_url(context, "api:enterprise-detail", enterprise.slug)
-    node = {
-        "@id": url,
-        "@type": "Organization",
-        "identifier": enterprise.slug,
-        "name": _ld_text(enterprise, "name", lang),
-        "description": _ld_text(enterprise, "description", lang),
-        "url": absolute_url(context, "entreprises:detail", enterprise.slug),
-        "sameAs": enterprise.website or None,
-        "taxID": enterprise.neq or None,
-        "telephone": enterprise.phone or None,
-        "email": enterprise.email or None,
-        "foundingDate": str(enterprise.founded_year) if enterprise.founded_year else None,
-        "numberOfEmployees": (
-            {"@type": "QuantitativeValue", "value": enterprise.employees}
-            if enterprise.employees is not None
-            else None
-        ),
-        "address": {
-            "@type": "PostalAddress",
-            "streetAddress": enterprise.street_address or None,
-            "addressLocality": enterprise.city or None,
-            "postalCode": enterprise.postal_code or None,
-            "addressRegion": "QC",
-            "addressCountry": "CA",
-        },
-        "dateModified": enterprise.updated_at.isoformat(),
-        "knowsAbout": [_ld_text(link.sector, "name", lang) for link in links] or None,
-        "essglobal:legalForm": enterprise.legal_form,
-        "essglobal:economicSector": [
-            ESSGLOBAL_ACTIVITIES + link.sector.essglobal_code
-            for link in links
-            if link.sector.essglobal_code
-        ]
-        or None,
-        "essglobal:mission": _ld_text(enterprise, "mission", lang),
-    }
-    if enterprise.latitude is not None:
-        node["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": float(enterprise.latitude),
-            "longitude": float(enterprise.longitude),
-        }
-    return _without_empty(node)
-
-
-def _ld_text(obj, field: str, lang: str | None):
-    if lang:
-        return translated(obj, field, lang) or None
-    return [
-        {"@value": value, "@language": code}
-        for code in LANGUAGE_CODES
-        if (value := getattr(obj, f"{field}_{code}"))
-    ] or None
-
-
-def _without_empty(value):
-    if isinstance(value, dict):
-        cleaned = {k: _without_empty(v) for k, v in value.items()}
-        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
-    return value
+    """The page's schema.org node (entreprises.linked_data) of a record with its sectors."""
+    return linked_data.organization_node(
+        enterprise,
+        sectors=[link.sector for link in getattr(enterprise, "api_sector_links", [])],
+        lang=context.get("lang"),
+        api_url=absolute_url(context, "api:enterprise-detail", enterprise.slug),
+        page_url=absolute_url(context, "entreprises:detail", enterprise.slug),
+    )

@@ -4,14 +4,13 @@ from rest_framework import serializers
 
 from common.api.languages import LANGUAGE_MAP_SCHEMA, TranslatedField, translated
 from common.api.links import Linked, LinkedWithPage, absolute_url
+from entreprises.linked_data import ESSGLOBAL_ACTIVITIES
 from entreprises.models import Enterprise, Sector
 from poles.api.serializers import (
     CoordinatesMixin,
     PoleSummarySerializer,
     RegionSummarySerializer,
 )
-
-ESSGLOBAL_ACTIVITIES = "http://purl.org/essglobal/standard/activities/"
 
 
 class SectorSummarySerializer(Linked):

@@ -1,16 +1,18 @@
 import hashlib
 import json
+from dataclasses import asdict
 from heapq import merge
 from itertools import chain
+from operator import itemgetter
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Max, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -27,24 +29,31 @@ from common.api.formats import (
 from common.api.languages import LANGUAGE_CODES
 from common.api.paging import KeysetPagination
 from common.api.views import ApiViewMixin, ReadOnlyResource
+from entreprises import linked_data
 from entreprises.api import formats
 from entreprises.api.serializers import (
     EnterpriseSerializer,
     SectorSerializer,
     TombstoneSerializer,
 )
+from entreprises.columns import TRANSLATED
 from entreprises.enums import Status
 from entreprises.filters import EnterpriseFilter
-from entreprises.models import Enterprise, EnterpriseSector, EnterpriseTombstone, Sector
-from entreprises.selectors import enterprises_visible_to
+from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.selectors import (
+    SECTOR_LINK_ORDER,
+    Tombstone,
+    api_enterprises,
+    tombstone_of,
+    tombstones_since,
+    tombstones_summary,
+)
 
-ARCHIVED = Status.ARCHIVED.value
 PLAIN_FIELDS = [
     name
     for name in EnterpriseSerializer.Meta.fields
-    if name not in ("url", "web_url", "sectors", *formats.TRANSLATED)
+    if name not in ("url", "web_url", "sectors", *TRANSLATED)
 ]
-DELETED = "deleted"
 
 
 class SyncPagination(KeysetPagination):
@@ -125,14 +134,12 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     renderer_classes = [JSONRenderer, CSVRenderer, GeoJSONRenderer, JSONLDRenderer]
 
     def get_queryset(self):
-        visible = Q(status=Status.PUBLISHED)
-        if self.request.user.is_authenticated:
-            visible |= Q(id__in=enterprises_visible_to(user=self.request.user).values("id"))
-        return Enterprise.objects.filter(visible)
+        """A detail's: every enterprise the caller may read (lists go through `filtered`)."""
+        return api_enterprises(user=self.request.user, status=None)
 
     def with_details(self, queryset):
         # Only the columns the answer shows: not the search vector, nor the poles' long texts.
-        columns = [f"{name}_{code}" for name in formats.TRANSLATED for code in LANGUAGE_CODES]
+        columns = [f"{name}_{code}" for name in TRANSLATED for code in LANGUAGE_CODES]
         summaries = [
             *(
                 f"{related}__name_{code}"
@@ -156,21 +163,21 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
                         "sector__essglobal_code",
                         *(f"sector__name_{code}" for code in LANGUAGE_CODES),
                     )
-                    .order_by("-is_primary", "sector__position", "sector__slug"),
+                    .order_by(*SECTOR_LINK_ORDER),
                     to_attr="api_sector_links",
                 )
             )
         )
 
-    def filter_queryset(self, queryset):
-        asked = self.request.query_params.get("status")
-        if asked in (Status.DRAFT, Status.ARCHIVED) and not self.request.user.is_staff:
-            raise exceptions.PermissionDenied(
-                _("Only published enterprises are public; drafts and archives are for pole staff.")
-            )
-        self.filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+    def filtered(self):
+        """The list's enterprises: the parameters read once, then the visibility rule once."""
+        self.filterset = EnterpriseFilter(
+            self.request.query_params, queryset=Enterprise.objects.none(), request=self.request
+        )
         if not self.filterset.is_valid():
             raise filter_utils.translate_validation(self.filterset.errors)
+        asked = self.filterset.form.cleaned_data.get("status") or Status.PUBLISHED
+        self.filterset.queryset = api_enterprises(user=self.request.user, status=asked)
         return self.filterset.qs
 
     @property
@@ -185,7 +192,7 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     # ------------------------------------------------------------ list
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.filtered()
         fmt = request.accepted_renderer.format
         if fmt in ("csv", "geojson"):
             return self.streamed(queryset, fmt)
@@ -194,19 +201,18 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         size = paginator.page_size(request)
         position = paginator.position(request)
         rows = list(self.with_details(paginator.after(queryset, position))[: size + 1])
-        entries = [((row.updated_at, row.id), "record", row) for row in rows]
+        entries = [((row.updated_at, row.id), row) for row in rows]
         if self.wants_tombstones():
-            entries = list(
-                merge(entries, self.tombstone_entries(position, size + 1), key=lambda e: e[0])
-            )
+            gone = tombstones_since(since=self.updated_since, after=position, limit=size + 1)
+            entries = list(merge(entries, ((t.position, t) for t in gone), key=itemgetter(0)))
         page, more = entries[:size], len(entries) > size
         next_url = paginator.next_url(request, page[-1][0]) if more else None
-        records = [obj for _key, kind, obj in page if kind == "record"]
-        tombstones = [obj for _key, kind, obj in page if kind != "record"]
+        records = [obj for _key, obj in page if not isinstance(obj, Tombstone)]
+        tombstones = [obj for _key, obj in page if isinstance(obj, Tombstone)]
         context = self.get_serializer_context()
         if fmt == "jsonld":
             data = {
-                "@context": formats.json_ld_context(self.lang),
+                "@context": linked_data.json_ld_context(self.lang),
                 "@graph": [formats.organization_node(e, context) for e in records],
             }
         else:
@@ -219,82 +225,22 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         if next_url:
             response["Link"] = f'<{next_url}>; rel="next"'
         if page:
-            response.last_modified_at = max(key[0] for key, _kind, _obj in page)
+            response.last_modified_at = max(key[0] for key, _obj in page)
         return response
 
-    def tombstone_entries(self, position, limit):
-        """Archived and deleted enterprises changed since `updated_since`, after `position`."""
-        since = self.updated_since
-        paginator = self.paginator
-        archived = paginator.after(
-            Enterprise.objects.filter(status=Status.ARCHIVED, updated_at__gt=since),
-            position,
-        ).values("id", "slug", "updated_at")[:limit]
-        deleted = paginator.after(
-            EnterpriseTombstone.objects.filter(deleted_at__gt=since),
-            position,
-            fields=("deleted_at", "enterprise_id"),
-        ).values("enterprise_id", "slug", "deleted_at")[:limit]
-        return merge(
-            (
-                ((row["updated_at"], row["id"]), ARCHIVED, {**row, "status": ARCHIVED})
-                for row in archived
-            ),
-            (
-                (
-                    (row["deleted_at"], row["enterprise_id"]),
-                    DELETED,
-                    {
-                        "id": row["enterprise_id"],
-                        "slug": row["slug"],
-                        "updated_at": row["deleted_at"],
-                        "status": DELETED,
-                    },
-                )
-                for row in deleted
-            ),
-            key=lambda e: e[0],
-        )
-
     def all_tombstones(self):
-        """Every tombstone since `updated_since`, oldest first (for the streamed formats)."""
+        """Every tombstone of a sync, oldest first (for the streamed formats), as dicts."""
         if not self.wants_tombstones():
             return iter(())
-        since = self.updated_since
-        archived = (
-            Enterprise.objects.filter(status=Status.ARCHIVED, updated_at__gt=since)
-            .order_by("updated_at", "id")
-            .values("id", "slug", "updated_at")
-            .iterator(chunk_size=2000)
-        )
-        deleted = (
-            EnterpriseTombstone.objects.filter(deleted_at__gt=since)
-            .order_by("deleted_at", "enterprise_id")
-            .values("enterprise_id", "slug", "deleted_at")
-            .iterator(chunk_size=2000)
-        )
-        return chain(
-            ({**row, "status": ARCHIVED} for row in archived),
-            (
-                {
-                    "id": row["enterprise_id"],
-                    "slug": row["slug"],
-                    "updated_at": row["deleted_at"],
-                    "status": DELETED,
-                }
-                for row in deleted
-            ),
-        )
+        return (asdict(t) for t in tombstones_since(since=self.updated_since))
 
     def streamed(self, queryset, fmt):
         """The whole result, written as it is read: no paging, constant memory."""
         queryset = queryset.order_by(*self.keyset_ordering)
         version = queryset.aggregate(n=Count("id"), last=Max("updated_at"))
-        gone = {"n": 0, "last": None}
+        gone = (0, None)
         if self.wants_tombstones():
-            gone = EnterpriseTombstone.objects.filter(deleted_at__gt=self.updated_since).aggregate(
-                n=Count("id"), last=Max("deleted_at")
-            )
+            gone = tombstones_summary(since=self.updated_since)
         context = self.get_serializer_context()
         if fmt == "csv":
             response = streaming_response(
@@ -316,15 +262,14 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
                 content_type="application/geo+json",
                 filename="enterprises.geojson",
             )
-        last = max(filter(None, [version["last"], gone["last"]]), default=None)
+        last = max(filter(None, [version["last"], gone[1]]), default=None)
         fingerprint = "|".join(
             str(part)
             for part in (
                 self.request.get_full_path(),
                 version["n"],
                 version["last"],
-                gone["n"],
-                gone["last"],
+                *gone,
             )
         )
         response.version_etag = f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
@@ -342,7 +287,7 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         context = self.get_serializer_context()
         if fmt == "jsonld":
             data = {
-                "@context": formats.json_ld_context(self.lang),
+                "@context": linked_data.json_ld_context(self.lang),
                 **formats.organization_node(enterprise, context),
             }
         elif fmt == "csv":
@@ -367,23 +312,9 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return response
 
     def gone_or_missing(self, slug):
-        archived = (
-            Enterprise.objects.filter(slug=slug, status=Status.ARCHIVED)
-            .values("id", "slug", "updated_at")
-            .first()
-        )
-        if archived:
-            tombstone = {**archived, "status": ARCHIVED}
-        else:
-            deleted = EnterpriseTombstone.objects.filter(slug=slug).order_by("-deleted_at").first()
-            if deleted is None:
-                raise Http404(_("No published enterprise has this slug."))
-            tombstone = {
-                "id": deleted.enterprise_id,
-                "slug": deleted.slug,
-                "updated_at": deleted.deleted_at,
-                "status": DELETED,
-            }
+        tombstone = tombstone_of(slug=slug)
+        if tombstone is None:
+            raise Http404(_("No published enterprise has this slug."))
         return Response(
             {
                 "detail": _("This enterprise is no longer in the directory."),

@@ -210,3 +210,29 @@ def test_streamed_formats_query_count_does_not_grow(anonymous, directory, url):
         enterprise = EnterpriseFactory(pole=directory["pole_a"])
         set_sectors(enterprise=enterprise, primary=directory["food"])
     assert query_count(anonymous, url) == few
+
+
+def test_csv_neutralises_formulas_in_text_cells_only(anonymous, directory):
+    coop = directory["coop"]
+    coop.name_fr = '=HYPERLINK("https://evil.example","x")'
+    coop.name_en = "+1 555"
+    coop.description_fr = "-moins"
+    coop.mission_en = "@SUM(A1)"
+    coop.street_address = "\t1 rue"
+    coop.city = "\rMontréal"
+    coop.save()
+    for url in [f"{LIST}?format=csv", f"{LIST}envol/?format=csv"]:
+        envol = next(row for row in csv_rows(anonymous.get(url)) if row["slug"] == "envol")
+        assert [envol[name] for name in ["name_fr", "name_en", "description_fr", "mission_en"]] == [
+            '\'=HYPERLINK("https://evil.example","x")',
+            "'+1 555",
+            "'-moins",
+            "'@SUM(A1)",
+        ]
+        assert (envol["street_address"], envol["city"]) == ("'\t1 rue", "'\rMontréal")
+        # Numbers stay numbers: Québec's longitudes are negative.
+        assert (envol["latitude"], envol["longitude"], envol["phone"]) == (
+            "45.508800",
+            "-73.587800",
+            "514-555-0100",
+        )

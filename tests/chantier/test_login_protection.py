@@ -1,5 +1,7 @@
 """Password guessing is locked out, passwords must be strong, staff sessions expire."""
 
+import html
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -82,3 +84,49 @@ def test_login_without_a_request_still_works(staff):
     client = Client()
     assert client.login(username=staff.username, password=PASSWORD) is True
     assert client.login(username=staff.username, password="wrong") is False
+
+
+@pytest.mark.parametrize("refused", ["https://elsewhere.example/", "//elsewhere.example/admin/"])
+def test_refused_next_lands_on_the_admin_index(staff, refused):
+    client = Client()
+    response = client.post(
+        f"{LOGIN}?next={refused}",
+        {"username": staff.username, "password": PASSWORD, "next": refused},
+    )
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "header", "instruction"),
+    [
+        (
+            "en",
+            "<title>Account locked | Portal administration</title>",
+            "Social economy portal: administration",
+            "The account unlocks itself in 30 minutes. Before that, the national team, who "
+            "manages the portal's accounts, can unlock it: Access attempts, in the "
+            "administration.",
+        ),
+        (
+            "fr",
+            "<title>Compte verrouillé | Administration du portail</title>",
+            "Portail de l'économie sociale : administration",
+            "Le compte se déverrouille de lui-même dans 30 minutes. D'ici là, l'équipe nationale, "
+            "qui gère les comptes du portail, peut le déverrouiller : Tentatives de connexion, "
+            "dans l'administration.",
+        ),
+    ],
+)
+def test_lockout_page_has_the_portal_header_and_says_who_can_unlock(
+    staff, language, title, header, instruction
+):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = attempt(client, staff, "wrong", language=language)
+    body = html.unescape(" ".join(locked.content.decode().split()))
+    assert locked.status_code == 429
+    assert title in body
+    assert f'<div id="site-name"><a href="/admin/">{header}</a></div>' in body
+    assert instruction in body
+    assert "Django" not in body

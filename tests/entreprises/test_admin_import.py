@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from entreprises.columns import SPREADSHEET
 from entreprises.models import Enterprise
-from entreprises.spreadsheets import COLUMNS
 
 IMPORT = reverse("admin:entreprises_enterprise_import")
 HEADER = [
@@ -248,14 +248,14 @@ def test_export_follows_the_current_filters_in_csv_and_xlsx(personas, world):
         "13",
         "habitation",
     )
-    assert list(rows[0]) == COLUMNS
+    assert list(rows[0]) == SPREADSHEET
 
     xlsx = client.get(
         reverse("admin:entreprises_enterprise_export", args=["xlsx"]), {"q": "plateau"}
     )
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0]) == COLUMNS
+    assert list(values[0]) == SPREADSHEET
     assert [row[0] for row in values[1:]] == ["epicerie-plateau"]
 
     bad = client.get(url, {"nonsense__field": "1"})
@@ -277,12 +277,12 @@ def test_exported_file_imports_back_unchanged(personas, world):
 def test_template_downloads(personas, world):
     client = personas.client_for(personas.staff_a)
     csv_template = client.get(reverse("admin:entreprises_enterprise_import_template", args=["csv"]))
-    assert csv_template.content.decode("utf-8-sig").strip() == ",".join(COLUMNS)
+    assert csv_template.content.decode("utf-8-sig").strip() == ",".join(SPREADSHEET)
     xlsx_template = client.get(
         reverse("admin:entreprises_enterprise_import_template", args=["xlsx"])
     )
     workbook = load_workbook(io.BytesIO(xlsx_template.content))
-    assert [cell.value for cell in workbook["enterprises"][1]] == COLUMNS
+    assert [cell.value for cell in workbook["enterprises"][1]] == SPREADSHEET
     help_rows = {row[0]: row[1] for row in workbook["help"].iter_rows(values_only=True)}
     assert help_rows["pole"] == "pole-montreal"
     assert help_rows["legal_form"] == "cooperative, nonprofit, mutual"
@@ -332,3 +332,25 @@ def test_too_many_rows_refused_as_a_whole(personas, world, settings):
     assert response.context["form"].errors["file"] == [
         "Le fichier compte plus de 1 ligne ; on peut en importer au plus 1 à la fois."
     ]
+
+
+def test_export_neutralises_formulas_in_text_cells_only_and_imports_back(personas, world):
+    laval = world.enterprise_b
+    laval.name_fr, laval.name_en, laval.city = "-5 % Coop", "=1+1", "@Laval"
+    laval.save()
+    client = personas.client_for(personas.national)
+    params = {"q": "1140000002"}
+    exported = client.get(reverse("admin:entreprises_enterprise_export", args=["csv"]), params)
+    (row,) = csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))
+    expected = ["'-5 % Coop", "'=1+1", "'@Laval", "45.57", "-73.7"]
+    assert [row[c] for c in ["name_fr", "name_en", "city", "latitude", "longitude"]] == expected
+    xlsx = client.get(reverse("admin:entreprises_enterprise_export", args=["xlsx"]), params)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
+    header, values = (list(r) for r in sheet.iter_rows(values_only=True))
+    assert [values[header.index(c)] for c in ["name_fr", "name_en", "city"]] == expected[:3]
+    assert [cell.coordinate for cell in sheet[2] if cell.data_type == "f"] == []  # no formula
+    # Read back, the apostrophe goes: the record is unchanged.
+    preview(client, SimpleUploadedFile("export.csv", exported.content))
+    client.post(IMPORT, {"confirm": "1"})
+    laval.refresh_from_db()
+    assert (laval.name_fr, laval.name_en, laval.city) == ("-5 % Coop", "=1+1", "@Laval")

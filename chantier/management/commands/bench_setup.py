@@ -17,8 +17,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from entreprises.columns import SPREADSHEET
 from entreprises.models import Enterprise, Sector
-from entreprises.spreadsheets import COLUMNS
 from poles.models import Pole, PoleMembership
 from poles.roles import NATIONAL_TEAM_GROUP, POLE_STAFF_GROUP
 
@@ -76,7 +76,7 @@ def write_import_file(*, path: Path, rows: int, seed: int = 7) -> None:
     ]
     sectors = list(Sector.objects.order_by("slug").values_list("slug", flat=True))
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=SPREADSHEET)
         writer.writeheader()
         for n in range(rows):
             pole, region = rng.choice(places)
