@@ -7,8 +7,9 @@ from tests.factories import PoleFactory, RegionFactory
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `serial` stop or copy the PostgreSQL server every xdist worker shares:
-    never on a worker (`make test` runs them alone in a second pass)."""
+    """Tests marked `serial` never run on an xdist worker: some stop or copy the PostgreSQL
+    server every worker shares, the browser tests share data written once (`make test` runs
+    them in a second, one-process pass)."""
     if not hasattr(config, "workerinput"):
         return
     serial = [item for item in items if item.get_closest_marker("serial")]

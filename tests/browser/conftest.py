@@ -31,12 +31,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
-    """Browser tests read the database (so pytest-django creates the test database even
-    when only they run), and all run on one xdist worker, where their data is written once."""
+    """Browser tests read the database: pytest-django creates the test database even when
+    only they run. (Their modules mark them `serial`: they run in one process, together,
+    so their data is written once.)"""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.django_db)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
