@@ -1,5 +1,6 @@
-"""The portal's admin site: Django's, with two guards that hold for every model at once:
-no NUL byte in a query string, and "view on site" only for what the user may see."""
+"""The portal's admin site: Django's, with guards that hold for every model at once: no NUL
+byte in a query string, a history version is a number, and "view on site" only for what
+the user may see."""
 
 from functools import wraps
 
@@ -44,7 +45,8 @@ class PortalAdminSite(admin.AdminSite):
 
 def _refusing_bad_parameters(view):
     """PostgreSQL text cannot hold a NUL byte: a filter or a search term with one would fail
-    in the database, so it is refused before any lookup."""
+    in the database, so it is refused before any lookup. simple_history reads the version
+    of its history_form_view (its second argument) as a key without checking it."""
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
@@ -53,6 +55,8 @@ def _refusing_bad_parameters(view):
                 gettext("The request contains a NUL character."),
                 content_type="text/plain; charset=utf-8",
             )
+        if view.__name__ == "history_form_view" and not str(args[1]).isdigit():
+            raise Http404
         return view(request, *args, **kwargs)
 
     return guarded

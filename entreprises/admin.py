@@ -1,9 +1,8 @@
 """The enterprise admin: scoped to the poles of whoever uses it, bilingual, with history and
-a publishing workflow (its filters in admin_filters.py, its import and export views in
-admin_spreadsheets.py). Every rule it applies is a selector or a service; this module only
-wires them to the admin."""
+a publishing workflow. Its filters are in admin_filters.py, its form's duplicate warning and
+widgets in admin_forms.py, its import and export views in admin_spreadsheets.py. Every rule
+it applies is a selector or a service; this module only wires them to the admin."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import models
@@ -21,15 +20,14 @@ from entreprises.admin_filters import (
     PoleFilter,
     SectorFilter,
 )
+from entreprises.admin_forms import EnterpriseAdminForm, forgiving_autocomplete
 from entreprises.admin_spreadsheets import SpreadsheetViews
-from entreprises.admin_widgets import ForgivingAutocompleteSelect
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import (
     admin_search,
     can_manage_enterprise,
     enterprises_visible_to,
-    possible_duplicates,
 )
 from entreprises.services import (
     archive_enterprises,
@@ -41,20 +39,6 @@ from entreprises.services import (
 from poles.selectors import is_national_team, poles_of
 
 
-def _version_or_404(version_id: str) -> None:
-    # simple_history reads the version as a primary key without checking it is a number.
-    if not version_id.isdigit():
-        raise Http404
-
-
-def _forgiving_autocomplete(model_admin, db_field, request, kwargs: dict) -> dict:
-    if db_field.name in model_admin.get_autocomplete_fields(request):
-        kwargs["widget"] = ForgivingAutocompleteSelect(
-            db_field, model_admin.admin_site, using=kwargs.get("using")
-        )
-    return kwargs
-
-
 @admin.register(Sector)
 class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     list_display = ["name", "parent", "essglobal_code", "position"]
@@ -62,10 +46,6 @@ class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
     search_fields = ["name_fr", "name_en"]
     prepopulated_fields = {"slug": ["name_fr"]}
     autocomplete_fields = ["parent"]
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        _version_or_404(version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class EnterpriseSectorInline(admin.TabularInline):
@@ -77,46 +57,7 @@ class EnterpriseSectorInline(admin.TabularInline):
         if db_field.name == "sector":
             kwargs["label"] = capfirst(gettext("sector"))
         return super().formfield_for_foreignkey(
-            db_field, request, **_forgiving_autocomplete(self, db_field, request, kwargs)
-        )
-
-
-class EnterpriseAdminForm(forms.ModelForm):
-    """The admin builds the fields; this adds the duplicate warning to them."""
-
-    # Set by EnterpriseAdmin.get_form: a duplicate in another pole is not named to them.
-    user = None
-
-    confirm_not_duplicate = forms.BooleanField(
-        label=_("This is not a duplicate: save it anyway"), required=False
-    )
-
-    def clean(self):
-        cleaned_data = super().clean()
-        duplicates = possible_duplicates(
-            name=cleaned_data.get("name_fr") or "",
-            city=cleaned_data.get("city") or "",
-            exclude_id=self.instance.pk,
-        )
-        if cleaned_data.get("confirm_not_duplicate") or not duplicates.exists():
-            return cleaned_data
-        if not duplicates.filter(pk__in=enterprises_visible_to(user=self.user)).exists():
-            raise forms.ValidationError(
-                _(
-                    "Possible duplicate: a record of another pole has the same name in the same "
-                    "city. Ask the national team whether it is the same enterprise; if it is "
-                    "not, tick “This is not a duplicate” to save."
-                ),
-                code="possible_duplicate",
-            )
-        raise forms.ValidationError(
-            _(
-                "Possible duplicate: an enterprise named “%(name)s” already exists in "
-                "%(city)s. Check it is not the same one, then tick “This is not a duplicate” "
-                "to save."
-            ),
-            code="possible_duplicate",
-            params={"name": cleaned_data.get("name_fr"), "city": cleaned_data.get("city")},
+            db_field, request, **forgiving_autocomplete(self, db_field, request, kwargs)
         )
 
 
@@ -260,7 +201,6 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._visible_or_404(request, object_id)
-        _version_or_404(version_id)
         with one_search_refresh():
             return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -270,7 +210,7 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
             # Pole staff always file an enterprise under one of their poles.
             kwargs["required"] = not is_national_team(user=request.user)
         return super().formfield_for_foreignkey(
-            db_field, request, **_forgiving_autocomplete(self, db_field, request, kwargs)
+            db_field, request, **forgiving_autocomplete(self, db_field, request, kwargs)
         )
 
     def get_search_results(self, request, queryset, search_term):

@@ -10,7 +10,14 @@ from django.db import connection
 from common.api.languages import LANGUAGE_CODES
 from common.api.links import absolute_url
 from entreprises import linked_data
-from entreprises.columns import API_CSV, API_JOINER, COLUMNS, GEOJSON_PROPERTIES, select_list
+from entreprises.columns import (
+    API_CSV,
+    API_JOINER,
+    COLUMNS,
+    GEOJSON_PROPERTIES,
+    neutralised,
+    select_list,
+)
 
 # The CSV's header: the API's selection of the enterprise's columns (entreprises/columns.py).
 CSV_HEADER = API_CSV
@@ -81,7 +88,8 @@ def tombstone_csv_row(tombstone: dict) -> list:
         status=tombstone["status"],
         updated_at=tombstone["updated_at"].isoformat(),
     )
-    return list(row.values())
+    # The same rule as the COPY's (a slug may start with "-").
+    return [neutralised(str(value)) if COLUMNS[name].text else value for name, value in row.items()]
 
 
 # Features are built by PostgreSQL (json_build_object) and read from a server-side

@@ -6,7 +6,8 @@ import io
 import pytest
 import rdflib
 
-from entreprises.services import set_sectors
+from entreprises.models import Enterprise
+from entreprises.services import delete_enterprises, set_sectors
 from tests.factories import EnterpriseFactory
 from tests.helpers import body_of, get_json, json_of, query_count
 
@@ -236,3 +237,14 @@ def test_csv_neutralises_formulas_in_text_cells_only(anonymous, directory):
             "-73.587800",
             "514-555-0100",
         )
+
+
+def test_csv_tombstone_rows_follow_the_same_rule(anonymous, directory):
+    since = directory["coop"].created_at.isoformat().replace("+", "%2B")
+    gone = EnterpriseFactory(slug="-parti", pole=directory["pole_a"])
+    delete_enterprises(enterprises=Enterprise.objects.filter(pk=gone.pk))
+    rows = csv_rows(anonymous.get(f"{LIST}?format=csv&updated_since={since}"))
+    assert [(row["slug"], row["status"]) for row in rows if row["status"] == "deleted"] == [
+        ("'-parti", "deleted")
+    ]
+    assert next(row for row in rows if row["status"] == "deleted")["id"] == str(gone.pk)

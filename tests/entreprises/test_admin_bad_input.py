@@ -8,7 +8,7 @@ from django.urls import reverse
 from entreprises.models import Enterprise
 from tests.entreprises.conftest import enterprise_form_data
 from tests.entreprises.test_admin_import import IMPORT, csv_file, good_row, row_errors
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, EventFactory
 
 CHANGELIST = reverse("admin:entreprises_enterprise_changelist")
 AUTOCOMPLETE = reverse("admin:autocomplete")
@@ -88,8 +88,14 @@ def test_non_numeric_history_version_is_404(personas, world):
     client = personas.client_for(personas.staff_a)
     url = f"/admin/entreprises/enterprise/{world.enterprise_a.pk}/history/abc/"
     assert client.get(url).status_code == 404
-    sector_url = f"/admin/entreprises/sector/{world.food.pk}/history/abc/"
-    assert personas.client_for(personas.national).get(sector_url).status_code == 404
+    national = personas.client_for(personas.national)
+    event = EventFactory()
+    for other in [
+        f"/admin/entreprises/sector/{world.food.pk}/history/abc/",
+        f"/admin/poles/pole/{world.pole_a.pk}/history/abc/",
+        f"/admin/evenements/event/{event.pk}/history/1%00/",
+    ]:
+        assert national.get(other).status_code == 404, other
 
 
 INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."

@@ -1,0 +1,76 @@
+"""The enterprise admin's form: the duplicate warning, and autocomplete selects that redraw
+safely when a POST named no valid choice."""
+
+from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from entreprises.selectors import enterprises_visible_to, possible_duplicates
+
+
+class ForgivingAutocompleteSelect(AutocompleteSelect):
+    """Django's widget looks the submitted value up to redraw the form: a forged `pole=abc`
+    or `region=%00` then fails in the database instead of showing the field's error. Values
+    that cannot be a key are left out of the redraw (the form field still rejects them)."""
+
+    def optgroups(self, name, value, attr=None):
+        key = self.field.target_field
+        return super().optgroups(name, [v for v in value if _is_key(key, v)], attr)
+
+
+def _is_key(field, value) -> bool:
+    if "\x00" in str(value):
+        return False
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def forgiving_autocomplete(model_admin, db_field, request, kwargs: dict) -> dict:
+    if db_field.name in model_admin.get_autocomplete_fields(request):
+        kwargs["widget"] = ForgivingAutocompleteSelect(
+            db_field, model_admin.admin_site, using=kwargs.get("using")
+        )
+    return kwargs
+
+
+class EnterpriseAdminForm(forms.ModelForm):
+    """The admin builds the fields; this adds the duplicate warning to them."""
+
+    # Set by EnterpriseAdmin.get_form: a duplicate in another pole is not named to them.
+    user = None
+
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("This is not a duplicate: save it anyway"), required=False
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        duplicates = possible_duplicates(
+            name=cleaned_data.get("name_fr") or "",
+            city=cleaned_data.get("city") or "",
+            exclude_id=self.instance.pk,
+        )
+        if cleaned_data.get("confirm_not_duplicate") or not duplicates.exists():
+            return cleaned_data
+        if not duplicates.filter(pk__in=enterprises_visible_to(user=self.user)).exists():
+            raise forms.ValidationError(
+                _(
+                    "Possible duplicate: a record of another pole has the same name in the same "
+                    "city. Ask the national team whether it is the same enterprise; if it is "
+                    "not, tick “This is not a duplicate” to save."
+                ),
+                code="possible_duplicate",
+            )
+        raise forms.ValidationError(
+            _(
+                "Possible duplicate: an enterprise named “%(name)s” already exists in "
+                "%(city)s. Check it is not the same one, then tick “This is not a duplicate” "
+                "to save."
+            ),
+            code="possible_duplicate",
+            params={"name": cleaned_data.get("name_fr"), "city": cleaned_data.get("city")},
+        )
