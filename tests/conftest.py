@@ -7,13 +7,16 @@ from tests.factories import PoleFactory, RegionFactory
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `serial` never run on an xdist worker: some stop or copy the PostgreSQL
-    server every worker shares, the browser tests share data written once (`make test` runs
-    them in a second, one-process pass)."""
-    if not hasattr(config, "workerinput"):
-        return
-    serial = [item for item in items if item.get_closest_marker("serial")]
-    if serial:
+    """Tests marked `serial` never run on an xdist worker (`make test` runs them in a
+    second, one-process pass): some stop or copy the PostgreSQL server every worker
+    shares, and the browser tests share data written once for all of them. Browser tests
+    are also database tests, so the test database exists even when only they run."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.django_db)
+            item.add_marker(pytest.mark.serial)
+    if hasattr(config, "workerinput"):
+        serial = [item for item in items if item.get_closest_marker("serial")]
         config.hook.pytest_deselected(items=serial)
         items[:] = [item for item in items if not item.get_closest_marker("serial")]
 

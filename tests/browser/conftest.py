@@ -30,15 +30,6 @@ from tests import personas as people
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def pytest_collection_modifyitems(items):
-    """Browser tests read the database: pytest-django creates the test database even when
-    only they run. (Their modules mark them `serial`: they run in one process, together,
-    so their data is written once.)"""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.django_db)
-
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

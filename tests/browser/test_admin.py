@@ -5,7 +5,7 @@ import pytest
 from entreprises.models import Enterprise
 from tests.personas import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.serial]
+pytestmark = pytest.mark.browser
 
 
 def log_in(page, portal, user):

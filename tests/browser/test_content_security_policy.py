@@ -6,7 +6,7 @@ from entreprises.models import Enterprise
 from tests.browser.test_site import PAGE_TYPES, a_published_slug
 from tests.personas import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.serial]
+pytestmark = pytest.mark.browser
 
 # Runs before any script of the page (through the browser, so the CSP does not apply to it).
 RECORD_VIOLATIONS = """

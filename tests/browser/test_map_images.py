@@ -10,7 +10,7 @@ from entreprises.demo.services import create_demo_enterprises
 from entreprises.models import Enterprise
 from tests.ops.test_deployment import production_server  # noqa: F401 (the fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.serial]
+pytestmark = pytest.mark.browser
 
 HASHED_IMAGE = r"http://127\.0\.0\.1:\d+/static/vendor/leaflet/images/{name}\.[0-9a-f]{{12}}\.png"
 

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from entreprises.models import Enterprise
 
-pytestmark = [pytest.mark.browser, pytest.mark.serial]
+pytestmark = pytest.mark.browser
 
 PAGE_TYPES = [
     ("/fr/", "/en/"),
