@@ -105,6 +105,23 @@ def active_chips(query: QueryDict, filters: DirectoryFilters, facets: Facets) ->
     return chips
 
 
+def sort_menu(filters: DirectoryFilters) -> tuple[list[tuple[str, str]], str]:
+    """The orders offered and the one chosen; the default one is the empty value.
+
+    So a new search from a page sorted by default comes by relevance, not by the
+    name the page without a search was sorted by.
+    """
+    default = DirectorySort.RELEVANCE if filters.q else DirectorySort.NAME
+    offered = [
+        ("" if value == default else value, label)
+        for value, label in SORT_CHOICES
+        if value != DirectorySort.RELEVANCE or filters.q
+    ]
+    offered.sort(key=lambda choice: choice[0] != "")
+    chosen = filters.effective_sort
+    return offered, "" if chosen == default else chosen
+
+
 class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
     template_name = "entreprises/directory.html"
     context_object_name = "enterprises"
@@ -125,11 +142,7 @@ class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
         filters = self.get_filters()
         facets = self.get_facets()
         chips = active_chips(self.request.GET, filters, facets)
-        sorts = [
-            (value, label)
-            for value, label in SORT_CHOICES
-            if value != DirectorySort.RELEVANCE or filters.q
-        ]
+        sorts, sort = sort_menu(filters)
         return super().get_context_data(
             form=form,
             filters=filters,
@@ -139,7 +152,7 @@ class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
             chips=chips,
             active_filters=sum(len(getattr(filters, name)) for name, _label in FACETS),
             sorts=sorts,
-            sort=filters.effective_sort,
+            sort=sort,
             **kwargs,
         )
 

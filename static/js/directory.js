@@ -41,16 +41,18 @@
       // Without storage the page still updates; only the focus is not kept.
     }
     // A new filter or order starts from the first page (the form holds no page number);
-    // an empty search stays out of the address.
+    // an empty search and the default order stay out of the address.
     var q = form.elements.q;
     if (q && !q.value) q.disabled = true;
+    if (sort && !sort.value) sort.disabled = true;
     form.requestSubmit ? form.requestSubmit() : form.submit();
   }
+  var sort = document.getElementById("sort");
   form.addEventListener("change", applyNow);
   // Back from the next page, the browser may show this one as it was left: searchable again.
   window.addEventListener("pageshow", function () {
     if (form.elements.q) form.elements.q.disabled = false;
+    if (sort) sort.disabled = false;
   });
-  var sort = document.getElementById("sort");
   if (sort) sort.addEventListener("change", applyNow);
 })();

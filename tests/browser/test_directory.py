@@ -60,6 +60,17 @@ def test_sort_applies_at_once(portal, new_page):
     assert_no_axe_violation(page)
 
 
+def test_numbered_pages_keep_the_state(portal, new_page, screenshots_dir):
+    page = new_page(locale="en-CA", width=1280)
+    page.goto(portal + "/en/enterprises/?sort=updated&page=2")
+    nav = page.get_by_role("navigation", name="Pages")
+    assert nav.locator("[aria-current=page]").text_content() == "Page 2"
+    nav.locator("a[rel=next]").click()
+    page.wait_for_url(re.compile(r"\?sort=updated&page=3$"))
+    nav.screenshot(path=screenshots_dir / "directory-pagination-1280.png")
+    assert_no_axe_violation(page)
+
+
 def test_phone_folds_the_filters_and_shows_results_first(portal, new_page, screenshots_dir):
     page = new_page(locale="en-CA", width=390, height=844)
     page.goto(portal + "/en/enterprises/?legal_form=cooperative")
@@ -79,7 +90,7 @@ def test_phone_folds_the_filters_and_shows_results_first(portal, new_page, scree
     # A box ticked in the panel applies at once; the panel stays open where it was.
     page.locator("#facet-legal_form-nonprofit").check()
     page.wait_for_url(lambda url: url.count("legal_form=") == 2)
-    assert "q=&" not in page.url  # an empty search is left out of the address
+    assert "q=" not in page.url and "sort=" not in page.url  # defaults stay out of the address
     assert page.locator("#filters-panel").get_attribute("open") == ""
     assert page.locator("#filters-panel > summary").inner_text() == "Filters (2)"
     assert page.evaluate("document.activeElement.id") == "facet-legal_form-nonprofit"

@@ -178,9 +178,14 @@ def test_sort_by_name_or_latest_update(client, directory):
 def test_relevance_is_offered_only_when_searching(client, directory):
     html = html_of(client, "/fr/entreprises/")
     assert 'value="relevance"' not in html
-    assert '<option value="name" selected>Nom</option>' in html
+    # The default order is the empty value, so a new search from here comes by relevance.
+    assert '<option value="" selected>Nom</option>' in html
     html = html_of(client, "/fr/entreprises/?q=arbre")
-    assert '<option value="relevance" selected>Pertinence</option>' in html
+    assert '<option value="" selected>Pertinence</option><option value="name">Nom</option>' in html
+    html = html_of(client, "/fr/entreprises/?q=arbre&sort=")  # the search box, sort unchanged
+    assert '<option value="" selected>Pertinence</option>' in html
+    html = html_of(client, "/fr/entreprises/?q=arbre&sort=name")
+    assert '<option value="name" selected>Nom</option>' in html
     # Asked for without a search, relevance falls back to the name.
     assert names_in(html_of(client, "/en/enterprises/?sort=relevance")) == [
         "Arbre", "Bouleau", "Cèdre", "Duplex"
