@@ -13,7 +13,6 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import islice
 
-from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Avg, Case, Count, F, Max, Prefetch, Q, QuerySet, Value, When
@@ -29,7 +28,7 @@ from entreprises.models import (
     Sector,
     english_missing_condition,
 )
-from entreprises.search import build_query, query_words
+from entreprises.search import build_query, query_words, rank_expression
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
 
@@ -183,7 +182,7 @@ def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     enterprises = _filtered(filters)
     query = build_query(filters.q)
     if query is not None:
-        enterprises = enterprises.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+        enterprises = enterprises.annotate(rank=rank_expression(filters.q)).order_by(
             "-rank", "name", "id"
         )
     else:
