@@ -1,5 +1,9 @@
 """The portal's benchmark (`make bench`) and soak test (`make soak`).
 
+One script, longer than most modules, because it is one program run from the
+Makefile: its set-up lives in `manage.py bench_setup`, the rest is driving
+gunicorn and wrk and writing the report.
+
 Starts the portal under gunicorn with production settings on the embedded
 PostgreSQL holding BENCH_COUNT demo enterprises (created when fewer exist, and
 timed), drives every route with wrk at 1, 8 and 32 connections, and compares each

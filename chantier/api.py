@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from common.api.views import JsonErrorsMixin
 from entreprises.api.views import EnterpriseViewSet, SectorViewSet
 from evenements.api.views import EventViewSet, OrganizationViewSet
 from poles.api.views import PoleViewSet, RegionViewSet
@@ -13,6 +14,14 @@ from poles.api.views import PoleViewSet, RegionViewSet
 
 class ApiRouter(DefaultRouter):
     include_format_suffixes = False
+
+
+class SchemaView(JsonErrorsMixin, SpectacularAPIView):
+    pass
+
+
+class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):
+    pass
 
 
 router = ApiRouter(trailing_slash=True)
@@ -28,11 +37,11 @@ app_name = "api"
 # Swagger UI sets styles from its scripts and shows data: images; its scripts stay 'self'.
 api_docs = csp_replace(
     {"style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:"], "font-src": None}
-)(SpectacularSwaggerSplitView.as_view(url_name="api:schema", throttle_classes=[]))
+)(DocsView.as_view(url_name="api:schema", throttle_classes=[]))
 
 urlpatterns = [
     path("v1/", include(router.urls)),
     # The documentation is the same for everybody and reads no data: never rate-limited.
-    path("schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="schema"),
+    path("schema/", SchemaView.as_view(throttle_classes=[]), name="schema"),
     path("docs/", api_docs, name="docs"),
 ]

@@ -1,7 +1,8 @@
 """Settings of the portal: one file, every knob an environment variable.
 
 Defaults are safe for production (DEBUG off, no secret key); `make run` and the
-tests turn DEBUG on. See `.env.example` for every variable.
+tests turn DEBUG on. See `.env.example` for every variable. Over 350 lines on
+purpose: one settings file is the rule (STYLE.md), and it grows with the knobs.
 """
 
 import os

@@ -15,7 +15,17 @@ from common.api.languages import requested_language
 from common.api.paging import KeysetPagination
 
 
-class ApiViewMixin:
+class JsonErrorsMixin:
+    """Errors in JSON whatever the view writes when all goes well (CSV, YAML, HTML)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ApiViewMixin(JsonErrorsMixin):
     """Language, error format, and conditional GET for every endpoint."""
 
     content_negotiation_class = FormatNegotiation
@@ -44,10 +54,6 @@ class ApiViewMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         timezone.deactivate()
-        if isinstance(response, Response) and response.status_code >= 400:
-            # Errors are JSON whatever format was asked for.
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = "application/json"
         response = super().finalize_response(request, response, *args, **kwargs)
         vary = ["Accept", "Accept-Language"]
         response["Vary"] = ", ".join(vary)

@@ -25,6 +25,7 @@ NOT_FOUND = {
 @pytest.mark.parametrize(
     "url",
     [
+        "/api",
         "/api/",
         "/api/v2/",
         "/api/v1/nope/",
@@ -75,9 +76,19 @@ def test_get_without_the_trailing_slash_is_still_redirected(anonymous, directory
     assert response["Location"] == "/api/v1/enterprises/?region=06"
 
 
-def test_other_method_on_a_real_address_is_a_json_405(anonymous, directory):
-    data = json_error(anonymous, "/api/v1/enterprises/", 405, method="post", language="en")
-    assert data == {"detail": 'Method "POST" not allowed.'}
+@pytest.mark.parametrize(
+    "url", ["/api/v1/", "/api/v1/enterprises/", "/api/v1/regions/06/", "/api/schema/", "/api/docs/"]
+)
+@pytest.mark.parametrize("method", ["post", "delete"])
+def test_other_method_on_a_real_address_is_a_json_405(anonymous, directory, url, method):
+    """The schema (YAML) and the docs (HTML) too: their errors are JSON like the others'."""
+    name = method.upper()
+    assert json_error(anonymous, url, 405, method=method, language="en") == {
+        "detail": f'Method "{name}" not allowed.'
+    }
+    assert json_error(anonymous, url, 405, method=method, language="fr") == {
+        "detail": f"Méthode «\u00a0{name}\u00a0» non autorisée."
+    }
 
 
 def _cursor(raw: bytes) -> str:
@@ -98,6 +109,8 @@ BAD_CURSOR = {
         _cursor(b"[" * 100_000),  # deep enough to exhaust Python's recursion limit
         _cursor(b"[" * 5_000 + b"]" * 5_000),
         "A" * 10_000,
+        # Well formed, but not signed by this API: a position it never gave out.
+        _cursor(b'["2026-01-01T00:00:00+00:00", 1]'),
     ],
 )
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.test import Client
 
 from common.public_cache import cacheable_response, invalidate_public_cache
 from entreprises.models import Enterprise
@@ -239,3 +240,14 @@ def test_each_host_and_scheme_cached_apart(client, enterprise, settings):
         data = json_of(response)
         assert data["url"] == f"{scheme}://{host}/api/v1/enterprises/le-petrin/"
         assert data["web_url"] == f"{scheme}://{host}/fr/entreprises/le-petrin/"
+
+
+def test_host_outside_allowed_hosts_is_a_400_not_a_cached_answer(enterprise):
+    client = Client(raise_request_exception=False, HTTP_HOST="elsewhere.example")
+    for _ in range(2):
+        response = client.get("/api/v1/enterprises/le-petrin/", HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 400
+        assert json_of(response, status=400) == {
+            "detail": "Bad request: the address could not be read."
+        }
+        assert "X-Cache" not in response
