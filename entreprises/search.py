@@ -12,6 +12,12 @@ d'habitation"):
   with the language (`fr_`, `en_`, which no folded query word can contain), so
   a French stem only ever meets French text and an English stem English text.
 
+- each synonym of the enterprise's sectors (`Sector.synonyms`, loaded from
+  chantier/reference/synonyms.toml) as one lexeme, the whole phrase marked
+  `syn_` ("syn_service garde"): a query equal to a synonym, or one of its
+  words equal to a one-word synonym, finds the sector's enterprises, while the
+  words of a phrase ("service") do not on their own.
+
 A stem is used, in the text as in the query, only when it is "light": at
 most two letters shorter than its word. Heavier stemming joins words of
 different meaning (English "housing" and "house" both give `hous`, French
@@ -35,6 +41,7 @@ MAX_WORD_LENGTH = 60
 # A stem may drop at most this many letters of the word it comes from.
 MAX_STEM_CUT = 2
 LANGUAGES = {"fr": "french", "en": "english"}
+SYNONYM_MARK = "syn_"
 
 # The same folding as portail_fold() in SQL: ligatures first, then accents.
 _LIGATURES = str.maketrans(
@@ -73,7 +80,19 @@ def _vector_parts() -> str:
             _stems(language, "B", f"s.texts_{language}"),
             _stems(language, "C", f"e2.description_{language}", f"e2.mission_{language}"),
         ]
+    parts.append(_synonyms("B", "s.synonyms"))
     return "\n    || ".join(parts)
+
+
+def _synonyms(weight: str, column: str) -> str:
+    # Each comma-separated phrase, its words folded and cut as query_words() cuts a query.
+    return (
+        f"setweight(array_to_tsvector(ARRAY(SELECT DISTINCT '{SYNONYM_MARK}' || phrase FROM ("  # noqa: S608
+        f" SELECT array_to_string(ARRAY(SELECT w FROM regexp_split_to_table("
+        f"portail_fold(raw), '[^[:alnum:]]+') AS w WHERE length(w) >= {MIN_WORD_LENGTH}), ' ')"
+        f" AS phrase FROM regexp_split_to_table(coalesce({column}, ''), ',') AS raw) AS phrases"
+        f" WHERE phrase <> '')), '{weight}')"
+    )
 
 
 SEARCH_VECTOR_SQL = f"""
@@ -86,8 +105,9 @@ FROM (
   LEFT JOIN poles_pole AS p ON p.id = e2.pole_id
   LEFT JOIN poles_region AS r ON r.id = e2.region_id
   LEFT JOIN LATERAL (
-    SELECT string_agg(concat_ws(' ', sec.name_fr), ' ') AS texts_fr,
-      string_agg(concat_ws(' ', sec.name_en), ' ') AS texts_en
+    SELECT string_agg(sec.name_fr, ' ') AS texts_fr,
+      string_agg(sec.name_en, ' ') AS texts_en,
+      string_agg(concat_ws(',', sec.synonyms_fr, sec.synonyms_en), ',') AS synonyms
     FROM entreprises_enterprisesector AS es
     JOIN entreprises_sector AS sec ON sec.id = es.sector_id
     WHERE es.enterprise_id = e2.id
@@ -155,18 +175,30 @@ def match_query(words: tuple[str, ...]) -> str:
     with connection.cursor() as cursor:
         cursor.execute(STEMS_SQL, [list(words)])
         rows = cursor.fetchall()
-    return " & ".join(
+    every_word = " & ".join(
         "(" + " | ".join(word_alternatives(word, dict(zip(LANGUAGES, stems, strict=True)))) + ")"
         for word, stems in zip(words, rows, strict=True)
     )
+    if len(words) == 1:
+        return every_word
+    phrases = {" ".join(words), " ".join(written_forms(w)[-1] for w in words)}
+    return f"({every_word}) | " + " | ".join(
+        f"'{SYNONYM_MARK}{_quoted(phrase)}'" for phrase in sorted(phrases)
+    )
+
+
+def written_forms(word: str) -> list[str]:
+    """The word, then its singular when it looks plural ("logements", "logement")."""
+    if len(word) > 3 and word[-1] in "sx":
+        return [word, word[:-1]]
+    return [word]
 
 
 def word_alternatives(word: str, stems: dict[str, list[str]]) -> list[str]:
     """The tsquery terms one word matches, fewest first: written prefixes, then light stems."""
-    written = [word]
-    if len(word) > 3 and word[-1] in "sx":
-        written.append(word[:-1])
+    written = written_forms(word)
     terms = [f"'{_quoted(w)}':*" for w in covering_prefixes(written)]
+    terms += [f"'{SYNONYM_MARK}{_quoted(w)}'" for w in written]
     for language, lexemes in stems.items():
         terms += [
             f"'{language}_{_quoted(lx)}'"
