@@ -20,6 +20,7 @@ from entreprises.enums import LegalForm, Status
 from entreprises.forms import MAX_QUERY_LENGTH
 from entreprises.models import Enterprise, Sector
 from entreprises.search import build_query
+from entreprises.selectors import in_sectors
 from poles.models import Pole, Region
 
 
@@ -64,28 +65,33 @@ class BoundingBoxFilter(django_filters.Filter):
 
 
 class EnterpriseFilter(django_filters.FilterSet):
-    sector = django_filters.ModelChoiceFilter(
-        field_name="sector_links__sector",
+    # Each facet takes several values, the parameter repeated (`?sector=a&sector=b`): any
+    # of them matches, as on the directory page; different facets must all match.
+    sector = django_filters.ModelMultipleChoiceFilter(
+        method="in_sectors",
         queryset=Sector.objects.all(),
         to_field_name="slug",
-        label=_("Sector (its slug); sub-sectors are not included"),
+        label=_("Sector (its slug; repeat for several); sub-sectors are not included"),
         error_messages={"invalid_choice": _("There is no sector with this slug.")},
     )
-    pole = django_filters.ModelChoiceFilter(
+    pole = django_filters.ModelMultipleChoiceFilter(
         queryset=Pole.objects.all(),
         to_field_name="slug",
-        label=_("Regional pole (its slug)"),
+        method="any_of",
+        label=_("Regional pole (its slug; repeat for several)"),
         error_messages={"invalid_choice": _("There is no pole with this slug.")},
     )
-    region = django_filters.ModelChoiceFilter(
+    region = django_filters.ModelMultipleChoiceFilter(
         queryset=Region.objects.all(),
         to_field_name="code",
-        label=_("Administrative region (its code, 01 to 17)"),
+        method="any_of",
+        label=_("Administrative region (its code, 01 to 17; repeat for several)"),
         error_messages={"invalid_choice": _("There is no region with this code.")},
     )
-    legal_form = django_filters.ChoiceFilter(
+    legal_form = django_filters.MultipleChoiceFilter(
         choices=LegalForm.choices,
-        label=_("Legal form"),
+        method="any_of",
+        label=_("Legal form (repeat for several)"),
         error_messages={"invalid_choice": _("There is no such legal form.")},
     )
     q = django_filters.CharFilter(
@@ -113,6 +119,12 @@ class EnterpriseFilter(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields = ["sector", "pole", "region", "legal_form", "q", "bbox", "updated_since", "status"]
+
+    def in_sectors(self, queryset, name, value: list[Sector]):  # the hint: a string in the schema
+        return queryset.filter(in_sectors(value)) if value else queryset
+
+    def any_of(self, queryset, name, value):
+        return queryset.filter(**{f"{name}__in": value}) if value else queryset
 
     def search(self, queryset, name, value):
         query = build_query(value)

@@ -15,7 +15,20 @@ from itertools import islice
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Avg, Case, Count, F, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Floor
 from django.utils.translation import gettext as _
 
@@ -33,15 +46,34 @@ from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
 
 
+class DirectorySort:
+    """The directory's orders; relevance only means something when searching."""
+
+    RELEVANCE = "relevance"
+    NAME = "name"
+    UPDATED = "updated"
+
+
 @dataclass(frozen=True)
 class DirectoryFilters:
-    """One state of the directory: a search and at most one value per facet."""
+    """One state of the directory: a search, any values of each facet, an order.
+
+    Values of one facet combine with OR, facets with AND. An empty `sort` means
+    the default: relevance when searching, else the name.
+    """
 
     q: str = ""
-    sector: Sector | None = None
-    pole: Pole | None = None
-    region: Region | None = None
-    legal_form: str = ""
+    sector: tuple[Sector, ...] = ()
+    pole: tuple[Pole, ...] = ()
+    region: tuple[Region, ...] = ()
+    legal_form: tuple[str, ...] = ()
+    sort: str = ""
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort == DirectorySort.RELEVANCE and not self.q:
+            return DirectorySort.NAME
+        return self.sort or (DirectorySort.RELEVANCE if self.q else DirectorySort.NAME)
 
 
 @dataclass
@@ -161,30 +193,39 @@ def with_list_details(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]
     )
 
 
-def _filtered(filters: DirectoryFilters, *, without: str = "") -> QuerySet[Enterprise]:
+def in_sectors(sectors) -> Exists:
+    """An enterprise linked to any of `sectors` (one row each, however many match)."""
+    return Exists(EnterpriseSector.objects.filter(enterprise=OuterRef("pk"), sector__in=sectors))
+
+
+def _filtered(filters: DirectoryFilters) -> QuerySet[Enterprise]:
     enterprises = public_enterprises()
     query = build_query(filters.q)
     if query is not None:
         enterprises = enterprises.filter(search_vector=query)
-    if filters.sector and without != "sector":
-        enterprises = enterprises.filter(sector_links__sector=filters.sector)
-    if filters.pole and without != "pole":
-        enterprises = enterprises.filter(pole=filters.pole)
-    if filters.region and without != "region":
-        enterprises = enterprises.filter(region=filters.region)
-    if filters.legal_form and without != "legal_form":
-        enterprises = enterprises.filter(legal_form=filters.legal_form)
+    if filters.sector:
+        enterprises = enterprises.filter(in_sectors(filters.sector))
+    if filters.pole:
+        enterprises = enterprises.filter(pole__in=filters.pole)
+    if filters.region:
+        enterprises = enterprises.filter(region__in=filters.region)
+    if filters.legal_form:
+        enterprises = enterprises.filter(legal_form__in=filters.legal_form)
     return enterprises
 
 
 def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
-    """The directory: best matches first when searching, else by name."""
+    """The directory in the order asked: best matches, name, or latest change first."""
     enterprises = _filtered(filters)
-    query = build_query(filters.q)
-    if query is not None:
-        enterprises = enterprises.annotate(rank=rank_expression(filters.q)).order_by(
+    sort = filters.effective_sort
+    # A query of punctuation only has no words to rank by: by name then.
+    rank = rank_expression(filters.q) if sort == DirectorySort.RELEVANCE else None
+    if rank is not None:
+        enterprises = enterprises.annotate(rank=rank).order_by(
             "-rank", "name", "id"
         )
+    elif sort == DirectorySort.UPDATED:
+        enterprises = enterprises.order_by("-updated_at", "name", "id")
     else:
         enterprises = enterprises.order_by("name", "id")
     return with_list_details(enterprises)
@@ -230,29 +271,29 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
     """
     state = (
         tuple(query_words(filters.q)),
-        filters.sector and filters.sector.pk,
-        filters.pole and filters.pole.pk,
-        filters.region and filters.region.pk,
-        filters.legal_form,
+        tuple(sorted(s.pk for s in filters.sector)),
+        tuple(sorted(p.pk for p in filters.pole)),
+        tuple(sorted(r.pk for r in filters.region)),
+        tuple(sorted(filters.legal_form)),
     )
     # One scan of the directory per search state, shared until a record changes.
     counts = cached_until_change("facets", state, lambda: _facet_rows(filters))
     return Facets(
         total=counts["total"].get("", 0),
         sector=[
-            FacetOption(s.slug, s.name, counts["sector"].get(str(s.pk), 0), s == filters.sector)
+            FacetOption(s.slug, s.name, counts["sector"].get(str(s.pk), 0), s in filters.sector)
             for s in Sector.objects.all()
         ],
         pole=[
-            FacetOption(p.slug, p.name, counts["pole"].get(str(p.pk), 0), p == filters.pole)
+            FacetOption(p.slug, p.name, counts["pole"].get(str(p.pk), 0), p in filters.pole)
             for p in Pole.objects.order_by("name")
         ],
         region=[
-            FacetOption(r.code, r.name, counts["region"].get(str(r.pk), 0), r == filters.region)
+            FacetOption(r.code, r.name, counts["region"].get(str(r.pk), 0), r in filters.region)
             for r in Region.objects.all()
         ],
         legal_form=[
-            FacetOption(v, label, counts["legal_form"].get(v, 0), v == filters.legal_form)
+            FacetOption(v, label, counts["legal_form"].get(v, 0), v in filters.legal_form)
             for v, label in LegalForm.choices
         ],
     )
@@ -267,21 +308,22 @@ def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
     base_sql, params = base.query.sql_with_params()
     params = list(params)
     flags = {}
-    for name, column, value in (
-        ("pole_ok", "pole_id", filters.pole.pk if filters.pole else None),
-        ("region_ok", "region_id", filters.region.pk if filters.region else None),
-        ("legal_form_ok", "legal_form", filters.legal_form or None),
+    # One array parameter per facet, however many values are chosen: the SQL keeps its shape.
+    for name, column, values in (
+        ("pole_ok", "pole_id", [p.pk for p in filters.pole]),
+        ("region_ok", "region_id", [r.pk for r in filters.region]),
+        ("legal_form_ok", "legal_form", list(filters.legal_form)),
     ):
-        flags[name] = "true" if value is None else f"{column} = %s"
-        if value is not None:
-            params.append(value)
+        flags[name] = f"{column} = ANY(%s)" if values else "true"
+        if values:
+            params.append(values)
     flags["sector_ok"] = "true"
     if filters.sector:
         flags["sector_ok"] = (
             "EXISTS (SELECT 1 FROM entreprises_enterprisesector AS chosen"
-            " WHERE chosen.enterprise_id = base.id AND chosen.sector_id = %s)"
+            " WHERE chosen.enterprise_id = base.id AND chosen.sector_id = ANY(%s))"
         )
-        params.append(filters.sector.pk)
+        params.append([s.pk for s in filters.sector])
     counts: dict[str, dict[str, int]] = {
         "total": {},
         "sector": {},

@@ -1,10 +1,12 @@
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -12,11 +14,15 @@ from django.views.generic import DetailView, ListView, TemplateView
 from common.pagination import ForgivingPaginationMixin
 from common.validators import parse_bbox
 from entreprises.enums import Status
-from entreprises.forms import DirectoryForm
+from entreprises.forms import FACETS, SORT_CHOICES, DirectoryForm
 from entreprises.linked_data import organization_json_ld
 from entreprises.models import Enterprise, Sector
 from entreprises.selectors import (
     SECTOR_LINK_ORDER,
+    DirectoryFilters,
+    DirectorySort,
+    FacetOption,
+    Facets,
     facet_counts,
     located_enterprises,
     map_clusters,
@@ -45,6 +51,77 @@ class DirectoryFormMixin:
         return self._filters
 
 
+# A facet shows this many values; the rest wait behind "More".
+FACET_TOP = 6
+
+
+@dataclass
+class FacetGroup:
+    """One facet as the page shows it: values with results (or chosen), most results first."""
+
+    name: str
+    label: str
+    top: list[FacetOption]
+    more: list[FacetOption]
+
+    @property
+    def more_open(self) -> bool:
+        return any(option.selected for option in self.more)
+
+
+@dataclass
+class Chip:
+    label: str
+    remove_url: str
+
+
+def facet_groups(facets: Facets) -> list[FacetGroup]:
+    groups = []
+    for name, label in FACETS:
+        shown = [o for o in getattr(facets, name) if o.count or o.selected]
+        shown.sort(key=lambda option: -option.count)  # stable: ties keep their usual order
+        groups.append(FacetGroup(name, label, shown[:FACET_TOP], shown[FACET_TOP:]))
+    return groups
+
+
+def url_without(query: QueryDict, name: str, value: str) -> str:
+    """The directory's query string without one value of `name`, back on the first page."""
+    query = query.copy()
+    query.setlist(name, [v for v in query.getlist(name) if v != value])
+    query.pop("page", None)
+    return "?" + query.urlencode() if query else "?"
+
+
+def active_chips(query: QueryDict, filters: DirectoryFilters, facets: Facets) -> list[Chip]:
+    chips = []
+    if filters.q:
+        search = _("Search: “%(q)s”") % {"q": filters.q}
+        chips.append(Chip(search, url_without(query, "q", query.get("q", ""))))
+    for name, label in FACETS:
+        for option in getattr(facets, name):
+            if option.selected:
+                text = _("%(facet)s: %(value)s") % {"facet": label, "value": capfirst(option.label)}
+                chips.append(Chip(text, url_without(query, name, option.value)))
+    return chips
+
+
+def sort_menu(filters: DirectoryFilters) -> tuple[list[tuple[str, str]], str]:
+    """The orders offered and the one chosen; the default one is the empty value.
+
+    So a new search from a page sorted by default comes by relevance, not by the
+    name the page without a search was sorted by.
+    """
+    default = DirectorySort.RELEVANCE if filters.q else DirectorySort.NAME
+    offered = [
+        ("" if value == default else value, label)
+        for value, label in SORT_CHOICES
+        if value != DirectorySort.RELEVANCE or filters.q
+    ]
+    offered.sort(key=lambda choice: choice[0] != "")
+    chosen = filters.effective_sort
+    return offered, "" if chosen == default else chosen
+
+
 class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
     template_name = "entreprises/directory.html"
     context_object_name = "enterprises"
@@ -62,11 +139,20 @@ class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         form = self.get_form()
+        filters = self.get_filters()
+        facets = self.get_facets()
+        chips = active_chips(self.request.GET, filters, facets)
+        sorts, sort = sort_menu(filters)
         return super().get_context_data(
             form=form,
-            filters=self.get_filters(),
+            filters=filters,
             problems=form.problems(),
-            facets=self.get_facets(),
+            facets=facets,
+            facet_groups=facet_groups(facets),
+            chips=chips,
+            active_filters=sum(len(getattr(filters, name)) for name, _label in FACETS),
+            sorts=sorts,
+            sort=sort,
             **kwargs,
         )
 

@@ -165,15 +165,20 @@ def test_directory_search_and_facet_counts_follow_the_search(client, site):
     html = html_of(client, "/fr/entreprises/?q=habitation")
     assert "Coopérative d&#x27;habitation étudiante L&#x27;Envol" in html
     assert "Atelier de vélo" not in html
-    assert '<option value="logement">Logement étudiant (1)</option>' in html
-    assert '<option value="transport">Transport (0)</option>' in html
+    assert (
+        '<input type="checkbox" id="facet-sector-logement" name="sector" value="logement">'
+        ' <label for="facet-sector-logement">Logement étudiant'
+        ' <span class="facet-count">(1)</span></label>'
+    ) in html
+    assert 'value="transport"' not in html  # no result: not offered
     html = html_of(client, "/fr/entreprises/")
-    assert '<option value="transport">Transport (1)</option>' in html
+    assert 'Transport <span class="facet-count">(1)</span>' in html
 
 
 def test_directory_facet_selected_stays_selected(client, site):
     html = html_of(client, "/en/enterprises/?sector=logement")
-    assert '<option value="logement" selected>Student housing (1)</option>' in html
+    assert 'name="sector" value="logement" checked>' in html
+    assert 'Student housing <span class="facet-count">(1)</span>' in html
     assert "1 enterprise<" in html
 
 

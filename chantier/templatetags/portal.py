@@ -18,6 +18,18 @@ def page_url(context, number):
 
 
 @register.simple_tag
+def page_window(page_obj, on_each_side=2):
+    """The page numbers around the current one, `None` where pages are left out."""
+    paginator = page_obj.paginator
+    return [
+        None if number == paginator.ELLIPSIS else number
+        for number in paginator.get_elided_page_range(
+            page_obj.number, on_each_side=on_each_side, on_ends=0
+        )
+    ]
+
+
+@register.simple_tag
 def json_ld(data):
     """A schema.org JSON-LD block; the JSON is escaped so it cannot close the script."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_ESCAPES)

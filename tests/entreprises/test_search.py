@@ -139,7 +139,7 @@ def test_odd_queries_do_not_fail(corpus, q):
 
 def test_search_combines_with_facets(corpus):
     region = corpus["housing_coop"].region
-    assert names("cooperative", region=region) == ["Coopérative d'habitation Les Érables"]
+    assert names("cooperative", region=(region,)) == ["Coopérative d'habitation Les Érables"]
 
 
 @pytest.mark.parametrize(
