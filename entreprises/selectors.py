@@ -221,9 +221,7 @@ def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     # A query of punctuation only has no words to rank by: by name then.
     rank = rank_expression(filters.q) if sort == DirectorySort.RELEVANCE else None
     if rank is not None:
-        enterprises = enterprises.annotate(rank=rank).order_by(
-            "-rank", "name", "id"
-        )
+        enterprises = enterprises.annotate(rank=rank).order_by("-rank", "name", "id")
     elif sort == DirectorySort.UPDATED:
         enterprises = enterprises.order_by("-updated_at", "name", "id")
     else:
