@@ -31,9 +31,18 @@ run: install
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# The suite runs on every core (pytest-xdist), then the tests marked `serial` run in one
+# process: those that stop or copy the shared PostgreSQL server, and the browser tests,
+# whose data is written once for all of them. Both passes list their slowest tests; the
+# last line gives the total time.
+# TEST_WORKERS=4 sets the number of worker processes (default: one per core).
+TEST_WORKERS ?= auto
 test: install lint browser compose-cli wrk
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
-	$(BIN)/pytest
+	@start=$$(date +%s); \
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial" --durations=15 \
+	&& { $(BIN)/pytest -n 0 -m serial --durations=10 || [ $$? -eq 5 ]; }; \
+	status=$$?; echo "Test suite: $$(( $$(date +%s) - start )) s wall time"; exit $$status
 
 lint: install
 	$(BIN)/ruff check .

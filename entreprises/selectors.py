@@ -13,7 +13,6 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import islice
 
-from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
@@ -42,7 +41,7 @@ from entreprises.models import (
     Sector,
     english_missing_condition,
 )
-from entreprises.search import build_query, query_words
+from entreprises.search import build_query, query_words, rank_expression
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
 
@@ -219,11 +218,10 @@ def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     """The directory in the order asked: best matches, name, or latest change first."""
     enterprises = _filtered(filters)
     sort = filters.effective_sort
-    if sort == DirectorySort.RELEVANCE:
-        query = build_query(filters.q)
-        enterprises = enterprises.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-            "-rank", "name", "id"
-        )
+    # A query of punctuation only has no words to rank by: by name then.
+    rank = rank_expression(filters.q) if sort == DirectorySort.RELEVANCE else None
+    if rank is not None:
+        enterprises = enterprises.annotate(rank=rank).order_by("-rank", "name", "id")
     elif sort == DirectorySort.UPDATED:
         enterprises = enterprises.order_by("-updated_at", "name", "id")
     else:

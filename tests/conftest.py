@@ -6,6 +6,21 @@ from tests import personas as people
 from tests.factories import PoleFactory, RegionFactory
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `serial` never run on an xdist worker (`make test` runs them in a
+    second, one-process pass): some stop or copy the PostgreSQL server every worker
+    shares, and the browser tests share data written once for all of them. Browser tests
+    are also database tests, so the test database exists even when only they run."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.django_db)
+            item.add_marker(pytest.mark.serial)
+    if hasattr(config, "workerinput"):
+        serial = [item for item in items if item.get_closest_marker("serial")]
+        config.hook.pytest_deselected(items=serial)
+        items[:] = [item for item in items if not item.get_closest_marker("serial")]
+
+
 @pytest.fixture
 def reference_data(db):
     """The portal's reference data, loaded as `manage.py load_reference` does."""

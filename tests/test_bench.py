@@ -8,7 +8,7 @@ import pytest
 
 from bench.run import Bench
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 @pytest.fixture

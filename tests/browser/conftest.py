@@ -1,20 +1,34 @@
-"""Browser tests: Debian's Chromium driven by Playwright, against the live test server.
+"""Browser tests: Debian's Chromium driven by Playwright, against a live test server.
 
 Nothing leaves the machine: every host name but 127.0.0.1 resolves to nothing
 (map tiles included), and no browser is ever downloaded.
+
+The portal's data (reference data, 60 demo enterprises, the personas) is written
+and committed once for the whole folder, where the server's own thread can read
+it, and wiped after the folder's last test. The tests only read it (each in a
+transaction of its own); what they do in the browser (sign in) touches sessions,
+never the records another test reads.
+pytest-django's `live_server` would flush the database after every test (it asks
+for `transactional_db`), so the folder runs its own server.
 """
 
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import connection, connections
 from playwright.sync_api import sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from chantier.services import load_reference
 from entreprises.demo.services import create_demo_enterprises
+from poles.models import Pole
+from tests import personas as people
 
 # Playwright's sync API runs an event loop; the test's own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -74,13 +88,39 @@ def new_page(browser):
         context.close()
 
 
-@pytest.fixture
-def portal(live_server, transactional_db):
-    """The live portal with its reference data and 60 demo enterprises."""
-    load_reference()
-    create_demo_enterprises(count=60, seed=42)
+@pytest.fixture(scope="package")
+def portal_data(django_db_setup, django_db_blocker) -> people.Personas:
+    """The reference data, 60 demo enterprises and the personas, committed once; staff of
+    pole A work for the first pole (by name) that has enterprises."""
+    with django_db_blocker.unblock():
+        assert connection.settings_dict["NAME"].startswith("test_"), "not the test database"
+        load_reference()
+        create_demo_enterprises(count=60, seed=42)
+        pole_a, pole_b = Pole.objects.filter(enterprises__isnull=False).distinct()[:2]
+        personas = people.create_personas(pole_a=pole_a, pole_b=pole_b)
+    yield personas
+    with django_db_blocker.unblock():
+        # As pytest-django does after a transactional test: the next tests start empty.
+        call_command("flush", interactive=False, verbosity=0)
+    # Playwright's event loop runs these fixtures in a context of their own, with its own
+    # connections: close them, or the test database cannot be dropped at the end.
+    connections.close_all()
+
+
+@pytest.fixture(scope="package")
+def portal(portal_data):
+    """The address of the live portal, serving the data of `portal_data`."""
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
     # Chromium resolves no host name but 127.0.0.1 (see CHROMIUM_ARGS).
-    return live_server.url.replace("localhost", "127.0.0.1")
+    yield server.url.replace("localhost", "127.0.0.1")
+    server._live_server_modified_settings.disable()
+    server.stop()
+
+
+@pytest.fixture
+def personas(portal_data) -> people.Personas:
+    return portal_data
 
 
 @pytest.fixture(scope="session")

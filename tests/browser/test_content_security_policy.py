@@ -1,10 +1,10 @@
 """The strict Content-Security-Policy holds in a real browser: nothing on any page is refused."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from entreprises.models import Enterprise
 from tests.browser.test_site import PAGE_TYPES, a_published_slug
+from tests.personas import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -42,8 +42,7 @@ def test_no_page_breaks_the_content_security_policy(portal, browser):
     assert [text for text in console if "Content Security Policy" in text] == []
 
 
-def test_the_admin_works_under_the_same_policy(portal, browser):
-    User.objects.create_superuser("national", "national@example.org", "a-long-password-123")
+def test_the_admin_works_under_the_same_policy(portal, browser, personas):
     enterprise = Enterprise.objects.order_by("pk").first()
     context = browser.new_context(locale="fr-CA")
     context.add_init_script(RECORD_VIOLATIONS)
@@ -52,8 +51,8 @@ def test_the_admin_works_under_the_same_policy(portal, browser):
     try:
         page.goto(portal + "/admin/login/")
         violations["/admin/login/"] = page.evaluate("window.cspViolations")
-        page.fill("#id_username", "national")
-        page.fill("#id_password", "a-long-password-123")
+        page.fill("#id_username", personas.national.username)
+        page.fill("#id_password", PASSWORD)
         page.click("input[type=submit]")
         page.wait_for_url(portal + "/admin/")
         for path in [

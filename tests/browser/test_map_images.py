@@ -15,6 +15,7 @@ pytestmark = pytest.mark.browser
 HASHED_IMAGE = r"http://127\.0\.0\.1:\d+/static/vendor/leaflet/images/{name}\.[0-9a-f]{{12}}\.png"
 
 
+@pytest.mark.slow
 def test_map_marker_images_load_under_hashed_static_names(production_server, browser):  # noqa: F811
     base, _, _ = production_server
     load_reference()

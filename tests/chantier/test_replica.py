@@ -36,7 +36,11 @@ def _run(*args: str) -> None:
     )
 
 
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases=["default", REPLICA]),
+    pytest.mark.slow,
+    pytest.mark.serial,
+]
 
 
 @pytest.fixture

@@ -84,6 +84,7 @@ def manage(*args, database_name):
     )
 
 
+@pytest.mark.slow
 def test_backup_then_restore_gives_back_every_record(empty_database, tmp_path):
     load_reference()
     create_demo_enterprises(count=30, seed=7)

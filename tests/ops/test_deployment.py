@@ -216,6 +216,7 @@ def production_server(transactional_db, tmp_path):
     server.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_production_server_pages_static_files_and_logs(production_server):
     base, static_root, log = production_server
     https = {"X-Forwarded-Proto": "https"}

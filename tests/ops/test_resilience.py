@@ -78,6 +78,8 @@ def embedded_server(transactional_db):
     connection.close()
 
 
+@pytest.mark.slow
+@pytest.mark.serial
 def test_database_outage_answers_503_then_recovers(live_server, embedded_server):
     stop, start = embedded_server
     home = live_server.url + "/fr/"
@@ -195,6 +197,7 @@ def test_commands_have_their_own_statement_timeout(db):
     assert statement_timeout_of_a_command(COMMAND_STATEMENT_TIMEOUT="600000") == "10min"
 
 
+@pytest.mark.slow
 def test_a_database_that_never_answers_gives_503_after_the_connect_timeout():
     """A server that accepts the connection and then says nothing (a hung host, a full
     proxy): the page still answers, after DATABASE_CONNECT_TIMEOUT, instead of hanging."""
