@@ -70,3 +70,26 @@ def test_desktop_list_scrolls_on_its_own_beside_the_map(portal, new_page):
     page.locator(".map-list li").last.scroll_into_view_if_needed()
     after = page.locator("#map").bounding_box()
     assert after == before
+
+
+@pytest.mark.parametrize(
+    "locale,text",
+    [
+        (
+            "fr-CA",
+            "Le fond de carte n’a pas pu être chargé\u00a0: les repères et la liste "
+            "fonctionnent quand même.",
+        ),
+        ("en-CA", "The background map could not be loaded: the markers and the list still work."),
+    ],
+)
+def test_a_notice_says_when_the_background_tiles_cannot_load(portal, new_page, locale, text):
+    # No tile can load here: every host name but 127.0.0.1 resolves to nothing.
+    page = new_page(locale=locale)
+    page.goto(portal + MAP_PATHS[locale])
+    notice = page.locator("#map .map-notice")
+    notice.wait_for()
+    assert notice.text_content() == text
+    assert notice.get_attribute("role") == "status"
+    assert notice.is_visible()
+    assert page.locator("#map .map-notice").count() == 1
