@@ -71,6 +71,7 @@ class _Loader:
         self.load_regions()
         self.load_poles()
         self.load_sectors()
+        self.load_synonyms()
         self.load_organizations()
         self.load_enterprises()
         self.load_events()
@@ -98,6 +99,18 @@ class _Loader:
         for position, row in enumerate(self._rows("sectors.toml", "sector"), start=1):
             values = {**self._texts(row, "name", "description"), "position": position}
             self._upsert(Sector, "sectors.toml", {"slug": row["slug"]}, values)
+
+    def load_synonyms(self) -> None:
+        for row in self._rows("synonyms.toml", "sector"):
+            where = f"synonyms.toml, {row['slug']}"
+            self._get(Sector, where, slug=row["slug"])
+            values = {
+                f"synonyms_{language}": ", ".join(
+                    _synonym_list(row.get(f"synonyms_{language}", []), where)
+                )
+                for language in ("fr", "en")
+            }
+            self._upsert(Sector, "synonyms.toml", {"slug": row["slug"]}, values)
 
     def load_organizations(self) -> None:
         for row in self._rows("organizations.toml", "organization"):
@@ -263,6 +276,18 @@ class _Loader:
             return model.objects.get(**lookup)
         except model.DoesNotExist:
             raise ReferenceDataError(f"{where}: no {model.__name__} with {lookup}.") from None
+
+
+def _synonym_list(synonyms, where: str) -> list[str]:
+    """A list of words or phrases; a comma would split one in two in Sector.synonyms."""
+    if not isinstance(synonyms, list):
+        raise ReferenceDataError(f"{where}: synonyms must be a list of words or phrases.")
+    for synonym in synonyms:
+        if not isinstance(synonym, str) or not synonym.strip() or "," in synonym:
+            raise ReferenceDataError(
+                f"{where}: {synonym!r} is not a word or phrase (text without commas)."
+            )
+    return [synonym.strip() for synonym in synonyms]
 
 
 def _is_empty(value) -> bool:

@@ -22,6 +22,14 @@ class Sector(models.Model):
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     description = models.TextField(_("description"), blank=True)
+    synonyms = models.TextField(
+        _("synonyms"),
+        blank=True,
+        help_text=_(
+            "Words and phrases people search this sector by, separated by commas "
+            "(for example: daycare, child care). Each finds every enterprise of the sector."
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent sector"),

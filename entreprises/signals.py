@@ -1,5 +1,6 @@
-"""Enterprises are found by the names of their sectors, pole and region: when one
-of those names changes, the search vectors of the enterprises concerned follow."""
+"""Enterprises are found by the names of their sectors (and the sectors' synonyms),
+pole and region: when one of those changes, the search vectors of the enterprises
+concerned follow."""
 
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
@@ -9,6 +10,11 @@ from entreprises.services import refresh_search_vectors
 from poles.models import Pole, Region
 
 SEARCHED_NAMES = ("name_fr", "name_en")
+SEARCHED_FIELDS = {
+    Sector: (*SEARCHED_NAMES, "synonyms_fr", "synonyms_en"),
+    Pole: SEARCHED_NAMES,
+    Region: SEARCHED_NAMES,
+}
 
 
 def _enterprise_ids(instance) -> list[int]:
@@ -20,7 +26,8 @@ def _enterprise_ids(instance) -> list[int]:
 
 
 def _names(instance) -> tuple:
-    return tuple(getattr(instance, name) for name in SEARCHED_NAMES)
+    # An empty translation is NULL or "" depending on who wrote it: the same text.
+    return tuple(getattr(instance, name) or "" for name in SEARCHED_FIELDS[type(instance)])
 
 
 @receiver(pre_save, sender=Sector)
@@ -29,8 +36,8 @@ def _names(instance) -> tuple:
 def remember_searched_names(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None:
         return
-    before = sender.objects.filter(pk=instance.pk).values_list(*SEARCHED_NAMES).first()
-    instance._searched_names_before = before
+    before = sender.objects.filter(pk=instance.pk).values_list(*SEARCHED_FIELDS[sender]).first()
+    instance._searched_names_before = before and tuple(value or "" for value in before)
 
 
 @receiver(post_save, sender=Sector)

@@ -6,7 +6,7 @@ from entreprises.models import Enterprise, Sector
 
 @register(Sector)
 class SectorTranslationOptions(TranslationOptions):
-    fields = ("name", "description")
+    fields = ("name", "description", "synonyms")
     required_languages = {"fr": ("name",)}
 
 

@@ -24,10 +24,26 @@
     shadowUrl: element.dataset.markerShadow,
   });
   var map = L.map(element, { preferCanvas: true }).setView([47.5, -71.5], 5);
-  L.tileLayer(element.dataset.tiles, {
+  var tiles = L.tileLayer(element.dataset.tiles, {
     maxZoom: 18,
     attribution: element.dataset.attribution,
   }).addTo(map);
+  // Without its tiles the map is a grey box: say so rather than leave it silent.
+  var tileNotice = null;
+  tiles.on("tileerror", function () {
+    if (tileNotice) {
+      return;
+    }
+    tileNotice = L.control({ position: "topright" });
+    tileNotice.onAdd = function () {
+      var notice = L.DomUtil.create("p", "map-notice");
+      notice.setAttribute("role", "status");
+      notice.textContent = element.dataset.tileError;
+      L.DomEvent.disableClickPropagation(notice);
+      return notice;
+    };
+    tileNotice.addTo(map);
+  });
   var points = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
   var cells = L.featureGroup();
   map.addLayer(points);

@@ -1,8 +1,10 @@
 """Full-text search on a known corpus: accents, case, prefixes, stemming, ranking."""
 
 import pytest
+from django.db import connection
 
-from entreprises.search import covering_prefixes, prefix_query, query_words
+from entreprises.models import Enterprise
+from entreprises.search import build_query, covering_prefixes, match_query, query_words
 from entreprises.selectors import DirectoryFilters, search_enterprises
 from entreprises.services import refresh_search_vectors, set_sectors
 from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
@@ -96,12 +98,22 @@ def test_every_word_must_match(corpus):
     assert names("cooperative zzzz") == []
 
 
-def test_query_reduced_to_covering_prefixes():
-    # The French stem "cooper" covers the English stem and the word as written.
-    assert covering_prefixes(["cooper", "cooper", "cooperative"]) == ["cooper"]
+def test_query_keeps_written_forms_and_light_stems_only():
+    # A plural is also looked for singular; "cooperative" covers "cooperatives".
+    assert covering_prefixes(["cooperatives", "cooperative"]) == ["cooperative"]
     assert covering_prefixes(["general", "generaux"]) == ["general", "generaux"]
-    assert prefix_query(tuple(query_words("Coopératives HABITATION"))) == (
-        "('cooper':*) & ('habit':*)"
+    # The French stems "cooper" and "habit" cut too much of the words to be used
+    # (they used to be, as prefixes, which joined "habitation" to "habit").
+    assert match_query(tuple(query_words("Coopératives HABITATION"))) == (
+        "(('cooperative':* | 'syn_cooperatives' | 'syn_cooperative')"
+        " & ('habitation':* | 'syn_habitation'))"
+        " | 'syn_cooperative habitation' | 'syn_cooperatives habitation'"
+    )
+    # English "housing" gives "hous", as "house" does: left out; each light stem
+    # is marked with its language.
+    assert match_query(("housing",)) == "('housing':* | 'syn_housing' | 'fr_housing')"
+    assert (
+        match_query(("families",)) == "('familie':* | 'syn_families' | 'syn_familie' | 'en_famili')"
     )
 
 
@@ -110,7 +122,16 @@ def test_drafts_never_found(corpus):
 
 
 @pytest.mark.parametrize(
-    "q", ["'; DROP TABLE entreprises_enterprise; --", "a & b | !c:*", "<script>", "((", "🙂", ""]
+    "q",
+    [
+        "'; DROP TABLE entreprises_enterprise; --",
+        "a & b | !c:*",
+        "<script>",
+        "((",
+        "🙂",
+        "",
+        "x" * 5000,
+    ],
 )
 def test_odd_queries_do_not_fail(corpus, q):
     assert isinstance(names(q), list)
@@ -145,3 +166,83 @@ def test_unrelated_change_does_not_rewrite_vectors(corpus):
         pole.save()
     assert queries.captured_queries, "the save itself is captured"
     assert not [q for q in queries.captured_queries if "search_vector" in q["sql"]]
+
+
+@pytest.fixture
+def house_and_housing():
+    housing = SectorFactory(name_fr="Habitation", name_en="Housing", slug="habitation")
+    media = SectorFactory(name_fr="Médias", name_en="Media", slug="medias")
+    made = {
+        "coop": EnterpriseFactory(
+            name_fr="Coopérative d'habitation du Fleuve",
+            name_en="Fleuve Housing Co-operative",
+        ),
+        "media": EnterpriseFactory(
+            name_fr="Maison des médias",
+            name_en="Media House",
+            description_en="Media House lends a house to local radio.",
+        ),
+        "habit": EnterpriseFactory(
+            name_fr="Atelier de couture",
+            name_en="Sewing Workshop",
+            description_fr="Un habit sur mesure pour chaque client.",
+        ),
+    }
+    set_sectors(enterprise=made["coop"], primary=housing)
+    set_sectors(enterprise=made["media"], primary=media)
+    refresh_search_vectors()
+    return made
+
+
+def test_housing_does_not_find_house_through_a_shared_stem(house_and_housing):
+    assert names("housing") == ["Coopérative d'habitation du Fleuve"]
+    assert names("house") == ["Maison des médias"]
+
+
+def test_habitation_does_not_find_habit_through_a_shared_stem(house_and_housing):
+    assert names("habitation") == ["Coopérative d'habitation du Fleuve"]
+    # Typed as a partial word, "habit" still finds "habitation" as a prefix.
+    assert sorted(names("habit")) == ["Atelier de couture", "Coopérative d'habitation du Fleuve"]
+
+
+def test_a_stem_meets_only_text_of_its_own_language():
+    enterprise = EnterpriseFactory(
+        name_fr="Atelier", name_en="Workshop", description_en="Families sewing.", description_fr=""
+    )
+    refresh_search_vectors()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(search_vector) FROM entreprises_enterprise WHERE id = %s",
+            [enterprise.pk],
+        )
+        (lexemes,) = cursor.fetchone()
+    # English text gives English stems only, and only light ones ("sewing" -> "sew" is not).
+    assert sorted(lx for lx in lexemes if lx.startswith(("fr_", "en_"))) == [
+        "en_famili",
+        "en_workshop",
+        "fr_ateli",
+    ]
+    assert (
+        match_query(("families",)) == "('familie':* | 'syn_families' | 'syn_familie' | 'en_famili')"
+    )
+
+
+def test_exact_word_ranks_above_stem(corpus):
+    exact = EnterpriseFactory(name_fr="Famille Plus", name_en="Families Plus")
+    stem = EnterpriseFactory(name_fr="Famille Nord", name_en="Family North")
+    refresh_search_vectors()
+    assert [e.pk for e in search_enterprises(filters=DirectoryFilters(q="families"))] == [
+        exact.pk,
+        stem.pk,
+    ]
+
+
+def test_search_uses_the_gin_index(corpus):
+    # The corpus is small, so the planner is told to avoid a full scan when it can.
+    matching = Enterprise.objects.filter(search_vector=build_query("cooperatives housing"))
+    sql, params = matching.values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on enterprise_search_vector" in plan, plan
