@@ -94,6 +94,8 @@ def portal_data(django_db_setup, django_db_blocker) -> people.Personas:
     pole A work for the first pole (by name) that has enterprises."""
     with django_db_blocker.unblock():
         assert connection.settings_dict["NAME"].startswith("test_"), "not the test database"
+        # From an empty database, whatever the tests before left committed.
+        call_command("flush", interactive=False, verbosity=0)
         load_reference()
         create_demo_enterprises(count=60, seed=42)
         pole_a, pole_b = Pole.objects.filter(enterprises__isnull=False).distinct()[:2]

@@ -7,8 +7,10 @@ fell into: "House" names beside housing co-operatives, "logiciel" beside
 """
 
 import pytest
+from django.db import transaction
 from django.utils import translation
 
+from chantier.services import load_reference
 from entreprises.models import Sector
 from entreprises.selectors import DirectoryFilters, search_enterprises
 from entreprises.services import refresh_search_vectors, set_sectors
@@ -122,21 +124,26 @@ TRANSLATIONS = [
 ]
 
 
-@pytest.fixture
-def corpus(reference_data):
-    keys = {}
-    for key, (slug, name_fr, name_en, city, description_fr, description_en) in CORPUS.items():
-        enterprise = EnterpriseFactory(
-            name_fr=name_fr,
-            name_en=name_en,
-            city=city,
-            description_fr=description_fr,
-            description_en=description_en,
-        )
-        set_sectors(enterprise=enterprise, primary=Sector.objects.get(slug=slug))
-        keys[enterprise.pk] = key
-    refresh_search_vectors()
-    return keys
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
+    """The corpus, built once for the module's 70 cases and rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_reference()
+        keys = {}
+        for key, row in CORPUS.items():
+            slug, name_fr, name_en, city, description_fr, description_en = row
+            enterprise = EnterpriseFactory(
+                name_fr=name_fr,
+                name_en=name_en,
+                city=city,
+                description_fr=description_fr,
+                description_en=description_en,
+            )
+            set_sectors(enterprise=enterprise, primary=Sector.objects.get(slug=slug))
+            keys[enterprise.pk] = key
+        refresh_search_vectors()
+        yield keys
+        transaction.set_rollback(True)
 
 
 def ranked(corpus, q):
