@@ -25,8 +25,11 @@ def test_facets_apply_at_once_and_combine_at_1280(portal, new_page, screenshots_
     everything = result_count(page)
     assert page.locator("#filters-panel").get_attribute("open") == ""  # open on wide screens
     assert page.get_by_role("button", name="Appliquer les filtres").is_hidden()
+    # Each box by its id: a locator such as "the first unchecked box" would name another
+    # box once the page has reloaded, and Playwright's check() would tick that one too.
     sectors = page.locator("fieldset.facet").first.locator(".facet-options").first
-    sectors.locator("input").nth(0).check()
+    first_id = sectors.locator("input").nth(0).get_attribute("id")
+    page.locator(f"#{first_id}").check()
     page.wait_for_url(re.compile(r"sector="))
     expect(page.locator("a.chip")).to_have_count(1)
     one = result_count(page)
@@ -34,7 +37,8 @@ def test_facets_apply_at_once_and_combine_at_1280(portal, new_page, screenshots_
     # The page came back with the ticked box focused, so a keyboard user goes on from it.
     assert page.evaluate("document.activeElement.name") == "sector"
     sectors = page.locator("fieldset.facet").first.locator(".facet-options").first
-    sectors.locator("input:not(:checked)").first.check()
+    second_id = sectors.locator("input:not(:checked)").first.get_attribute("id")
+    page.locator(f"#{second_id}").check()
     page.wait_for_url(re.compile(r"sector=.+&sector="))
     expect(page.locator("a.chip")).to_have_count(2)
     two = result_count(page)
