@@ -33,6 +33,7 @@ from functools import lru_cache
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
+from rapidfuzz import fuzz, process
 
 MAX_QUERY_WORDS = 8
 MIN_WORD_LENGTH = 2
@@ -216,3 +217,42 @@ def covering_prefixes(words: list[str]) -> list[str]:
 
 def _quoted(lexeme: str) -> str:
     return lexeme.replace("\\", "\\\\").replace("'", "''")
+
+
+# -- "Did you mean…": the closest words of the index's own vocabulary ----------
+
+# How alike (0-100, rapidfuzz's ratio) a word must be to be offered instead.
+MIN_SIMILARITY = 75
+MIN_VOCABULARY_WORD_LENGTH = 3
+
+
+def vocabulary_words(lexemes: list[str]) -> list[str]:
+    """The words people can type: written words and one-word synonyms, no stems."""
+    words = []
+    for lexeme in lexemes:
+        word = lexeme.removeprefix(SYNONYM_MARK)
+        if len(word) >= MIN_VOCABULARY_WORD_LENGTH and "_" not in word and " " not in word:
+            words.append(word)
+    return words
+
+
+def corrected_words(words: list[str], vocabulary: list[str]) -> list[str]:
+    """Each word the index does not hold, replaced by its closest word that it does.
+
+    The vocabulary comes most frequent first, so a tie goes to the commoner word.
+    """
+    known = set(vocabulary)
+    corrected = []
+    for word in words:
+        if word in known:
+            corrected.append(word)
+            continue
+        best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY)
+        corrected.append(best[0] if best else word)
+    return corrected
+
+
+def closeness(words: list[str], phrases: list[str]) -> float:
+    """How near a search is to the best of some phrases (a sector's names and synonyms)."""
+    query = " ".join(words)
+    return max((fuzz.ratio(query, fold(phrase)) for phrase in phrases if phrase), default=0)

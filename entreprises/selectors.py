@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from itertools import islice
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -41,7 +42,14 @@ from entreprises.models import (
     Sector,
     english_missing_condition,
 )
-from entreprises.search import build_query, query_words, rank_expression
+from entreprises.search import (
+    build_query,
+    closeness,
+    corrected_words,
+    query_words,
+    rank_expression,
+    vocabulary_words,
+)
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
 
@@ -227,6 +235,65 @@ def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     else:
         enterprises = enterprises.order_by("name", "id")
     return with_list_details(enterprises)
+
+
+# -- when a search finds nothing ------------------------------------------------
+
+MAX_SUGGESTED_SECTORS = 3
+MIN_SECTOR_CLOSENESS = 75
+
+
+@dataclass
+class SearchSuggestions:
+    """What to offer instead of an empty result: a better spelling, near sectors."""
+
+    query: str = ""
+    sectors: list[Sector] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.query or self.sectors)
+
+    @property
+    def query_string(self) -> str:
+        return urlencode({"q": self.query})
+
+
+def search_suggestions(*, q: str) -> SearchSuggestions:
+    """The closest search that finds something, and the sectors nearest the words."""
+    words = query_words(q)
+    if not words:
+        return SearchSuggestions()
+    vocabulary = cached_until_change("search-vocabulary", (), _search_vocabulary)
+    better = corrected_words(words, vocabulary)
+    query = ""
+    if (
+        better != words
+        and public_enterprises().filter(search_vector=build_query(" ".join(better))).exists()
+    ):
+        query = " ".join(better)
+    scored = []
+    for sector in Sector.objects.all():
+        phrases = [sector.name_fr, sector.name_en or ""]
+        for synonyms in (sector.synonyms_fr or "", sector.synonyms_en or ""):
+            phrases += synonyms.split(",")
+        score = closeness(words, phrases)
+        if score >= MIN_SECTOR_CLOSENESS:
+            scored.append((-score, sector.position, sector.slug, sector))
+    sectors = [row[-1] for row in sorted(scored, key=lambda row: row[:3])[:MAX_SUGGESTED_SECTORS]]
+    return SearchSuggestions(query=query, sectors=sectors)
+
+
+def _search_vocabulary() -> list[str]:
+    """Every word of the published enterprises' search vectors, most frequent first."""
+    sql, params = public_enterprises().values("search_vector").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lexeme FROM (SELECT unnest(tsvector_to_array(search_vector)) AS lexeme"  # noqa: S608
+            f" FROM ({sql}) AS published) AS lexemes GROUP BY lexeme"
+            " ORDER BY count(*) DESC, lexeme",
+            params,
+        )
+        return vocabulary_words([row[0] for row in cursor.fetchall()])
 
 
 FACETS_SQL = """

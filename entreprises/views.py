@@ -29,6 +29,7 @@ from entreprises.selectors import (
     primary_sector,
     public_enterprises,
     search_enterprises,
+    search_suggestions,
     sectors_with_counts,
     with_list_details,
 )
@@ -153,6 +154,7 @@ class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
             active_filters=sum(len(getattr(filters, name)) for name, _label in FACETS),
             sorts=sorts,
             sort=sort,
+            suggestions=search_suggestions(q=filters.q) if not facets.total else None,
             **kwargs,
         )
 
