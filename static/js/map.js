@@ -3,6 +3,9 @@
 // Past a few thousand enterprises the server sends clusters (a count per cell of
 // a grid) instead of points; the map then asks again for what is in view as it
 // moves and zooms, until the server sends the points themselves.
+// The list beside the map and the markers point at each other: hovering or
+// focusing an item highlights its marker (or the cluster holding it); opening a
+// marker marks its items in the list. Enterprises at one address share one marker.
 (function () {
   "use strict";
   var element = document.getElementById("map");
@@ -51,8 +54,26 @@
   var complete = false; // every result is on the map: no need to ask again
   var latest = 0;
 
-  function popup(properties) {
-    var wrapper = document.createElement("div");
+  var listBox = document.querySelector(".map-list");
+  var listItems = {}; // an enterprise's page address -> its item in the list
+  var markerByUrl = {}; // an enterprise's page address -> its marker
+  var highlighted = null;
+  var marked = [];
+  if (listBox) {
+    listBox.querySelectorAll("li").forEach(function (item) {
+      var link = item.querySelector("a");
+      if (link) {
+        listItems[link.getAttribute("href")] = item;
+      }
+    });
+  }
+
+  function groupLabel(count) {
+    return (element.dataset.groupLabel || "{count}").replace("{count}", String(count));
+  }
+
+  function entry(properties) {
+    var wrapper = document.createDocumentFragment();
     var link = document.createElement("a");
     link.href = properties.url;
     link.textContent = properties.name;
@@ -61,6 +82,108 @@
       wrapper.appendChild(document.createTextNode(" — " + properties.city));
     }
     return wrapper;
+  }
+
+  function popup(place) {
+    var wrapper = document.createElement("div");
+    if (place.length === 1) {
+      wrapper.appendChild(entry(place[0]));
+      return wrapper;
+    }
+    var heading = document.createElement("p");
+    heading.className = "map-popup-heading";
+    heading.textContent = groupLabel(place.length);
+    var list = document.createElement("ul");
+    list.className = "map-popup-list";
+    place.forEach(function (properties) {
+      var item = document.createElement("li");
+      item.appendChild(entry(properties));
+      list.appendChild(item);
+    });
+    wrapper.appendChild(heading);
+    wrapper.appendChild(list);
+    return wrapper;
+  }
+
+  // The marker itself, or the cluster that holds it at this zoom.
+  function highlight(marker) {
+    if (highlighted) {
+      var previous = highlighted.getElement();
+      if (previous) {
+        previous.classList.remove("is-highlighted");
+      }
+      highlighted.setZIndexOffset(0);
+      highlighted = null;
+    }
+    var shown = marker ? points.getVisibleParent(marker) : null;
+    var icon = shown ? shown.getElement() : null;
+    if (!icon) {
+      return;
+    }
+    icon.classList.add("is-highlighted");
+    shown.setZIndexOffset(1000);
+    highlighted = shown;
+  }
+
+  function markItems(place) {
+    marked.forEach(function (item) {
+      item.classList.remove("is-current");
+      item.querySelector("a").removeAttribute("aria-current");
+    });
+    marked = [];
+    place.forEach(function (properties) {
+      var item = listItems[properties.url];
+      if (item) {
+        item.classList.add("is-current");
+        item.querySelector("a").setAttribute("aria-current", "true");
+        marked.push(item);
+      }
+    });
+    // Where the list scrolls on its own (wide screens), bring the first one into it.
+    if (marked.length && listBox.scrollHeight > listBox.clientHeight + 1) {
+      var offset = marked[0].getBoundingClientRect().top - listBox.getBoundingClientRect().top;
+      listBox.scrollTop += offset - listBox.clientHeight / 3;
+    }
+  }
+
+  function placeMarker(latlng, place) {
+    var title = place.length === 1 ? place[0].name : groupLabel(place.length);
+    var marker = L.marker(latlng, { title: title, alt: title });
+    // Built when opened, not for every marker up front.
+    marker.bindPopup(function () {
+      return popup(place);
+    });
+    marker.on("popupopen", function () {
+      markItems(place);
+    });
+    marker.on("popupclose", function () {
+      markItems([]);
+    });
+    place.forEach(function (properties) {
+      markerByUrl[properties.url] = marker;
+    });
+    return marker;
+  }
+
+  function itemMarker(target) {
+    var item = target.closest ? target.closest("li") : null;
+    var link = item ? item.querySelector("a") : null;
+    return link ? markerByUrl[link.getAttribute("href")] || null : null;
+  }
+
+  if (listBox) {
+    listBox.addEventListener("mouseover", function (event) {
+      highlight(itemMarker(event.target));
+    });
+    listBox.addEventListener("mouseleave", function () {
+      highlight(null);
+    });
+    listBox.addEventListener("focusin", function (event) {
+      highlight(itemMarker(event.target));
+    });
+    listBox.addEventListener("focusout", function () {
+      highlight(null);
+    });
   }
 
   function cellMarker(latlng, count) {
@@ -117,8 +240,12 @@
           return null; // an answer to a view the map has already left
         }
         var markers = [];
+        var places = {}; // "longitude,latitude" -> the enterprises at that point
+        var order = [];
         var shown = 0;
         var clustered = false;
+        highlight(null);
+        markerByUrl = {};
         points.clearLayers();
         cells.clearLayers();
         collection.features.forEach(function (feature) {
@@ -131,15 +258,18 @@
             return;
           }
           shown += 1;
-          var marker = L.marker(latlng, {
-            title: feature.properties.name,
-            alt: feature.properties.name,
+          var key = coordinates.join(",");
+          if (!places[key]) {
+            places[key] = { latlng: latlng, enterprises: [] };
+            order.push(key);
+          }
+          places[key].enterprises.push(feature.properties);
+        });
+        order.forEach(function (key) {
+          places[key].enterprises.sort(function (a, b) {
+            return a.name.localeCompare(b.name, document.documentElement.lang);
           });
-          // Built when opened, not for every marker up front.
-          marker.bindPopup(function () {
-            return popup(feature.properties);
-          });
-          markers.push(marker);
+          markers.push(placeMarker(places[key].latlng, places[key].enterprises));
         });
         points.addLayers(markers);
         if (!withView) {
