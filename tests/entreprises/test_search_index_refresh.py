@@ -147,3 +147,18 @@ def test_generating_demo_enterprises_refreshes_once(db):
     demo = sorted(Enterprise.objects.filter(is_demo=True).values_list("pk", flat=True))
     assert len(demo) == 5
     assert seen == [demo]
+
+
+def test_importing_a_spreadsheet_refreshes_once(personas, world, tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "name_fr,legal_form,pole,region,primary_sector,city\n"
+        "Friperie zygomatique,nonprofit,pole-montreal,06,alimentation,Montréal\n"
+        "Garage solidaire,nonprofit,pole-montreal,06,habitation,Montréal\n",
+        encoding="utf-8",
+    )
+    with index_refreshes() as seen:
+        call_command("import_enterprises", path, user=personas.staff_a.username, verbosity=0)
+    imported = Enterprise.objects.filter(name_fr__in=["Friperie zygomatique", "Garage solidaire"])
+    assert seen == [sorted(imported.values_list("pk", flat=True))]
+    assert "'zygomatique'" in indexed_words(imported.get(name_fr="Friperie zygomatique"))
