@@ -1,9 +1,10 @@
 """Reads of enterprises and sectors: the public site, the API, the admin and the pole pages.
 
 Every read rule of the app in one module, as the rest of the code expects to find
-them (visibility, the directory's search and facets, the map, the counts, the
-tombstones of a sync): over 350 lines because the facet counts and the tombstones
-each need a page of their own, not because topics are mixed.
+them (visibility, the directory's search, facets and "did you mean" suggestions, the
+map, the counts, the tombstones of a sync): over 350 lines because the facet counts,
+the suggestions and the tombstones each need a page of their own. The directory's
+reads are the first candidate to move to a module of their own when it grows again.
 """
 
 import heapq
