@@ -18,6 +18,7 @@ from entreprises.columns import (
     neutralised,
     select_list,
 )
+from entreprises.selectors import Tombstone
 
 # The CSV's header: the API's selection of the enterprise's columns (entreprises/columns.py).
 CSV_HEADER = API_CSV
@@ -80,13 +81,13 @@ def csv_copy(queryset, context: dict):
         yield bytes(buffer)
 
 
-def tombstone_csv_row(tombstone: dict) -> list:
+def tombstone_csv_row(tombstone: Tombstone) -> list:
     row = dict.fromkeys(CSV_HEADER, "")
     row.update(
-        id=tombstone["id"],
-        slug=tombstone["slug"],
-        status=tombstone["status"],
-        updated_at=tombstone["updated_at"].isoformat(),
+        id=tombstone.id,
+        slug=tombstone.slug,
+        status=tombstone.status,
+        updated_at=tombstone.updated_at.isoformat(),
     )
     # The same rule as the COPY's (a slug may start with "-").
     return [neutralised(str(value)) if COLUMNS[name].text else value for name, value in row.items()]
@@ -152,15 +153,15 @@ def _query_parts(queryset, context: dict) -> dict:
     }
 
 
-def tombstone_feature(tombstone: dict) -> dict:
+def tombstone_feature(tombstone: Tombstone) -> dict:
     return {
         "type": "Feature",
-        "id": tombstone["id"],
+        "id": tombstone.id,
         "geometry": None,
         "properties": {
-            "slug": tombstone["slug"],
-            "status": tombstone["status"],
-            "updated_at": tombstone["updated_at"].isoformat(),
+            "slug": tombstone.slug,
+            "status": tombstone.status,
+            "updated_at": tombstone.updated_at.isoformat(),
         },
     }
 

@@ -1,6 +1,5 @@
 import hashlib
 import json
-from dataclasses import asdict
 from heapq import merge
 from itertools import chain
 from operator import itemgetter
@@ -229,10 +228,10 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return response
 
     def all_tombstones(self):
-        """Every tombstone of a sync, oldest first (for the streamed formats), as dicts."""
+        """Every tombstone of a sync, oldest first (for the streamed formats)."""
         if not self.wants_tombstones():
             return iter(())
-        return (asdict(t) for t in tombstones_since(since=self.updated_since))
+        return tombstones_since(since=self.updated_since)
 
     def streamed(self, queryset, fmt):
         """The whole result, written as it is read: no paging, constant memory."""
