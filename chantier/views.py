@@ -1,3 +1,4 @@
+import json
 import sys
 
 from django.conf import settings
@@ -124,7 +125,16 @@ def api_not_found(request):
     path = request.path_info
     if not path.endswith("/") and _served(f"{path}/"):
         if request.method in ("GET", "HEAD"):
-            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+            target = request.get_full_path(force_append_slash=True)
+            # The body is JSON too: a client that does not follow redirects can read it.
+            moved = _("Moved: addresses of the API end with a slash, as in %(path)s.") % {
+                "path": target
+            }
+            return HttpResponsePermanentRedirect(
+                target,
+                content=json.dumps({"detail": moved}),
+                content_type="application/json",
+            )
         detail = _("Not found: addresses of the API end with a slash, as in %(path)s.") % {
             "path": f"{request.path}/"
         }
