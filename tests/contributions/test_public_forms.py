@@ -137,8 +137,10 @@ def test_form_sent_too_fast_is_refused(anonymous, enterprise):
     assert stored() == []
 
 
-@pytest.mark.parametrize("token", ["", "forged", form_token(issued_at=time.time() - 60) + "x"])
+@pytest.mark.parametrize("token", ["", "forged", "tampered"])
 def test_form_without_a_valid_start_token_is_refused(anonymous, enterprise, token):
+    if token == "tampered":
+        token = form_token(issued_at=time.time() - 60) + "x"
     response = anonymous.post(REPORT_EN, {"started": token, "homepage": "", "message": "Hi"})
     assert response.status_code == 400
     assert stored() == []
