@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.validators import validate_email
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -10,10 +11,11 @@ from contributions.enums import (
     CORRECTABLE_FIELDS,
     MESSAGE_MAX_LENGTH,
     NEW_ENTERPRISE_FIELDS,
+    REASON_MAX_LENGTH,
 )
 from contributions.guards import form_token, token_problem
 from entreprises.enums import LegalForm
-from entreprises.models import Sector
+from entreprises.models import Enterprise, Sector
 from poles.models import Region
 
 HONEYPOT = "homepage"
@@ -197,3 +199,67 @@ class NewEnterpriseForm(GuardedForm):
         }
         fields["sector"] = data["sector"].slug
         return fields
+
+
+class ReviewForm(forms.Form):
+    """The moderation of one contribution: which proposed values to keep, each editable,
+    then accept them or reject the whole with a reason."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept the ticked values")), ("reject", _("Reject"))]
+    )
+    reason = forms.CharField(
+        label=_("Reason (told to the sender)"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    not_duplicate = forms.BooleanField(
+        label=_("This is not a duplicate: accept it anyway"), required=False
+    )
+
+    def __init__(self, *args, contribution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contribution = contribution
+        for name, value in contribution.proposed.items():
+            self.fields[f"accept__{name}"] = forms.BooleanField(
+                label=_("Accept"), required=False, initial=True
+            )
+            self.fields[f"value__{name}"] = forms.CharField(
+                label=proposed_label(name),
+                required=False,
+                initial=value,
+                max_length=proposed_length(name),
+            )
+
+    def rows(self, *, current) -> list[dict]:
+        """Field by field: its label, the value now, and the proposed one to keep or edit."""
+        return [
+            {
+                "label": proposed_label(name),
+                "current": "" if current is None else getattr(current, name, ""),
+                "accept": self[f"accept__{name}"],
+                "value": self[f"value__{name}"],
+            }
+            for name in self.contribution.proposed
+        ]
+
+    def accepted_values(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[f"value__{name}"]
+            for name in self.contribution.proposed
+            if self.cleaned_data[f"accept__{name}"]
+        }
+
+
+def proposed_label(name: str) -> str:
+    if name == "sector":
+        return str(_("Main sector of activity (slug)"))
+    if name == "region":
+        return str(_("Region (code)"))
+    return str(capfirst(Enterprise._meta.get_field(name).verbose_name))
+
+
+def proposed_length(name: str) -> int:
+    base = name.removesuffix("_fr").removesuffix("_en")
+    return NEW_ENTERPRISE_FIELDS.get(name) or CORRECTABLE_FIELDS.get(base, 2000)

@@ -1,10 +1,11 @@
 """Reads of contributions: who sees which, the queue, possible duplicates."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from contributions.models import Contribution
 from entreprises.models import Enterprise
+from entreprises.selectors import possible_duplicates
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
 
@@ -43,21 +44,11 @@ def pole_of_new_enterprise(*, region: Region | None, city: str) -> Pole | None:
     return poles[0] if len(poles) == 1 else None
 
 
-def possible_duplicates(*, contribution: Contribution) -> QuerySet[Enterprise]:
-    """Existing enterprises a proposed one may be: the same NEQ, or the same French name
-    in the same town (letter case aside)."""
+def duplicates_of_new(*, contribution: Contribution) -> QuerySet[Enterprise]:
+    """Existing enterprises a proposed one may be: the same NEQ, or the same French name in
+    the same town (the admin's own rule, entreprises.selectors.possible_duplicates)."""
     proposed = contribution.proposed
+    same_name = possible_duplicates(name=proposed.get("name_fr", ""), city=proposed.get("city", ""))
     neq = proposed.get("neq", "").strip()
-    name = proposed.get("name_fr", "").strip().lower()
-    city = proposed.get("city", "").strip().lower()
-    condition = Q(pk__in=[])
-    if neq:
-        condition |= Q(neq=neq)
-    if name and city:
-        condition |= Q(lower_name=name, lower_city=city)
-    return (
-        Enterprise.objects.annotate(lower_name=Lower("name_fr"), lower_city=Lower("city"))
-        .filter(condition)
-        .select_related("pole")
-        .order_by("name_fr", "id")
-    )
+    same_neq = Enterprise.objects.filter(neq=neq) if neq else Enterprise.objects.none()
+    return (same_name | same_neq).select_related("pole").order_by("name_fr", "id")
