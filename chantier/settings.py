@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "poles",
     "entreprises",
     "evenements",
+    "contributions",
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -467,3 +468,12 @@ MAP_POINT_LIMIT = env_int("MAP_POINT_LIMIT", 2000)
 # Off in every real deployment; `make bench` turns it on for its own server only.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 BENCH_FLOOR_BYTES = env_int("BENCH_FLOOR_BYTES", 20000)
+
+# -- Contributions: the public's reports and proposals, and their moderation ---------------
+# How many a visitor may send, per address and per e-mail given (same format as the API's).
+CONTRIBUTION_RATE_PER_ADDRESS = env_rate("CONTRIBUTION_RATE_PER_ADDRESS", "10/hour")
+CONTRIBUTION_RATE_PER_EMAIL = env_rate("CONTRIBUTION_RATE_PER_EMAIL", "5/hour")
+# A form sent sooner than this after it was shown is refused (robots fill forms at once),
+# and one shown longer ago than the maximum must be sent again.
+CONTRIBUTION_MIN_FILL_SECONDS = env_int("CONTRIBUTION_MIN_FILL_SECONDS", 3)
+CONTRIBUTION_FORM_MAX_AGE_SECONDS = env_int("CONTRIBUTION_FORM_MAX_AGE_SECONDS", 86400)

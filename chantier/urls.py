@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", include("entreprises.urls")),
     path("", include((POLE_PAGES, "poles"))),
     path("", include("evenements.urls")),
+    path("", include("contributions.urls")),
 )
 
 handler400 = "chantier.views.bad_request"
