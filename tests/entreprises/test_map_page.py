@@ -28,7 +28,8 @@ def html_of(client, url):
 
 def listed(html):
     """The names in the list beside the map."""
-    section = html[html.index('<section class="map-list"') :]
+    start = html.index('<section class="map-list"')
+    section = html[start : html.index("</section>", start)]
     return re.findall(r'<li><a href="/[^"]+">([^<]+)</a>', section)
 
 
