@@ -3,8 +3,8 @@
 import datetime
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -14,10 +14,9 @@ from common.validators import (
     QUEBEC_MAX_LONGITUDE,
     QUEBEC_MIN_LATITUDE,
     QUEBEC_MIN_LONGITUDE,
-    parse_bbox,
 )
 from entreprises.enums import LegalForm, Status
-from entreprises.forms import MAX_QUERY_LENGTH, EmptyValuesLeftOut
+from entreprises.forms import MAX_QUERY_LENGTH, BoundingBoxField, EmptyValuesLeftOut
 from entreprises.models import Enterprise, Sector
 from entreprises.search import build_query
 from entreprises.selectors import in_sectors
@@ -25,9 +24,25 @@ from poles.models import Pole, Region
 
 
 class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 moment, turned into UTC: ISO allows offsets PostgreSQL refuses (±16:00 on)."""
+    """An ISO 8601 moment with its time zone, turned into UTC.
+
+    Without a zone the moment is ambiguous (UTC? Montréal?): a 400, not a guess.
+    ISO allows offsets PostgreSQL refuses (±16:00 on), hence the conversion.
+    """
+
+    default_error_messages = {
+        "naive": _(
+            "Give the time zone too, e.g. 2026-01-31T12:00:00Z or 2026-01-31T07:00:00-05:00."
+        ),
+    }
 
     def to_python(self, value):
+        try:
+            parsed = parse_datetime(value.strip()) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is None:
+            raise ValidationError(self.error_messages["naive"], code="naive")
         moment = super().to_python(value)
         if moment is None:
             return None
@@ -39,13 +54,6 @@ class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
-
-
-class BoundingBoxField(forms.CharField):
-    """`min_lon,min_lat,max_lon,max_lat`, read by the one parser the map uses too."""
-
-    def clean(self, value):
-        return parse_bbox(super().clean(value))
 
 
 @extend_schema_field(OpenApiTypes.STR)
