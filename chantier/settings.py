@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "poles",
     "entreprises",
     "evenements",
+    "contributions",
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -142,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chantier.context_processors.language_alternates",
+                "chantier.context_processors.site_footer",
             ],
         },
     },
@@ -197,6 +199,11 @@ STORAGES = {
 # The map's tile server: any XYZ tile URL; its host must be allowed by the CSP.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+# The licence under which the directory's data may be reused, linked from every page's footer.
+DATA_LICENCE_NAME = env_str("DATA_LICENCE_NAME", "CC BY 4.0")
+DATA_LICENCE_URL = env_str(
+    "DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.fr"
+)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -462,3 +469,12 @@ MAP_POINT_LIMIT = env_int("MAP_POINT_LIMIT", 2000)
 # Off in every real deployment; `make bench` turns it on for its own server only.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 BENCH_FLOOR_BYTES = env_int("BENCH_FLOOR_BYTES", 20000)
+
+# -- Contributions: the public's reports and proposals, and their moderation ---------------
+# How many a visitor may send, per address and per e-mail given (same format as the API's).
+CONTRIBUTION_RATE_PER_ADDRESS = env_rate("CONTRIBUTION_RATE_PER_ADDRESS", "10/hour")
+CONTRIBUTION_RATE_PER_EMAIL = env_rate("CONTRIBUTION_RATE_PER_EMAIL", "5/hour")
+# A form sent sooner than this after it was shown is refused (robots fill forms at once),
+# and one shown longer ago than the maximum must be sent again.
+CONTRIBUTION_MIN_FILL_SECONDS = env_int("CONTRIBUTION_MIN_FILL_SECONDS", 3)
+CONTRIBUTION_FORM_MAX_AGE_SECONDS = env_int("CONTRIBUTION_FORM_MAX_AGE_SECONDS", 86400)

@@ -5,6 +5,7 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -32,9 +33,25 @@ from poles.models import Pole, Region
 
 
 class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 moment, turned into UTC: ISO allows offsets PostgreSQL refuses (±16:00 on)."""
+    """An ISO 8601 moment with its time zone, turned into UTC.
+
+    Without a zone the moment is ambiguous (UTC? Montréal?): a 400, not a guess.
+    ISO allows offsets PostgreSQL refuses (±16:00 on), hence the conversion.
+    """
+
+    default_error_messages = {
+        "naive": _(
+            "Give the time zone too, e.g. 2026-01-31T12:00:00Z or 2026-01-31T07:00:00-05:00."
+        ),
+    }
 
     def to_python(self, value):
+        try:
+            parsed = parse_datetime(value.strip()) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is None:
+            raise ValidationError(self.error_messages["naive"], code="naive")
         moment = super().to_python(value)
         if moment is None:
             return None

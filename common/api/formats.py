@@ -30,21 +30,80 @@ class CSVRenderer(JSONRenderer):
 
 
 class FormatNegotiation(DefaultContentNegotiation):
-    """`?format=` with a name the endpoint does not offer is a 400 that lists the ones it does."""
+    """`?format=` first, else the `Accept` header with its `q` values (RFC 9110, 12.5.1).
+
+    `?format=` with a name the endpoint does not offer is a 400 that lists the ones
+    it does. In `Accept`, each format takes the `q` of the most specific range that
+    names it (`text/csv` before `text/*` before `*/*`); `q=0` means "not this one".
+    The highest `q` wins, ties going to the endpoint's order (JSON first); when
+    every format has `q=0`, the answer is a 406.
+    """
 
     def select_renderer(self, request, renderers, format_suffix=None):
         wanted = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
         offered = [renderer.format for renderer in renderers]
-        if wanted is not None and wanted not in offered:
-            raise exceptions.ValidationError(
-                {
-                    "format": [
-                        _("Unknown format “%(format)s”: this endpoint offers %(choices)s.")
-                        % {"format": wanted[:20], "choices": ", ".join(offered)}
-                    ]
-                }
-            )
-        return super().select_renderer(request, renderers, format_suffix)
+        if wanted is not None:
+            if wanted not in offered:
+                raise exceptions.ValidationError(
+                    {
+                        "format": [
+                            _("Unknown format “%(format)s”: this endpoint offers %(choices)s.")
+                            % {"format": wanted[:20], "choices": ", ".join(offered)}
+                        ]
+                    }
+                )
+            renderer = renderers[offered.index(wanted)]
+            return renderer, renderer.media_type
+        ranges = accept_ranges(request.META.get("HTTP_ACCEPT", ""))
+        if not ranges:
+            return renderers[0], renderers[0].media_type
+        best, best_q = None, 0.0
+        for renderer in renderers:
+            q = quality(renderer.media_type, ranges)
+            if q > best_q:
+                best, best_q = renderer, q
+        if best is None:
+            raise exceptions.NotAcceptable(available_renderers=renderers)
+        return best, best.media_type
+
+
+def accept_ranges(header: str) -> list[tuple[str, str, float]]:
+    """The media ranges of an Accept header as (type, subtype, q); malformed ones left out."""
+    ranges = []
+    for part in header.split(",")[:50]:
+        media, *params = (piece.strip() for piece in part.split(";"))
+        kind, slash, subtype = media.lower().partition("/")
+        if not slash or not kind or not subtype:
+            continue
+        q = 1.0
+        for param in params:
+            name, _equals, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = -1.0
+        if 0.0 <= q <= 1.0:
+            ranges.append((kind, subtype, q))
+    return ranges
+
+
+def quality(media_type: str, ranges) -> float:
+    """The q the ranges give `media_type`: that of the most specific range matching it."""
+    kind, _slash, subtype = media_type.lower().partition("/")
+    found, specificity = 0.0, -1
+    for range_kind, range_subtype, q in ranges:
+        if (range_kind, range_subtype) == (kind, subtype):
+            level = 2
+        elif (range_kind, range_subtype) == (kind, "*"):
+            level = 1
+        elif (range_kind, range_subtype) == ("*", "*"):
+            level = 0
+        else:
+            continue
+        if level > specificity or (level == specificity and q > found):
+            found, specificity = q, level
+    return found
 
 
 FORMAT_PARAMETER = OpenApiParameter(

@@ -48,6 +48,10 @@ class KeysetPagination(BasePagination):
     def key_of(self, obj) -> tuple:
         return tuple(getattr(obj, field) for field in self.ordering)
 
+    def query_parameters(self) -> tuple[str, ...]:
+        """The parameters paging reads (common/api/parameters.py allows them on lists)."""
+        return (self.cursor_query_param, self.page_size_query_param)
+
     def get_paginated_response(self, data):
         return Response({"next": self.next_link, "results": data})
 
@@ -107,10 +111,10 @@ class KeysetPagination(BasePagination):
     def position(self, request):
         """The (key, ...) position after which the page starts, or None for the first page."""
         raw = request.query_params.get(self.cursor_query_param)
-        if raw is None or raw == "":
+        if raw is None:
             return None
         try:
-            if len(raw) > MAX_CURSOR_LENGTH:
+            if raw == "" or len(raw) > MAX_CURSOR_LENGTH:
                 raise ValueError
             values = signing.loads(raw, salt=CURSOR_SALT)
             if not isinstance(values, list) or len(values) != len(self.ordering):

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from common.api.formats import FormatNegotiation
 from common.api.languages import requested_language
 from common.api.paging import KeysetPagination
+from common.api.parameters import check_parameters
 
 
 class JsonErrorsMixin:
@@ -39,6 +40,7 @@ class ApiViewMixin(JsonErrorsMixin):
     def initial(self, request, *args, **kwargs):
         # Dates in UTC ("Z"): one form for every partner, comparable across DST changes.
         timezone.activate(UTC)
+        check_parameters(request, self)
         empty = [name for name in self.typed_parameters if request.query_params.get(name) == ""]
         if empty:
             raise exceptions.ValidationError(

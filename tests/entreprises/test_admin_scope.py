@@ -44,6 +44,8 @@ def test_groups_hold_exactly_their_permissions(db):
         ("evenements", "view_event"),
         ("evenements", "view_organization"),
         ("chantier", "view_keyfigure"),
+        ("contributions", "view_contribution"),
+        ("contributions", "change_contribution"),
     }
     national = set(
         Group.objects.get(name=NATIONAL_TEAM_GROUP).permissions.values_list(
@@ -295,7 +297,7 @@ def test_group_migration_works_on_an_empty_database(db):
     Group.objects.all().delete()
     Permission.objects.all().delete()
     migration.create_groups(apps, None)
-    assert Group.objects.get(name=POLE_STAFF_GROUP).permissions.count() == 14
+    assert Group.objects.get(name=POLE_STAFF_GROUP).permissions.count() == 16
     national = Group.objects.get(name=NATIONAL_TEAM_GROUP).permissions
     assert national.filter(codename="change_enterprise").exists()
     migration.remove_groups(apps, None)
