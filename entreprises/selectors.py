@@ -67,12 +67,13 @@ class DirectorySort:
 
 @dataclass(frozen=True)
 class DirectoryFilters:
-    """One state of the directory: a search, any values of each facet, a place, an order.
+    """One state of the directory: a search, any values of each facet, an area, a place, an order.
 
-    Values of one facet combine with OR, facets with AND. `near` keeps the
-    enterprises within `radius_km` of it; `place_unknown` says a place was asked
-    for that could not be read, so nothing matches (rather than everything). An
-    empty `sort` means the default: nearest first near a place, else relevance
+    Values of one facet combine with OR, facets with AND. `bbox` (min_lon, min_lat,
+    max_lon, max_lat) keeps the enterprises inside an area of the map ("search this
+    area"). `near` keeps those within `radius_km` of it; `place_unknown` says a place
+    was asked for that could not be read, so nothing matches (rather than everything).
+    An empty `sort` means the default: nearest first near a place, else relevance
     when searching, else the name.
     """
 
@@ -81,6 +82,7 @@ class DirectoryFilters:
     pole: tuple[Pole, ...] = ()
     region: tuple[Region, ...] = ()
     legal_form: tuple[str, ...] = ()
+    bbox: tuple[float, float, float, float] | None = None
     sort: str = ""
     near: Place | None = None
     radius_km: int = DEFAULT_RADIUS_KM
@@ -239,6 +241,14 @@ def _filtered(filters: DirectoryFilters) -> QuerySet[Enterprise]:
     query = build_query(filters.q)
     if query is not None:
         enterprises = enterprises.filter(search_vector=query)
+    if filters.bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = filters.bbox
+        enterprises = enterprises.filter(
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+        )
     if filters.sector:
         enterprises = enterprises.filter(in_sectors(filters.sector))
     if filters.pole:
@@ -373,6 +383,7 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
         tuple(sorted(p.pk for p in filters.pole)),
         tuple(sorted(r.pk for r in filters.region)),
         tuple(sorted(filters.legal_form)),
+        filters.bbox,
         filters.place_state,
     )
     # One scan of the directory per search state, shared until a record changes.
@@ -403,7 +414,11 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
 
 def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
     base = (
-        _filtered(DirectoryFilters(q=filters.q, near=filters.near, radius_km=filters.radius_km))
+        _filtered(
+            DirectoryFilters(
+                q=filters.q, bbox=filters.bbox, near=filters.near, radius_km=filters.radius_km
+            )
+        )
         .order_by()
         .values("id", "pole_id", "region_id", "legal_form")
     )
@@ -472,20 +487,9 @@ class MapCluster:
     count: int
 
 
-def located_enterprises(
-    *, filters: DirectoryFilters, bbox: tuple[float, float, float, float] | None = None
-) -> QuerySet[Enterprise]:
-    """The directory's results that have coordinates, inside `bbox` when given."""
-    enterprises = _filtered(filters).exclude(latitude=None).order_by()
-    if bbox is not None:
-        min_lon, min_lat, max_lon, max_lat = bbox
-        enterprises = enterprises.filter(
-            longitude__gte=min_lon,
-            longitude__lte=max_lon,
-            latitude__gte=min_lat,
-            latitude__lte=max_lat,
-        )
-    return enterprises
+def located_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
+    """The directory's results that have coordinates (inside its `bbox` when it has one)."""
+    return _filtered(filters).exclude(latitude=None).order_by()
 
 
 def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapCluster]:
