@@ -9,7 +9,7 @@ reads are the first candidate to move to a module of their own when it grows aga
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from itertools import islice
@@ -71,10 +71,11 @@ class DirectoryFilters:
 
     Values of one facet combine with OR, facets with AND. `bbox` (min_lon, min_lat,
     max_lon, max_lat) keeps the enterprises inside an area of the map ("search this
-    area"). `near` keeps those within `radius_km` of it; `place_unknown` says a place
-    was asked for that could not be read, so nothing matches (rather than everything).
-    An empty `sort` means the default: nearest first near a place, else relevance
-    when searching, else the name.
+    area"), `located` those with coordinates (all the map can show, so its facets count
+    what it shows). `near` keeps those within `radius_km` of it; `place_unknown` says
+    a place was asked for that could not be read, so nothing matches (rather than
+    everything). An empty `sort` means the default: nearest first near a place, else
+    relevance when searching, else the name.
     """
 
     q: str = ""
@@ -83,6 +84,7 @@ class DirectoryFilters:
     region: tuple[Region, ...] = ()
     legal_form: tuple[str, ...] = ()
     bbox: tuple[float, float, float, float] | None = None
+    located: bool = False
     sort: str = ""
     near: Place | None = None
     radius_km: int = DEFAULT_RADIUS_KM
@@ -241,6 +243,8 @@ def _filtered(filters: DirectoryFilters) -> QuerySet[Enterprise]:
     query = build_query(filters.q)
     if query is not None:
         enterprises = enterprises.filter(search_vector=query)
+    if filters.located:
+        enterprises = enterprises.exclude(latitude=None)
     if filters.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = filters.bbox
         enterprises = enterprises.filter(
@@ -384,6 +388,7 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
         tuple(sorted(r.pk for r in filters.region)),
         tuple(sorted(filters.legal_form)),
         filters.bbox,
+        filters.located,
         filters.place_state,
     )
     # One scan of the directory per search state, shared until a record changes.
@@ -416,7 +421,11 @@ def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
     base = (
         _filtered(
             DirectoryFilters(
-                q=filters.q, bbox=filters.bbox, near=filters.near, radius_km=filters.radius_km
+                q=filters.q,
+                bbox=filters.bbox,
+                located=filters.located,
+                near=filters.near,
+                radius_km=filters.radius_km,
             )
         )
         .order_by()
@@ -489,7 +498,7 @@ class MapCluster:
 
 def located_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     """The directory's results that have coordinates (inside its `bbox` when it has one)."""
-    return _filtered(filters).exclude(latitude=None).order_by()
+    return _filtered(replace(filters, located=True)).order_by()
 
 
 def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapCluster]:
