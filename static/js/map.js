@@ -9,6 +9,9 @@
 // Where the map looks (lat, lon, z) is kept in the page's address as it moves, so a
 // reload, a change of filter, the language switch and the list keep it; once moved,
 // "Search this area" keeps only the results inside the visible box (`bbox`).
+// Over 350 lines: the markers, the list, the address and "search this area" all work
+// on one Leaflet map and its state, which files of their own would have to share
+// through a global.
 (function () {
   "use strict";
   var element = document.getElementById("map");
