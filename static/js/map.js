@@ -385,8 +385,13 @@
 
   function remember() {
     var view = currentView();
-    if (remembered && view.lat === remembered.lat && view.lon === remembered.lon && view.z === remembered.z) {
-      return; // a resize of the page, not a move
+    if (!quiet && remembered && view.z === remembered.z) {
+      // A few pixels at the same zoom: the page resized (a phone's address bar), no move.
+      var zoom = map.getZoom();
+      var before = map.project([Number(remembered.lat), Number(remembered.lon)], zoom);
+      if (before.distanceTo(map.project(map.getCenter(), zoom)) < 3) {
+        return;
+      }
     }
     remembered = view;
     if (quiet) {
