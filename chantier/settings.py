@@ -144,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chantier.context_processors.language_alternates",
+                "chantier.context_processors.site_footer",
             ],
         },
     },
@@ -199,6 +200,11 @@ STORAGES = {
 # The map's tile server: any XYZ tile URL; its host must be allowed by the CSP.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+# The licence under which the directory's data may be reused, linked from every page's footer.
+DATA_LICENCE_NAME = env_str("DATA_LICENCE_NAME", "CC BY 4.0")
+DATA_LICENCE_URL = env_str(
+    "DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.fr"
+)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

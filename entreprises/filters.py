@@ -3,7 +3,6 @@
 import datetime
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -15,10 +14,9 @@ from common.validators import (
     QUEBEC_MAX_LONGITUDE,
     QUEBEC_MIN_LATITUDE,
     QUEBEC_MIN_LONGITUDE,
-    parse_bbox,
 )
 from entreprises.enums import LegalForm, Status
-from entreprises.forms import MAX_QUERY_LENGTH, EmptyValuesLeftOut
+from entreprises.forms import MAX_QUERY_LENGTH, BoundingBoxField, EmptyValuesLeftOut
 from entreprises.models import Enterprise, Sector
 from entreprises.search import build_query
 from entreprises.selectors import in_sectors
@@ -56,13 +54,6 @@ class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
-
-
-class BoundingBoxField(forms.CharField):
-    """`min_lon,min_lat,max_lon,max_lat`, read by the one parser the map uses too."""
-
-    def clean(self, value):
-        return parse_bbox(super().clean(value))
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -238,7 +238,9 @@ def test_export_holds_only_own_enterprises(personas, world):
         response = personas.client_for(user).get(
             reverse("admin:entreprises_enterprise_export", args=["csv"])
         )
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(
+            csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+        )
         assert sorted(row["slug"] for row in rows) == sorted(expected), user.username
 
 
