@@ -15,6 +15,7 @@ from contributions.selectors import (
     duplicates_of_new,
     pole_of_new_enterprise,
 )
+from contributions.tasks import send_outcome
 from entreprises.enums import Status
 from entreprises.models import Enterprise, Sector
 from entreprises.selectors import enterprises_visible_to
@@ -85,6 +86,9 @@ def _decided(contribution: Contribution, *, user, status: str, accepted=None, re
     contribution.accepted = accepted or {}
     contribution.reason = reason
     contribution.save(update_fields=["status", "decided_at", "decided_by", "accepted", "reason"])
+    if contribution.email:
+        # In the decision's transaction: the job exists if and only if the decision does.
+        send_outcome.defer(contribution_id=contribution.pk)
 
 
 def _pending_for(*, user, contribution_id: int) -> Contribution:
