@@ -9,7 +9,7 @@ reads are the first candidate to move to a module of their own when it grows aga
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from itertools import islice
@@ -69,7 +69,9 @@ class DirectoryFilters:
 
     Values of one facet combine with OR, facets with AND. `bbox` (min_lon, min_lat,
     max_lon, max_lat) keeps the enterprises inside an area of the map ("search this
-    area"). An empty `sort` means the default: relevance when searching, else the name.
+    area"), `located` those with coordinates (all the map can show, so its facets count
+    what it shows). An empty `sort` means the default: relevance when searching, else
+    the name.
     """
 
     q: str = ""
@@ -78,6 +80,7 @@ class DirectoryFilters:
     region: tuple[Region, ...] = ()
     legal_form: tuple[str, ...] = ()
     bbox: tuple[float, float, float, float] | None = None
+    located: bool = False
     sort: str = ""
 
     @property
@@ -214,6 +217,8 @@ def _filtered(filters: DirectoryFilters) -> QuerySet[Enterprise]:
     query = build_query(filters.q)
     if query is not None:
         enterprises = enterprises.filter(search_vector=query)
+    if filters.located:
+        enterprises = enterprises.exclude(latitude=None)
     if filters.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = filters.bbox
         enterprises = enterprises.filter(
@@ -352,6 +357,7 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
         tuple(sorted(r.pk for r in filters.region)),
         tuple(sorted(filters.legal_form)),
         filters.bbox,
+        filters.located,
     )
     # One scan of the directory per search state, shared until a record changes.
     counts = cached_until_change("facets", state, lambda: _facet_rows(filters))
@@ -378,7 +384,7 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
 
 def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
     base = (
-        _filtered(DirectoryFilters(q=filters.q, bbox=filters.bbox))
+        _filtered(DirectoryFilters(q=filters.q, bbox=filters.bbox, located=filters.located))
         .order_by()
         .values("id", "pole_id", "region_id", "legal_form")
     )
@@ -449,7 +455,7 @@ class MapCluster:
 
 def located_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     """The directory's results that have coordinates (inside its `bbox` when it has one)."""
-    return _filtered(filters).exclude(latitude=None).order_by()
+    return _filtered(replace(filters, located=True)).order_by()
 
 
 def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapCluster]:

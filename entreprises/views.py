@@ -1,5 +1,5 @@
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -253,12 +253,16 @@ class MapView(DirectoryFormMixin, TemplateView):
     template_name = "entreprises/map.html"
     list_limit = 200
 
+    def get_filters(self):
+        # What the map can show: its facets count those, not the enterprises it cannot place.
+        return replace(super().get_filters(), located=True)
+
     def get_context_data(self, **kwargs):
         form = self.get_form()
         filters = self.get_filters()
         view_form = MapViewForm(self.request.GET)
         facets = facet_counts(filters=filters)
-        enterprises = search_enterprises(filters=filters).exclude(latitude=None)
+        enterprises = search_enterprises(filters=filters)
         query = self.request.GET
         return super().get_context_data(
             form=form,

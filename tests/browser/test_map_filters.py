@@ -3,6 +3,7 @@ width: a facet applies at once, the map's view lives in the address (kept by a r
 and the language switch), and "search this area" keeps the results in view."""
 
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,17 +11,31 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from entreprises.models import Enterprise
-from tests.browser.test_map import map_box_in_viewport, markers_inside_map, wait_for_markers
+from tests.browser.test_map import map_box_in_viewport, markers_inside_map
 
 pytestmark = pytest.mark.browser
 
 SIZES = [(390, 844), (1280, 900)]
 
 
+def wait_until(page, expression, timeout=15):
+    """Polled from here: the page's Content-Security-Policy refuses the string evaluation
+    that Playwright's own polling inside the page needs."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
+
+
+def wait_for_markers(page):
+    page.wait_for_selector("#map[data-loaded]")
+    wait_until(page, "document.querySelectorAll('#map .leaflet-marker-icon').length > 0")
+
+
 def assert_no_axe_violation(page):
     # Once the map's zoom and its clusters' fading are over: half-faded markers are no state.
-    page.wait_for_function(
-        "!document.querySelector('#map .leaflet-zoom-anim, #map .leaflet-cluster-anim')"
+    wait_until(
+        page, "!document.querySelector('#map .leaflet-zoom-anim, #map .leaflet-cluster-anim')"
     )
     page.wait_for_timeout(400)
     results = Axe().run(page)
@@ -131,8 +146,9 @@ def test_the_address_keeps_the_view_after_a_pan_and_a_reload_restores_it(
     page.reload()
     wait_for_markers(page)
     assert view_of(page.url) == view
-    page.wait_for_function(
-        f"document.querySelectorAll('#map .leaflet-marker-icon[title]').length >= {len(before)}"
+    wait_until(
+        page,
+        f"document.querySelectorAll('#map .leaflet-marker-icon[title]').length >= {len(before)}",
     )
     after = marker_positions(page)
     assert [name for name, _x, _y in after] == [name for name, _x, _y in before]

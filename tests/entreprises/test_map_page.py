@@ -119,6 +119,15 @@ def test_map_page_has_the_directory_facets_and_chips(client, places, lang, legen
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
+def test_map_facets_count_what_the_map_can_show(client, places, lang):
+    # Érable, in housing, has no coordinates: the directory counts it, the map cannot.
+    housing = r'id="facet-sector-habitation"[^>]*> <label[^>]*>[^<]+<span class="facet-count">'
+    directory = re.search(housing + r"\((\d+)\)", html_of(client, DIRECTORY[lang])).group(1)
+    on_the_map = re.search(housing + r"\((\d+)\)", html_of(client, MAP[lang])).group(1)
+    assert (directory, on_the_map) == ("3", "2")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
 def test_switching_between_list_and_map_keeps_the_filters(client, places, lang):
     query = "sector=habitation&legal_form=nonprofit"
     html = html_of(client, f"{MAP[lang]}?{query}&page=2")
