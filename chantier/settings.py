@@ -478,6 +478,8 @@ CONTRIBUTION_RATE_PER_EMAIL = env_rate("CONTRIBUTION_RATE_PER_EMAIL", "5/hour")
 # and one shown longer ago than the maximum must be sent again.
 CONTRIBUTION_MIN_FILL_SECONDS = env_int("CONTRIBUTION_MIN_FILL_SECONDS", 3)
 CONTRIBUTION_FORM_MAX_AGE_SECONDS = env_int("CONTRIBUTION_FORM_MAX_AGE_SECONDS", 86400)
+# How long an owner's sign-in link stays valid (it is used once).
+OWNER_LINK_HOURS = env_int("OWNER_LINK_HOURS", 24)
 
 # -- Background work and e-mail ----------------------------------------------------------------
 # Jobs wait in PostgreSQL (procrastinate); `manage.py procrastinate worker` runs them. A job
