@@ -75,13 +75,14 @@ def drag_map(page, dx, dy):
 
 
 def marker_positions(page):
-    """Each titled marker's place inside the map, in pixels."""
+    """Each marker's (or cluster's) place inside the map, in pixels."""
     return page.evaluate(
         """() => {
           const map = document.getElementById("map").getBoundingClientRect();
-          return [...document.querySelectorAll("#map .leaflet-marker-icon[title]")].map(icon => {
+          return [...document.querySelectorAll("#map .leaflet-marker-icon")].map(icon => {
             const box = icon.getBoundingClientRect();
-            return [icon.title, Math.round(box.left - map.left), Math.round(box.top - map.top)];
+            return [icon.title || icon.textContent, Math.round(box.left - map.left),
+                    Math.round(box.top - map.top)];
           }).sort();
         }"""
     )
@@ -148,7 +149,7 @@ def test_the_address_keeps_the_view_after_a_pan_and_a_reload_restores_it(
     assert view_of(page.url) == view
     wait_until(
         page,
-        f"document.querySelectorAll('#map .leaflet-marker-icon[title]').length >= {len(before)}",
+        f"document.querySelectorAll('#map .leaflet-marker-icon').length >= {len(before)}",
     )
     after = marker_positions(page)
     assert [name for name, _x, _y in after] == [name for name, _x, _y in before]
