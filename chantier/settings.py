@@ -259,8 +259,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # The header django-csp does not write (chantier.middleware.PermissionsPolicyMiddleware).
+# Geolocation only for the portal's own pages: the directory's "use my position" button.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
+    f"{feature}=(self)" if feature == "geolocation" else f"{feature}=()"
     for feature in [
         "accelerometer",
         "camera",
