@@ -237,3 +237,15 @@ def test_a_phone_resizing_the_page_is_no_move_of_the_map(portal, new_page):
     page.wait_for_timeout(500)
     assert view_of(page.url) == {}
     assert page.get_by_role("button", name="Search this area").is_hidden()
+
+
+def test_near_a_place_the_map_and_its_list_show_the_same_results(portal, new_page):
+    centre = located().order_by("name_fr").first()
+    page = new_page(locale="fr-CA", width=1280, height=900)
+    page.goto(portal + f"/fr/carte/?near={centre.latitude},{centre.longitude}&radius_km=25")
+    wait_for_markers(page)
+    items = page.locator(".map-list li > a").all_text_contents()
+    assert centre.name_fr in items
+    assert loaded(page) == len(items) < located().count()
+    assert_map_shows_markers(page, 900)
+    assert_no_axe_violation(page)
