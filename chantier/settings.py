@@ -294,6 +294,8 @@ def env_rate(name: str, default: str) -> str:
 API_RATE_ANONYMOUS = env_rate("API_RATE_ANONYMOUS", "120/minute")
 API_RATE_KEY = env_rate("API_RATE_KEY", "1200/minute")
 # Proxies in front of the portal that append to X-Forwarded-For (0: use the peer address).
+# The API rate limit, the public forms' limits and the sign-in lock-out all read the
+# visitor's address through common.client_address with it.
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 
 REST_FRAMEWORK = {
@@ -388,6 +390,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "chantier.views.locked_out"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
 # Staff sessions (the public site keeps none) end after this many seconds, and with the browser.
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

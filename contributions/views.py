@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import get_language
 from django.views.generic import FormView, TemplateView
 
+from common.client_address import client_address
 from contributions import services
 from contributions.forms import NewEnterpriseForm, OwnerEditForm, OwnerRequestForm, ReportForm
-from contributions.guards import client_address, within_limit
+from contributions.guards import within_limit
 from entreprises.selectors import public_enterprises
 
 
