@@ -20,6 +20,7 @@ from entreprises.admin_filters import (
     NextPageCountPaginator,
     PoleFilter,
     SectorFilter,
+    VerificationFilter,
 )
 from entreprises.admin_forms import (
     EnterpriseAdminForm,
@@ -105,6 +106,7 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
         SectorFilter,
         "legal_form",
         "is_demo",
+        VerificationFilter,
     ]
     # Searched with the site's full-text index (see get_search_results), not these lookups.
     search_fields = ["name_fr"]

@@ -3,6 +3,7 @@ width: a facet applies at once, the map's view lives in the address (kept by a r
 and the language switch), and "search this area" keeps the results in view."""
 
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,17 +11,31 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from entreprises.models import Enterprise
-from tests.browser.test_map import map_box_in_viewport, markers_inside_map, wait_for_markers
+from tests.browser.test_map import map_box_in_viewport, markers_inside_map
 
 pytestmark = pytest.mark.browser
 
 SIZES = [(390, 844), (1280, 900)]
 
 
+def wait_until(page, expression, timeout=15):
+    """Polled from here: the page's Content-Security-Policy refuses the string evaluation
+    that Playwright's own polling inside the page needs."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(100)
+
+
+def wait_for_markers(page):
+    page.wait_for_selector("#map[data-loaded]")
+    wait_until(page, "document.querySelectorAll('#map .leaflet-marker-icon').length > 0")
+
+
 def assert_no_axe_violation(page):
     # Once the map's zoom and its clusters' fading are over: half-faded markers are no state.
-    page.wait_for_function(
-        "!document.querySelector('#map .leaflet-zoom-anim, #map .leaflet-cluster-anim')"
+    wait_until(
+        page, "!document.querySelector('#map .leaflet-zoom-anim, #map .leaflet-cluster-anim')"
     )
     page.wait_for_timeout(400)
     results = Axe().run(page)
@@ -60,13 +75,14 @@ def drag_map(page, dx, dy):
 
 
 def marker_positions(page):
-    """Each titled marker's place inside the map, in pixels."""
+    """Each marker's (or cluster's) place inside the map, in pixels."""
     return page.evaluate(
         """() => {
           const map = document.getElementById("map").getBoundingClientRect();
-          return [...document.querySelectorAll("#map .leaflet-marker-icon[title]")].map(icon => {
+          return [...document.querySelectorAll("#map .leaflet-marker-icon")].map(icon => {
             const box = icon.getBoundingClientRect();
-            return [icon.title, Math.round(box.left - map.left), Math.round(box.top - map.top)];
+            return [icon.title || icon.textContent, Math.round(box.left - map.left),
+                    Math.round(box.top - map.top)];
           }).sort();
         }"""
     )
@@ -131,8 +147,9 @@ def test_the_address_keeps_the_view_after_a_pan_and_a_reload_restores_it(
     page.reload()
     wait_for_markers(page)
     assert view_of(page.url) == view
-    page.wait_for_function(
-        f"document.querySelectorAll('#map .leaflet-marker-icon[title]').length >= {len(before)}"
+    wait_until(
+        page,
+        f"document.querySelectorAll('#map .leaflet-marker-icon').length >= {len(before)}",
     )
     after = marker_positions(page)
     assert [name for name, _x, _y in after] == [name for name, _x, _y in before]
@@ -207,3 +224,28 @@ def test_without_javascript_the_map_page_filters_with_its_button(portal, browser
         assert names == sorted(e.name_en or e.name_fr for e in cooperatives)
     finally:
         context.close()
+
+
+def test_a_phone_resizing_the_page_is_no_move_of_the_map(portal, new_page):
+    # The address bar of a phone's browser comes and goes as the page scrolls.
+    page = new_page(locale="en-CA", width=390, height=844)
+    page.goto(portal + "/en/map/")
+    wait_for_markers(page)
+    page.set_viewport_size({"width": 390, "height": 780})
+    page.wait_for_timeout(500)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(500)
+    assert view_of(page.url) == {}
+    assert page.get_by_role("button", name="Search this area").is_hidden()
+
+
+def test_near_a_place_the_map_and_its_list_show_the_same_results(portal, new_page):
+    centre = located().order_by("name_fr").first()
+    page = new_page(locale="fr-CA", width=1280, height=900)
+    page.goto(portal + f"/fr/carte/?near={centre.latitude},{centre.longitude}&radius_km=25")
+    wait_for_markers(page)
+    items = page.locator(".map-list li > a").all_text_contents()
+    assert centre.name_fr in items
+    assert loaded(page) == len(items) < located().count()
+    assert_map_shows_markers(page, 900)
+    assert_no_axe_violation(page)

@@ -119,6 +119,15 @@ def test_map_page_has_the_directory_facets_and_chips(client, places, lang, legen
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
+def test_map_facets_count_what_the_map_can_show(client, places, lang):
+    # Érable, in housing, has no coordinates: the directory counts it, the map cannot.
+    housing = r'id="facet-sector-habitation"[^>]*> <label[^>]*>[^<]+<span class="facet-count">'
+    directory = re.search(housing + r"\((\d+)\)", html_of(client, DIRECTORY[lang])).group(1)
+    on_the_map = re.search(housing + r"\((\d+)\)", html_of(client, MAP[lang])).group(1)
+    assert (directory, on_the_map) == ("3", "2")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
 def test_switching_between_list_and_map_keeps_the_filters(client, places, lang):
     query = "sector=habitation&legal_form=nonprofit"
     html = html_of(client, f"{MAP[lang]}?{query}&page=2")
@@ -220,3 +229,21 @@ def test_map_page_queries_do_not_grow_with_results(client, places):
     for n in range(5):
         EnterpriseFactory(latitude=Decimal("46.5"), longitude=Decimal(f"-72.{n}"))
     assert query_count(client, url) == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "distances", "panel"),
+    [
+        ("fr", ["à 1,4\u00a0km", "à 1,9\u00a0km"], "Filtres (1)"),
+        ("en", ["1.4 km away", "1.9 km away"], "Filters (1)"),
+    ],
+)
+def test_near_a_place_the_map_and_its_list_keep_the_radius(client, places, lang, distances, panel):
+    html = html_of(client, f"{MAP[lang]}?near=45.51,-73.58&radius_km=5")
+    assert listed(html) == ["Arbre", "Bouleau"]  # nearest first
+    assert mapped(client, html) == ["Arbre", "Bouleau"]
+    assert re.findall(r" — ([^—<]*km[^—<]*)</li>", html) == distances
+    assert f"<summary>{panel}</summary>" in html
+    # The place and its radius stay in the form for the next change of facet.
+    assert 'name="near" value="45.51,-73.58"' in html
+    assert '<option value="5" selected>' in html
