@@ -3,6 +3,7 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.urls import include, path
+from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -17,7 +18,15 @@ class ApiRouter(DefaultRouter):
 
 
 class SchemaView(JsonErrorsMixin, SpectacularAPIView):
-    pass
+    """The schema in English unless `?lang=` asks otherwise: titles and labels name
+    what a generated client's classes and parameters are called."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override(request.GET.get("lang") or "en"):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):  # the labels are lazy: written in that language
+                response.render()
+        return response
 
 
 class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):
