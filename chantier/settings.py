@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "poles",
     "entreprises",
     "evenements",
+    "contributions",
+    "procrastinate.contrib.django",
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -146,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chantier.context_processors.language_alternates",
+                "chantier.context_processors.site_footer",
             ],
         },
     },
@@ -201,6 +204,11 @@ STORAGES = {
 # The map's tile server: any XYZ tile URL; its host must be allowed by the CSP.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+# The licence under which the directory's data may be reused, linked from every page's footer.
+DATA_LICENCE_NAME = env_str("DATA_LICENCE_NAME", "CC BY 4.0")
+DATA_LICENCE_URL = env_str(
+    "DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.fr"
+)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -507,3 +515,37 @@ MAP_POINT_LIMIT = env_int("MAP_POINT_LIMIT", 2000)
 # Off in every real deployment; `make bench` turns it on for its own server only.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 BENCH_FLOOR_BYTES = env_int("BENCH_FLOOR_BYTES", 20000)
+
+# -- Contributions: the public's reports and proposals, and their moderation ---------------
+# How many a visitor may send, per address and per e-mail given (same format as the API's).
+CONTRIBUTION_RATE_PER_ADDRESS = env_rate("CONTRIBUTION_RATE_PER_ADDRESS", "10/hour")
+CONTRIBUTION_RATE_PER_EMAIL = env_rate("CONTRIBUTION_RATE_PER_EMAIL", "5/hour")
+# A form sent sooner than this after it was shown is refused (robots fill forms at once),
+# and one shown longer ago than the maximum must be sent again.
+CONTRIBUTION_MIN_FILL_SECONDS = env_int("CONTRIBUTION_MIN_FILL_SECONDS", 3)
+CONTRIBUTION_FORM_MAX_AGE_SECONDS = env_int("CONTRIBUTION_FORM_MAX_AGE_SECONDS", 86400)
+
+# -- Background work and e-mail ----------------------------------------------------------------
+# Jobs wait in PostgreSQL (procrastinate); `manage.py procrastinate worker` runs them. A job
+# that fails is retried up to TASK_RETRY_ATTEMPTS times, waiting TASK_RETRY_BACKOFF_SECONDS,
+# then its square, its cube... (5: 5 s, 25 s, 125 s, 10 min, 52 min).
+TASK_RETRY_ATTEMPTS = env_int("TASK_RETRY_ATTEMPTS", 5)
+TASK_RETRY_BACKOFF_SECONDS = env_int("TASK_RETRY_BACKOFF_SECONDS", 5)
+# E-mail: printed on the console in development, sent by SMTP otherwise.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = (
+    env_str("DEFAULT_FROM_EMAIL") or "Portail de l’économie sociale <ne-pas-repondre@localhost>"
+)
+# The portal's address as people reach it, for the links in e-mails.
+SITE_URL = (env_str("SITE_URL") or "http://localhost:8000").rstrip("/")

@@ -27,6 +27,8 @@ class StaticPagesSitemap(BilingualSitemap):
             "evenements:list",
             "statistics",
             "about",
+            "accessibility",
+            "privacy",
         ]
 
     def location(self, item):

@@ -22,6 +22,8 @@ urlpatterns = [
     re_path(r"^api(?:/[\s\S]*)?\Z", views.api_not_found),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.web_manifest, name="manifest"),
     path(
         "sitemap.xml",
         sitemap_views.index,
@@ -40,9 +42,12 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path(_("statistics/"), views.StatisticsView.as_view(), name="statistics"),
     path(_("about/"), views.AboutView.as_view(), name="about"),
+    path(_("accessibility/"), views.AccessibilityView.as_view(), name="accessibility"),
+    path(_("privacy/"), views.PrivacyView.as_view(), name="privacy"),
     path("", include("entreprises.urls")),
     path("", include((POLE_PAGES, "poles"))),
     path("", include("evenements.urls")),
+    path("", include("contributions.urls")),
 )
 
 handler400 = "chantier.views.bad_request"

@@ -1,13 +1,20 @@
 import json
 import sys
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -76,6 +83,48 @@ class PoleDetailView(ForgivingPaginationMixin, ListView):
 
 class AboutView(TemplateView):
     template_name = "chantier/about.html"
+
+
+class AccessibilityView(TemplateView):
+    template_name = "chantier/accessibility.html"
+
+
+class PrivacyView(TemplateView):
+    template_name = "chantier/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        tile_host = urlsplit(settings.MAP_TILE_URL.replace("{s}", "a")).hostname or ""
+        return super().get_context_data(
+            tile_host=tile_host.removeprefix("a."),
+            session_hours=settings.SESSION_COOKIE_AGE // 3600,
+            lockout_minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            **kwargs,
+        )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the static icon."""
+    return HttpResponseRedirect(static("img/favicon.ico"))
+
+
+def web_manifest(request):
+    """The web app manifest, with the icons' addresses as the static storage names them."""
+    icons = [
+        {"src": static(f"img/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png"}
+        for size in (192, 512)
+    ]
+    icons.append({"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"})
+    manifest = {
+        "name": "Portail de l’économie sociale du Québec",
+        "short_name": "Économie sociale",
+        "lang": "fr",
+        "start_url": "/",
+        "display": "browser",
+        "background_color": "#ffffff",
+        "theme_color": "#073d38",
+        "icons": icons,
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json")
 
 
 def robots_txt(request):

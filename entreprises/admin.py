@@ -20,7 +20,11 @@ from entreprises.admin_filters import (
     PoleFilter,
     SectorFilter,
 )
-from entreprises.admin_forms import EnterpriseAdminForm, forgiving_autocomplete
+from entreprises.admin_forms import (
+    EnterpriseAdminForm,
+    EnterpriseSectorFormSet,
+    forgiving_autocomplete,
+)
 from entreprises.admin_spreadsheets import SpreadsheetViews
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
@@ -50,6 +54,7 @@ class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
 class EnterpriseSectorInline(admin.TabularInline):
     model = EnterpriseSector
+    formset = EnterpriseSectorFormSet
     extra = 1
     autocomplete_fields = ["sector"]
 

@@ -1,7 +1,6 @@
 """Filters of the enterprise API (django-filter): every one combinable with the others."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -12,21 +11,13 @@ from common.validators import (
     QUEBEC_MAX_LONGITUDE,
     QUEBEC_MIN_LATITUDE,
     QUEBEC_MIN_LONGITUDE,
-    parse_bbox,
 )
 from entreprises.enums import LegalForm, Status
-from entreprises.forms import MAX_QUERY_LENGTH, EmptyValuesLeftOut
+from entreprises.forms import MAX_QUERY_LENGTH, BoundingBoxField, EmptyValuesLeftOut
 from entreprises.models import Enterprise, Sector
 from entreprises.search import build_query
 from entreprises.selectors import in_sectors
 from poles.models import Pole, Region
-
-
-class BoundingBoxField(forms.CharField):
-    """`min_lon,min_lat,max_lon,max_lat`, read by the one parser the map uses too."""
-
-    def clean(self, value):
-        return parse_bbox(super().clean(value))
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.validators import parse_bbox
 from entreprises.enums import LegalForm
 from entreprises.models import Sector
 from entreprises.selectors import DirectoryFilters, DirectorySort
@@ -39,6 +40,13 @@ class AnyOfChoices(EmptyValuesLeftOut, forms.MultipleChoiceField):
     pass
 
 
+class BoundingBoxField(forms.CharField):
+    """`min_lon,min_lat,max_lon,max_lat`, read by the one parser the map and the API share."""
+
+    def clean(self, value):
+        return parse_bbox(super().clean(value))
+
+
 class DirectoryForm(forms.Form):
     """The directory's search state, read from the GET query string.
 
@@ -57,6 +65,7 @@ class DirectoryForm(forms.Form):
         label=_("Region"), queryset=Region.objects.all(), to_field_name="code", required=False
     )
     legal_form = AnyOfChoices(label=_("Legal form"), choices=LegalForm.choices, required=False)
+    bbox = BoundingBoxField(label=_("Map area"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     error_messages_by_field = {
@@ -65,6 +74,7 @@ class DirectoryForm(forms.Form):
         "pole": _("There is no such pole; that filter was ignored."),
         "region": _("There is no such region; that filter was ignored."),
         "legal_form": _("There is no such legal form; that filter was ignored."),
+        "bbox": _("The map area was not understood; that filter was ignored."),
         "sort": _("There is no such order; the default one is used."),
     }
 
@@ -78,8 +88,35 @@ class DirectoryForm(forms.Form):
             pole=tuple(data.get("pole", ())),
             region=tuple(data.get("region", ())),
             legal_form=tuple(data.get("legal_form", ())),
+            bbox=data.get("bbox"),
             sort=data.get("sort", ""),
         )
 
     def problems(self) -> list[str]:
         return [str(self.error_messages_by_field[name]) for name in self.errors]
+
+
+class MapViewForm(forms.Form):
+    """Where the map looks (`lat`, `lon`, `z`), kept in its address as it moves.
+
+    All three or none: a part missing or out of range leaves the map to fit the results.
+    """
+
+    lat = forms.FloatField(min_value=-90, max_value=90)
+    lon = forms.FloatField(min_value=-180, max_value=180)
+    z = forms.IntegerField(min_value=0, max_value=18)
+
+    def is_given(self) -> bool:
+        return any(self.data.get(name) for name in self.fields)
+
+    def view(self) -> dict | None:
+        """The centre and zoom asked for, or None when the address holds no valid view."""
+        if not self.is_given() or not self.is_valid():
+            return None
+        return self.cleaned_data
+
+    def problems(self) -> list[str]:
+        if not self.is_given() or self.is_valid():
+            return []
+        message = _("The map's position in the address was not understood; it shows every result.")
+        return [str(message)]

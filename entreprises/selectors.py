@@ -9,7 +9,7 @@ reads are the first candidate to move to a module of their own when it grows aga
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import islice
@@ -67,10 +67,13 @@ class DirectorySort:
 
 @dataclass(frozen=True)
 class DirectoryFilters:
-    """One state of the directory: a search, any values of each facet, an order.
+    """One state of the directory: a search, any values of each facet, an area, an order.
 
-    Values of one facet combine with OR, facets with AND. An empty `sort` means
-    the default: relevance when searching, else the name.
+    Values of one facet combine with OR, facets with AND. `bbox` (min_lon, min_lat,
+    max_lon, max_lat) keeps the enterprises inside an area of the map ("search this
+    area"), `located` those with coordinates (all the map can show, so its facets count
+    what it shows). An empty `sort` means the default: relevance when searching, else
+    the name.
     """
 
     q: str = ""
@@ -78,6 +81,8 @@ class DirectoryFilters:
     pole: tuple[Pole, ...] = ()
     region: tuple[Region, ...] = ()
     legal_form: tuple[str, ...] = ()
+    bbox: tuple[float, float, float, float] | None = None
+    located: bool = False
     sort: str = ""
 
     @property
@@ -214,6 +219,16 @@ def _filtered(filters: DirectoryFilters) -> QuerySet[Enterprise]:
     query = build_query(filters.q)
     if query is not None:
         enterprises = enterprises.filter(search_vector=query)
+    if filters.located:
+        enterprises = enterprises.exclude(latitude=None)
+    if filters.bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = filters.bbox
+        enterprises = enterprises.filter(
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+        )
     if filters.sector:
         enterprises = enterprises.filter(in_sectors(filters.sector))
     if filters.pole:
@@ -343,6 +358,8 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
         tuple(sorted(p.pk for p in filters.pole)),
         tuple(sorted(r.pk for r in filters.region)),
         tuple(sorted(filters.legal_form)),
+        filters.bbox,
+        filters.located,
     )
     # One scan of the directory per search state, shared until a record changes.
     counts = cached_until_change("facets", state, lambda: _facet_rows(filters))
@@ -369,7 +386,7 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
 
 def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
     base = (
-        _filtered(DirectoryFilters(q=filters.q))
+        _filtered(DirectoryFilters(q=filters.q, bbox=filters.bbox, located=filters.located))
         .order_by()
         .values("id", "pole_id", "region_id", "legal_form")
     )
@@ -438,20 +455,9 @@ class MapCluster:
     count: int
 
 
-def located_enterprises(
-    *, filters: DirectoryFilters, bbox: tuple[float, float, float, float] | None = None
-) -> QuerySet[Enterprise]:
-    """The directory's results that have coordinates, inside `bbox` when given."""
-    enterprises = _filtered(filters).exclude(latitude=None).order_by()
-    if bbox is not None:
-        min_lon, min_lat, max_lon, max_lat = bbox
-        enterprises = enterprises.filter(
-            longitude__gte=min_lon,
-            longitude__lte=max_lon,
-            latitude__gte=min_lat,
-            latitude__lte=max_lat,
-        )
-    return enterprises
+def located_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
+    """The directory's results that have coordinates (inside its `bbox` when it has one)."""
+    return _filtered(replace(filters, located=True)).order_by()
 
 
 def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapCluster]:

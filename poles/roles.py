@@ -8,7 +8,9 @@ NATIONAL_TEAM_GROUP = "Équipe nationale"
 POLE_STAFF_GROUP = "Personnel de pôle"
 
 # Every permission of these apps: the national team keeps every record true.
-NATIONAL_TEAM_APPS = ["chantier", "poles", "entreprises", "evenements"]
+NATIONAL_TEAM_APPS = ["chantier", "poles", "entreprises", "evenements", "contributions"]
+# And the background jobs (read-only in the admin), to see which failed and why.
+NATIONAL_TEAM_READ_APPS = ["procrastinate"]
 # And the staff accounts: it creates them, puts them in a group and (pole memberships,
 # above) in their poles, deactivates them, and unlocks one locked out by django-axes.
 # It deletes no account (its changes stay in the history) and cannot make a superuser,
@@ -39,4 +41,7 @@ POLE_STAFF_PERMISSIONS = [
     ("evenements", "view_event"),
     ("evenements", "view_organization"),
     ("chantier", "view_keyfigure"),
+    # The public's reports and proposals for their poles, which they accept or reject.
+    ("contributions", "view_contribution"),
+    ("contributions", "change_contribution"),
 ]

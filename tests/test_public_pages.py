@@ -68,6 +68,8 @@ PAGES = [
     ("/fr/carte/", "/en/map/", "Carte des entreprises", "Map of enterprises"),
     ("/fr/statistiques/", "/en/statistics/", "Statistiques", "Statistics"),
     ("/fr/a-propos/", "/en/about/", "À propos du Chantier de l’économie sociale", "About the Chantier de l’économie sociale"),
+    ("/fr/accessibilite/", "/en/accessibility/", "Déclaration d’accessibilité", "Accessibility statement"),
+    ("/fr/confidentialite/", "/en/privacy/", "Confidentialité", "Privacy"),
 ]  # fmt: skip
 
 

@@ -23,6 +23,8 @@ PAGE_TYPES = [
     ("/fr/carte/", "/en/map/"),
     ("/fr/statistiques/", "/en/statistics/"),
     ("/fr/a-propos/", "/en/about/"),
+    ("/fr/accessibilite/", "/en/accessibility/"),
+    ("/fr/confidentialite/", "/en/privacy/"),
     ("/fr/page-inexistante/", "/en/missing-page/"),
 ]
 
@@ -87,13 +89,15 @@ def test_skip_link_moves_focus_to_main(portal, english_page):
     assert english_page.evaluate("document.activeElement.id") == "main"
 
 
-@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("width", [360, 390, 1280])
 def test_screenshots_and_no_horizontal_scroll(portal, new_page, screenshots_dir, width):
     slug = a_published_slug()
     for name, path in [
         ("home", "/fr/"),
         ("directory", "/fr/entreprises/"),
         ("enterprise", f"/fr/entreprises/{slug}/"),
+        ("pole", "/fr/poles/cesim-montreal/"),
+        ("event", "/en/events/fiess-2011/"),
         ("statistics", "/en/statistics/"),
     ]:
         page = new_page(width=width)

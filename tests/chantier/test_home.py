@@ -99,7 +99,7 @@ def test_home_landmarks_and_skip_link(client):
         "<header",
         '<main id="main"',
         "<footer",
-        '<nav class="site-nav" aria-label="Main">',
+        '<nav class="site-nav" id="site-menu" aria-label="Main">',
     ):
         assert landmark in html
 

@@ -70,6 +70,15 @@ def test_compose_file_is_valid_and_complete():
     assert "http://127.0.0.1:8000/healthz" in " ".join(web["healthcheck"]["test"])
     assert web["volumes"] == ["backups:/backups:rw"]
 
+    worker = config["services"]["worker"]
+    assert worker["command"] == ["python", "manage.py", "procrastinate", "worker"]
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert worker["environment"]["EMAIL_PORT"] == "25"
+    assert worker["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "web": {"condition": "service_started"},
+    }
+
 
 @pytest.mark.parametrize(
     ("missing", "message"),
