@@ -21,12 +21,11 @@ class SchemaView(JsonErrorsMixin, SpectacularAPIView):
     """The schema in English unless `?lang=` asks otherwise: titles and labels name
     what a generated client's classes and parameters are called."""
 
-    def dispatch(self, request, *args, **kwargs):
-        with translation.override(request.GET.get("lang") or "en"):
-            response = super().dispatch(request, *args, **kwargs)
-            if hasattr(response, "render"):  # the labels are lazy: written in that language
-                response.render()
-        return response
+    def _get_schema_response(self, request):
+        if request.GET.get("lang"):  # already in that language (SpectacularAPIView.get)
+            return super()._get_schema_response(request)
+        with translation.override("en"):
+            return super()._get_schema_response(request)
 
 
 class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):
