@@ -70,8 +70,10 @@ clean:
 
 # --- Operations: compose validation, backups -------------------------------------------------
 # The tests validate docker-compose.yml with Debian's docker-compose (no Docker engine needed).
+# And Debian's caddy, to test deploy/Caddyfile, the reverse proxy docker-compose.yml runs.
 compose-cli:
 	test -x /usr/bin/docker-compose || (apt-get update -qq && apt-get install -y -qq docker-compose)
+	test -x /usr/bin/caddy || (apt-get update -qq && apt-get install -y -qq caddy)
 
 # A compressed, dated dump under BACKUP_DIR (default backups/); KEEP=N keeps the N newest.
 backup: export DEBUG ?= 1

@@ -16,6 +16,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from chantier.apikeys import API_KEY_HEADER, digest
 from chantier.models import ApiKey
+from common.client_address import client_address
 
 # The rate-limited resources (the schema and its documentation are not).
 RATE_LIMITED_PREFIX = "/api/v1/"
@@ -106,7 +107,7 @@ class AnonymousRateThrottle(ConfiguredRateThrottle):
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiKey) or request.user.is_authenticated:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
 class ApiKeyRateThrottle(ConfiguredRateThrottle):

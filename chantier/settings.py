@@ -263,8 +263,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # The header django-csp does not write (chantier.middleware.PermissionsPolicyMiddleware).
+# Geolocation only for the portal's own pages: the directory's "use my position" button.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
+    f"{feature}=(self)" if feature == "geolocation" else f"{feature}=()"
     for feature in [
         "accelerometer",
         "camera",
@@ -297,6 +298,8 @@ def env_rate(name: str, default: str) -> str:
 API_RATE_ANONYMOUS = env_rate("API_RATE_ANONYMOUS", "120/minute")
 API_RATE_KEY = env_rate("API_RATE_KEY", "1200/minute")
 # Proxies in front of the portal that append to X-Forwarded-For (0: use the peer address).
+# The API rate limit, the public forms' limits and the sign-in lock-out all read the
+# visitor's address through common.client_address with it.
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 
 REST_FRAMEWORK = {
@@ -427,6 +430,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "chantier.views.locked_out"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
 # Staff sessions (the public site keeps none) end after this many seconds, and with the browser.
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -524,6 +528,8 @@ CONTRIBUTION_RATE_PER_EMAIL = env_rate("CONTRIBUTION_RATE_PER_EMAIL", "5/hour")
 # and one shown longer ago than the maximum must be sent again.
 CONTRIBUTION_MIN_FILL_SECONDS = env_int("CONTRIBUTION_MIN_FILL_SECONDS", 3)
 CONTRIBUTION_FORM_MAX_AGE_SECONDS = env_int("CONTRIBUTION_FORM_MAX_AGE_SECONDS", 86400)
+# How long an owner's sign-in link stays valid (it is used once).
+OWNER_LINK_HOURS = env_int("OWNER_LINK_HOURS", 24)
 
 # -- Background work and e-mail ----------------------------------------------------------------
 # Jobs wait in PostgreSQL (procrastinate); `manage.py procrastinate worker` runs them. A job

@@ -19,6 +19,7 @@ from entreprises.admin_filters import (
     NextPageCountPaginator,
     PoleFilter,
     SectorFilter,
+    VerificationFilter,
 )
 from entreprises.admin_forms import (
     EnterpriseAdminForm,
@@ -90,6 +91,7 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
         SectorFilter,
         "legal_form",
         "is_demo",
+        VerificationFilter,
     ]
     # Searched with the site's full-text index (see get_search_results), not these lookups.
     search_fields = ["name_fr"]

@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from common.validators import parse_bbox
 from entreprises.enums import LegalForm
 from entreprises.models import Sector
+from entreprises.nearby import (
+    DEFAULT_RADIUS_KM,
+    MAX_PLACE_LENGTH,
+    NEAR_MESSAGES,
+    RADIUS_CHOICES,
+    parse_near,
+)
 from entreprises.selectors import DirectoryFilters, DirectorySort
 from poles.models import Pole, Region
 
@@ -13,6 +20,7 @@ SORT_CHOICES = [
     (DirectorySort.RELEVANCE, _("Relevance")),
     (DirectorySort.NAME, _("Name")),
     (DirectorySort.UPDATED, _("Recently updated")),
+    (DirectorySort.NEAREST, _("Nearest")),
 ]
 
 # The facets in the order the page shows them: (name, its label).
@@ -47,6 +55,13 @@ class BoundingBoxField(forms.CharField):
         return parse_bbox(super().clean(value))
 
 
+class PlaceField(forms.CharField):
+    """A Québec town of the gazetteer, or `latitude,longitude`: a `Place`, or None."""
+
+    def clean(self, value):
+        return parse_near(super().clean(value))
+
+
 class DirectoryForm(forms.Form):
     """The directory's search state, read from the GET query string.
 
@@ -67,6 +82,15 @@ class DirectoryForm(forms.Form):
     legal_form = AnyOfChoices(label=_("Legal form"), choices=LegalForm.choices, required=False)
     bbox = BoundingBoxField(label=_("Map area"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    near = PlaceField(label=_("Near"), max_length=MAX_PLACE_LENGTH, required=False)
+    radius_km = forms.TypedChoiceField(
+        label=_("Within"),
+        choices=[(radius, f"{radius} km") for radius in RADIUS_CHOICES],
+        coerce=int,
+        empty_value=DEFAULT_RADIUS_KM,
+        required=False,
+        error_messages={"invalid_choice": NEAR_MESSAGES["radius"]},
+    )
 
     error_messages_by_field = {
         "q": _("The search was too long or contained characters it cannot hold; it was ignored."),
@@ -76,6 +100,7 @@ class DirectoryForm(forms.Form):
         "legal_form": _("There is no such legal form; that filter was ignored."),
         "bbox": _("The map area was not understood; that filter was ignored."),
         "sort": _("There is no such order; the default one is used."),
+        "radius_km": _("The radius must be 5, 10, 25, 50 or 100 km; 25 km was used."),
     }
 
     def filters(self) -> DirectoryFilters:
@@ -90,10 +115,19 @@ class DirectoryForm(forms.Form):
             legal_form=tuple(data.get("legal_form", ())),
             bbox=data.get("bbox"),
             sort=data.get("sort", ""),
+            near=data.get("near"),
+            radius_km=data.get("radius_km") or DEFAULT_RADIUS_KM,
+            # A place asked for but not found: nothing matches, rather than everywhere.
+            place_unknown="near" in self.errors,
         )
 
     def problems(self) -> list[str]:
-        return [str(self.error_messages_by_field[name]) for name in self.errors]
+        """What was wrong with the query string, one message per field, for the page."""
+        return [
+            # The place's own message names what was typed.
+            self.errors[name][0] if name == "near" else str(self.error_messages_by_field[name])
+            for name in self.errors
+        ]
 
 
 class MapViewForm(forms.Form):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 
 from common.pagination import ForgivingPaginationMixin
 from common.validators import parse_bbox
@@ -17,6 +17,7 @@ from entreprises.enums import Status
 from entreprises.forms import FACETS, SORT_CHOICES, DirectoryForm, MapViewForm
 from entreprises.linked_data import organization_json_ld
 from entreprises.models import Enterprise, Sector
+from entreprises.nearby import place_names
 from entreprises.selectors import (
     SECTOR_LINK_ORDER,
     DirectoryFilters,
@@ -110,6 +111,12 @@ def active_chips(query: QueryDict, filters: DirectoryFilters, facets: Facets) ->
     if filters.q:
         search = _("Search: “%(q)s”") % {"q": filters.q}
         chips.append(Chip(search, url_without(query, "q", query.get("q", ""))))
+    if filters.near:
+        text = _("Near %(place)s (%(radius)s km)") % {
+            "place": filters.near.label,
+            "radius": filters.radius_km,
+        }
+        chips.append(Chip(text, url_without_place(query)))
     for name, label in FACETS:
         for option in getattr(facets, name):
             if option.selected:
@@ -120,17 +127,28 @@ def active_chips(query: QueryDict, filters: DirectoryFilters, facets: Facets) ->
     return chips
 
 
+def url_without_place(query: QueryDict) -> str:
+    """The query string without its place, its radius and the order by distance."""
+    query = query.copy()
+    for name in ("near", "radius_km", "page"):
+        query.pop(name, None)
+    if query.get("sort") == DirectorySort.NEAREST:
+        query.pop("sort")
+    return "?" + query.urlencode() if query else "?"
+
+
 def sort_menu(filters: DirectoryFilters) -> tuple[list[tuple[str, str]], str]:
     """The orders offered and the one chosen; the default one is the empty value.
 
-    So a new search from a page sorted by default comes by relevance, not by the
-    name the page without a search was sorted by.
+    So a new search from a page sorted by default comes by relevance (or distance,
+    near a place), not by the name the page without a search was sorted by.
     """
-    default = DirectorySort.RELEVANCE if filters.q else DirectorySort.NAME
+    default = filters.default_sort
     offered = [
         ("" if value == default else value, label)
         for value, label in SORT_CHOICES
-        if value != DirectorySort.RELEVANCE or filters.q
+        if (value != DirectorySort.RELEVANCE or filters.q)
+        and (value != DirectorySort.NEAREST or filters.near)
     ]
     offered.sort(key=lambda choice: choice[0] != "")
     chosen = filters.effective_sort
@@ -165,7 +183,8 @@ class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
             facets=facets,
             facet_groups=facet_groups(facets),
             chips=chips,
-            active_filters=sum(len(getattr(filters, name)) for name, _label in FACETS),
+            active_filters=sum(len(getattr(filters, name)) for name, _label in FACETS)
+            + bool(filters.near),
             sorts=sorts,
             sort=sort,
             suggestions=search_suggestions(q=filters.q) if not facets.total else None,
@@ -301,6 +320,10 @@ class MapDataView(DirectoryFormMixin, TemplateView):
             zoom = _zoom(request.GET.get("zoom", ""))
         except ValidationError as error:
             return JsonResponse({"error": error.messages[0]}, status=400)
+        form = self.get_form()
+        for name in ("near", "radius_km"):  # not left out, as on the page: no map of everywhere
+            if name in form.errors:
+                return JsonResponse({"error": form.errors[name][0]}, status=400)
         enterprises = located_enterprises(filters=self.get_filters())
         if enterprises.count() > settings.MAP_POINT_LIMIT:
             # Four cells across a 256-pixel tile: clusters about 64 pixels apart.
@@ -325,6 +348,15 @@ class MapDataView(DirectoryFormMixin, TemplateView):
                 _feature_collection(rows, url_template), content_type="application/geo+json"
             )
         response["Cache-Control"] = "public, max-age=300"
+        return response
+
+
+class PlacesView(View):
+    """The gazetteer's names, for the completion of the "near" field."""
+
+    def get(self, request, *args, **kwargs):
+        response = JsonResponse(place_names(), safe=False)
+        response["Cache-Control"] = "public, max-age=3600"
         return response
 
 

@@ -34,7 +34,7 @@
 
   function applyNow(event) {
     var field = event.target;
-    if (field.type !== "checkbox" && field.name !== "sort") return;
+    if (field.type !== "checkbox" && field.name !== "sort" && field.name !== "radius_km") return;
     try {
       sessionStorage.setItem(KEY, JSON.stringify({ focus: field.id, panelOpen: panel.open }));
     } catch (error) {

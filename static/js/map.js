@@ -9,6 +9,9 @@
 // Where the map looks (lat, lon, z) is kept in the page's address as it moves, so a
 // reload, a change of filter, the language switch and the list keep it; once moved,
 // "Search this area" keeps only the results inside the visible box (`bbox`).
+// Over 350 lines: the markers, the list, the address and "search this area" all work
+// on one Leaflet map and its state, which files of their own would have to share
+// through a global.
 (function () {
   "use strict";
   var element = document.getElementById("map");
@@ -382,8 +385,13 @@
 
   function remember() {
     var view = currentView();
-    if (remembered && view.lat === remembered.lat && view.lon === remembered.lon && view.z === remembered.z) {
-      return; // a resize of the page, not a move
+    if (!quiet && remembered && view.z === remembered.z) {
+      // A few pixels at the same zoom: the page resized (a phone's address bar), no move.
+      var zoom = map.getZoom();
+      var before = map.project([Number(remembered.lat), Number(remembered.lon)], zoom);
+      if (before.distanceTo(map.project(map.getCenter(), zoom)) < 3) {
+        return;
+      }
     }
     remembered = view;
     if (quiet) {

@@ -223,3 +223,16 @@ def test_without_javascript_the_map_page_filters_with_its_button(portal, browser
         assert names == sorted(e.name_en or e.name_fr for e in cooperatives)
     finally:
         context.close()
+
+
+def test_a_phone_resizing_the_page_is_no_move_of_the_map(portal, new_page):
+    # The address bar of a phone's browser comes and goes as the page scrolls.
+    page = new_page(locale="en-CA", width=390, height=844)
+    page.goto(portal + "/en/map/")
+    wait_for_markers(page)
+    page.set_viewport_size({"width": 390, "height": 780})
+    page.wait_for_timeout(500)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(500)
+    assert view_of(page.url) == {}
+    assert page.get_by_role("button", name="Search this area").is_hidden()

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("entreprises", "0008_primary_sector_for_every_enterprise"),
+        ("entreprises", "0009_near_index"),
     ]
 
     operations = [
