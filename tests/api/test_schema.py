@@ -8,7 +8,7 @@ from django.contrib.staticfiles import finders
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from rest_framework.settings import api_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -44,6 +44,9 @@ def fuzz_data(directory):
     derandomize=True,
 )
 def test_api_matches_its_schema(case, fuzz_data):
+    # An empty object as a query parameter is sent as no parameter at all: the request
+    # that reaches the portal is then a valid one, not the invalid one schemathesis meant.
+    assume(not any(value == {} for value in (case.query or {}).values()))
     with override_settings(REST_FRAMEWORK=UNTHROTTLED):
         # Every check but one: a schema cannot say "a sector slug that exists" or "a
         # cursor this server gave out", so such schema-valid values get the 400 the
