@@ -332,3 +332,19 @@ def trust_owner(*, user, contribution_id: int) -> TrustedOwner:
         defaults={"granted_by": user},
     )
     return trusted
+
+
+@transaction.atomic
+def confirm_by_owner(*, enterprise: Enterprise, token: str) -> None:
+    """The owner says the record is still accurate: today is its verification, and the
+    history says by whom (the source of the verification)."""
+    link = usable_owner_link(enterprise=enterprise, token=token, lock=True)
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    _write(
+        enterprise=enterprise,
+        values={"last_verified_at": timezone.localdate()},
+        user=None,
+        reason=gettext("Confirmed still accurate by the owner (%(sender)s)")
+        % {"sender": link.email},
+    )

@@ -2,17 +2,26 @@
 sender what became of their contribution. Jobs are kept in PostgreSQL, deferred in the
 same transaction as the decision, and retried with a growing wait when sending fails."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from procrastinate.contrib.django import app
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
 from contributions.enums import ContributionStatus
 from contributions.models import Contribution, OwnerLink
+from contributions.selectors import contributions_visible_to
+from entreprises.freshness import due_soon, freshness_by_pole, overdue, with_due_on
+from entreprises.models import Enterprise
+from entreprises.selectors import enterprises_visible_to
+from poles.selectors import is_national_team, poles_of
 
 OWNER_LINK_SALT = "contributions.owner-link"
 
@@ -94,3 +103,80 @@ def send_owner_link(*, link_id: int) -> None:
         subject = render_to_string("contributions/email/owner_link_subject.txt", context)
         body = render_to_string("contributions/email/owner_link.txt", context)
     send_mail(" ".join(subject.split()), body, None, [link.email])
+
+
+# An enterprise is reminded at most once in this many days.
+REMINDER_EVERY_DAYS = 30
+
+
+@app.periodic(cron="0 8 * * *")
+@app.task(name="contributions.send_verification_reminders", queue="mail", retry=RETRY)
+def send_verification_reminders(timestamp: int | None = None) -> int:
+    """Each day: e-mail each published enterprise due or overdue for verification, at its
+    listed address, a link to confirm the record is still accurate or to change it.
+    Returns how many were sent."""
+    today = timezone.localdate()
+    recently = timezone.now() - timedelta(days=REMINDER_EVERY_DAYS)
+    enterprises = (
+        with_due_on(Enterprise.objects.published().exclude(email=""))
+        .filter(due_soon(today=today) | overdue(today=today))
+        .exclude(owner_links__created_at__gte=recently)
+        .order_by("pk")
+    )
+    sent = 0
+    for enterprise in enterprises.iterator(chunk_size=500):
+        link = OwnerLink.objects.create(
+            enterprise=enterprise, email=enterprise.email, language=settings.LANGUAGE_CODE
+        )
+        token = owner_link_token(link=link)
+        context = {
+            "name": enterprise.name_fr,
+            "confirm_url": settings.SITE_URL
+            + reverse(
+                "contributions:owner-confirm", kwargs={"slug": enterprise.slug, "token": token}
+            ),
+            "edit_url": settings.SITE_URL
+            + reverse("contributions:owner-edit", kwargs={"slug": enterprise.slug, "token": token}),
+            "hours": settings.OWNER_LINK_HOURS,
+        }
+        # Staff cannot know the owner's language: French first, then English.
+        subject = render_to_string("contributions/email/reminder_subject.txt", context)
+        body = render_to_string("contributions/email/reminder.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [enterprise.email])
+        sent += 1
+    return sent
+
+
+@app.periodic(cron="0 7 * * 1")
+@app.task(name="contributions.send_weekly_digests", queue="mail", retry=RETRY)
+def send_weekly_digests(timestamp: int | None = None) -> int:
+    """Each Monday: every active staff member is told, per pole they work for, how many
+    contributions wait in its queue and how many records are overdue. Returns how many
+    e-mails were sent."""
+    sent = 0
+    for user in get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email=""):
+        poles = freshness_by_pole(
+            enterprises=enterprises_visible_to(user=user), poles=poles_of(user=user)
+        )
+        pending = dict(
+            contributions_visible_to(user=user)
+            .pending()
+            .order_by()
+            .values_list("pole")
+            .annotate(count=Count("pk"))
+        )
+        for pole in poles:
+            pole.pending = pending.get(pole.pk, 0)
+        national_queue = pending.get(None, 0) if is_national_team(user=user) else None
+        if not poles and national_queue is None:
+            continue
+        context = {
+            "poles": poles,
+            "national_queue": national_queue,
+            "admin_url": settings.SITE_URL + reverse("admin:index"),
+        }
+        subject = render_to_string("contributions/email/digest_subject.txt", context)
+        body = render_to_string("contributions/email/digest.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+        sent += 1
+    return sent

@@ -12,6 +12,11 @@ urlpatterns = [
     path(_("contribute/owner/<slug:slug>/"), views.OwnerRequestView.as_view(), name="owner"),
     path(_("contribute/owner-link-sent/"), views.OwnerSentView.as_view(), name="owner-sent"),
     path(
+        _("contribute/owner/<slug:slug>/<str:token>/confirm/"),
+        views.OwnerConfirmView.as_view(),
+        name="owner-confirm",
+    ),
+    path(
         _("contribute/owner/<slug:slug>/<str:token>/"),
         views.OwnerEditView.as_view(),
         name="owner-edit",

@@ -155,3 +155,31 @@ class OwnerEditView(EnterpriseFormMixin, FormView):
             language=get_language(),
         )
         return redirect("contributions:thanks")
+
+
+class OwnerConfirmView(EnterpriseFormMixin, TemplateView):
+    """ "Still accurate": a page with one button (a GET never changes the record, so a mail
+    scanner opening the link confirms nothing)."""
+
+    template_name = "contributions/owner_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except services.LinkProblem as problem:
+            if problem.reason == "invalid":
+                raise Http404 from None
+            return self.response_class(
+                request=request,
+                template=["contributions/owner_link_problem.html"],
+                context={"reason": problem.reason},
+                status=410,
+            )
+
+    def get(self, request, *args, **kwargs):
+        services.usable_owner_link(enterprise=self.enterprise, token=kwargs["token"])
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        services.confirm_by_owner(enterprise=self.enterprise, token=kwargs["token"])
+        return redirect("contributions:thanks")

@@ -155,6 +155,11 @@ def sort_menu(filters: DirectoryFilters) -> tuple[list[tuple[str, str]], str]:
     return offered, "" if chosen == default else chosen
 
 
+def active_filter_count(filters: DirectoryFilters) -> int:
+    """The number on the "Filters (n)" panel: the values ticked, and a place."""
+    return sum(len(getattr(filters, name)) for name, _label in FACETS) + bool(filters.near)
+
+
 class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
     template_name = "entreprises/directory.html"
     context_object_name = "enterprises"
@@ -183,8 +188,7 @@ class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
             facets=facets,
             facet_groups=facet_groups(facets),
             chips=chips,
-            active_filters=sum(len(getattr(filters, name)) for name, _label in FACETS)
-            + bool(filters.near),
+            active_filters=active_filter_count(filters),
             sorts=sorts,
             sort=sort,
             suggestions=search_suggestions(q=filters.q) if not facets.total else None,
@@ -289,7 +293,7 @@ class MapView(DirectoryFormMixin, TemplateView):
             problems=form.problems() + view_form.problems(),
             facet_groups=facet_groups(facets),
             chips=active_chips(query, filters, facets),
-            active_filters=sum(len(getattr(filters, name)) for name, _label in FACETS),
+            active_filters=active_filter_count(filters),
             total=enterprises.count(),
             enterprises=enterprises[: self.list_limit],
             list_limit=self.list_limit,

@@ -75,13 +75,14 @@ def drag_map(page, dx, dy):
 
 
 def marker_positions(page):
-    """Each titled marker's place inside the map, in pixels."""
+    """Each marker's (or cluster's) place inside the map, in pixels."""
     return page.evaluate(
         """() => {
           const map = document.getElementById("map").getBoundingClientRect();
-          return [...document.querySelectorAll("#map .leaflet-marker-icon[title]")].map(icon => {
+          return [...document.querySelectorAll("#map .leaflet-marker-icon")].map(icon => {
             const box = icon.getBoundingClientRect();
-            return [icon.title, Math.round(box.left - map.left), Math.round(box.top - map.top)];
+            return [icon.title || icon.textContent, Math.round(box.left - map.left),
+                    Math.round(box.top - map.top)];
           }).sort();
         }"""
     )
@@ -148,7 +149,7 @@ def test_the_address_keeps_the_view_after_a_pan_and_a_reload_restores_it(
     assert view_of(page.url) == view
     wait_until(
         page,
-        f"document.querySelectorAll('#map .leaflet-marker-icon[title]').length >= {len(before)}",
+        f"document.querySelectorAll('#map .leaflet-marker-icon').length >= {len(before)}",
     )
     after = marker_positions(page)
     assert [name for name, _x, _y in after] == [name for name, _x, _y in before]
@@ -236,3 +237,15 @@ def test_a_phone_resizing_the_page_is_no_move_of_the_map(portal, new_page):
     page.wait_for_timeout(500)
     assert view_of(page.url) == {}
     assert page.get_by_role("button", name="Search this area").is_hidden()
+
+
+def test_near_a_place_the_map_and_its_list_show_the_same_results(portal, new_page):
+    centre = located().order_by("name_fr").first()
+    page = new_page(locale="fr-CA", width=1280, height=900)
+    page.goto(portal + f"/fr/carte/?near={centre.latitude},{centre.longitude}&radius_km=25")
+    wait_for_markers(page)
+    items = page.locator(".map-list li > a").all_text_contents()
+    assert centre.name_fr in items
+    assert loaded(page) == len(items) < located().count()
+    assert_map_shows_markers(page, 900)
+    assert_no_axe_violation(page)

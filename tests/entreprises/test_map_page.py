@@ -229,3 +229,21 @@ def test_map_page_queries_do_not_grow_with_results(client, places):
     for n in range(5):
         EnterpriseFactory(latitude=Decimal("46.5"), longitude=Decimal(f"-72.{n}"))
     assert query_count(client, url) == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "distances", "panel"),
+    [
+        ("fr", ["à 1,4\u00a0km", "à 1,9\u00a0km"], "Filtres (1)"),
+        ("en", ["1.4 km away", "1.9 km away"], "Filters (1)"),
+    ],
+)
+def test_near_a_place_the_map_and_its_list_keep_the_radius(client, places, lang, distances, panel):
+    html = html_of(client, f"{MAP[lang]}?near=45.51,-73.58&radius_km=5")
+    assert listed(html) == ["Arbre", "Bouleau"]  # nearest first
+    assert mapped(client, html) == ["Arbre", "Bouleau"]
+    assert re.findall(r" — ([^—<]*km[^—<]*)</li>", html) == distances
+    assert f"<summary>{panel}</summary>" in html
+    # The place and its radius stay in the form for the next change of facet.
+    assert 'name="near" value="45.51,-73.58"' in html
+    assert '<option value="5" selected>' in html

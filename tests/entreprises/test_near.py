@@ -404,3 +404,17 @@ def test_query_count_is_constant_near_a_place_whatever_the_size_and_the_values(c
         counts.append(query_count(client, "/fr/carte/entreprises.geojson" + three))
     assert counts[:5] == counts[5:], counts
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize(
+    ("url", "names"),
+    [
+        ("/fr/carte/?near=Rimouski&radius_km=50", ["Arbre", "Bouleau", "Cèdre"]),
+        ("/en/map/?near=Rimouski&radius_km=100&sector=alimentation", ["Bouleau", "Duplex"]),
+    ],
+)
+def test_map_page_lists_the_same_places(client, places, url, names):
+    html = html_of(client, url)
+    listed = html.split('class="map-list"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<a href="/(?:fr|en)/[^"]+/">([^<]+)</a>', listed) == names
+    assert "near=Rimouski" in html  # the map's data asks for the same place
