@@ -177,6 +177,16 @@ def can_manage_enterprise(*, user, enterprise_id) -> bool:
     return enterprises_visible_to(user=user).filter(pk=enterprise_id).exists()
 
 
+def may_preview_enterprise(*, user, enterprise: Enterprise) -> bool:
+    """Whether `user` may see this unpublished enterprise on its public page: staff who may
+    change it in the admin."""
+    return (
+        user.is_authenticated
+        and user.has_perm("entreprises.change_enterprise")
+        and can_manage_enterprise(user=user, enterprise_id=enterprise.pk)
+    )
+
+
 def english_missing() -> Q:
     """An enterprise whose English name, or the English of a text written in French, is empty."""
     return english_missing_condition()
