@@ -73,6 +73,9 @@ def set_sectors(
             for sector in dict.fromkeys(secondary)
         ]
     )
+    # The API shows the sectors: partners syncing on updated_at must see the change.
+    enterprise.updated_at = timezone.now()
+    Enterprise.objects.filter(pk=enterprise.pk).update(updated_at=enterprise.updated_at)
     refresh_search_vectors(ids=[enterprise.pk])
 
 
