@@ -1,3 +1,6 @@
+import unicodedata
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from poles.models import Pole
@@ -18,3 +21,18 @@ def poles_of(*, user) -> QuerySet[Pole]:
     if not (user.is_active and user.is_staff):
         return Pole.objects.none()
     return Pole.objects.filter(memberships__user=user)
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def sorted_by_region(poles: Iterable[Pole]) -> list[Pole]:
+    """Poles by the official (French) name of their first region, then by their own name:
+    the same order in both languages. Their regions must be prefetched."""
+
+    def key(pole):
+        regions = sorted(_folded(region.name_fr) for region in pole.regions.all())
+        return (regions[0] if regions else "~", _folded(pole.name_fr))
+
+    return sorted(poles, key=key)
