@@ -7,8 +7,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     GUNICORN_WORKER_TMP_DIR=/dev/shm \
     BACKUP_DIR=/backups
 
+# /srv/static and /srv/media: volumes shared with the reverse proxy of docker-compose.yml.
 RUN useradd --create-home --uid 1000 portail \
-    && mkdir /backups && chown portail:portail /backups
+    && mkdir -p /backups /srv/static /srv/media \
+    && chown portail:portail /backups /srv/static /srv/media
 WORKDIR /app
 
 COPY pyproject.toml requirements.lock README.md ./

@@ -19,12 +19,16 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 install: $(VENV)/.installed
 
-# Development server with the reference data and a modest set of demo enterprises.
+# Development server with the reference data and a modest set of demo enterprises, and the
+# worker that runs background jobs (e-mails print on the console).
 run: export DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py generate_demo --count $(DEMO_COUNT) --if-empty
+	# The task worker (e-mails) beside the web server, stopped with it.
+	$(BIN)/python manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing (as root, as in CI).
@@ -66,8 +70,10 @@ clean:
 
 # --- Operations: compose validation, backups -------------------------------------------------
 # The tests validate docker-compose.yml with Debian's docker-compose (no Docker engine needed).
+# And Debian's caddy, to test deploy/Caddyfile, the reverse proxy docker-compose.yml runs.
 compose-cli:
 	test -x /usr/bin/docker-compose || (apt-get update -qq && apt-get install -y -qq docker-compose)
+	test -x /usr/bin/caddy || (apt-get update -qq && apt-get install -y -qq caddy)
 
 # A compressed, dated dump under BACKUP_DIR (default backups/); KEEP=N keeps the N newest.
 backup: export DEBUG ?= 1

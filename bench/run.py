@@ -299,6 +299,23 @@ def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
             more_paths=VARIED_SEARCHES[1:],
         ),
         Route("facet (sector)", f"/fr/entreprises/?sector={fixtures['sector']}", "search"),
+        Route(
+            "facets, several values (3 sectors, 2 regions, 2 legal forms)",
+            "/fr/entreprises/?"
+            + "&".join(
+                [f"sector={slug}" for slug in fixtures["sectors"]]
+                + [f"region={code}" for code in fixtures["regions"]]
+                + ["legal_form=cooperative", "legal_form=nonprofit"]
+            ),
+            "search",
+        ),
+        Route("near a town (Rimouski, 25 km)", "/fr/entreprises/?near=Rimouski", "search"),
+        Route(
+            "near a position (Montréal, 10 km) with a search",
+            "/fr/entreprises/?near=45.5088,-73.5878&radius_km=10&q=habitation",
+            "search",
+        ),
+        Route("fuzzy suggestion (a typo, no result)", "/fr/entreprises/?q=habitaton", "search"),
         Route("enterprise page", f"/fr/entreprises/{fixtures['enterprise']}/", "page"),
         Route("map GeoJSON (whole directory)", "/fr/carte/entreprises.geojson", "map"),
         Route("API list JSON", "/api/v1/enterprises/", "api"),

@@ -11,6 +11,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from chantier.apikeys import API_KEY_HEADER, digest
 from chantier.models import ApiKey
+from common.client_address import client_address
 
 # How often `last_used_at` is written, at most: a key in steady use costs no write per request.
 LAST_USED_RESOLUTION_SECONDS = 300
@@ -64,7 +65,7 @@ class AnonymousRateThrottle(ConfiguredRateThrottle):
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiKey) or request.user.is_authenticated:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
 
 class ApiKeyRateThrottle(ConfiguredRateThrottle):

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "entreprises",
     "evenements",
     "contributions",
+    "procrastinate.contrib.django",
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -258,8 +259,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # The header django-csp does not write (chantier.middleware.PermissionsPolicyMiddleware).
+# Geolocation only for the portal's own pages: the directory's "use my position" button.
 PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
+    f"{feature}=(self)" if feature == "geolocation" else f"{feature}=()"
     for feature in [
         "accelerometer",
         "camera",
@@ -292,6 +294,8 @@ def env_rate(name: str, default: str) -> str:
 API_RATE_ANONYMOUS = env_rate("API_RATE_ANONYMOUS", "120/minute")
 API_RATE_KEY = env_rate("API_RATE_KEY", "1200/minute")
 # Proxies in front of the portal that append to X-Forwarded-For (0: use the peer address).
+# The API rate limit, the public forms' limits and the sign-in lock-out all read the
+# visitor's address through common.client_address with it.
 API_NUM_PROXIES = env_int("API_NUM_PROXIES", 0)
 
 REST_FRAMEWORK = {
@@ -386,6 +390,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "chantier.views.locked_out"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
 # Staff sessions (the public site keeps none) end after this many seconds, and with the browser.
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -477,3 +482,30 @@ CONTRIBUTION_RATE_PER_EMAIL = env_rate("CONTRIBUTION_RATE_PER_EMAIL", "5/hour")
 # and one shown longer ago than the maximum must be sent again.
 CONTRIBUTION_MIN_FILL_SECONDS = env_int("CONTRIBUTION_MIN_FILL_SECONDS", 3)
 CONTRIBUTION_FORM_MAX_AGE_SECONDS = env_int("CONTRIBUTION_FORM_MAX_AGE_SECONDS", 86400)
+# How long an owner's sign-in link stays valid (it is used once).
+OWNER_LINK_HOURS = env_int("OWNER_LINK_HOURS", 24)
+
+# -- Background work and e-mail ----------------------------------------------------------------
+# Jobs wait in PostgreSQL (procrastinate); `manage.py procrastinate worker` runs them. A job
+# that fails is retried up to TASK_RETRY_ATTEMPTS times, waiting TASK_RETRY_BACKOFF_SECONDS,
+# then its square, its cube... (5: 5 s, 25 s, 125 s, 10 min, 52 min).
+TASK_RETRY_ATTEMPTS = env_int("TASK_RETRY_ATTEMPTS", 5)
+TASK_RETRY_BACKOFF_SECONDS = env_int("TASK_RETRY_BACKOFF_SECONDS", 5)
+# E-mail: printed on the console in development, sent by SMTP otherwise.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = (
+    env_str("DEFAULT_FROM_EMAIL") or "Portail de l’économie sociale <ne-pas-repondre@localhost>"
+)
+# The portal's address as people reach it, for the links in e-mails.
+SITE_URL = (env_str("SITE_URL") or "http://localhost:8000").rstrip("/")

@@ -53,7 +53,7 @@ def is_inside_quebec(latitude: float, longitude: float) -> bool:
 # Unicode, so a pasted no-break space still separates the groups.
 PHONE_PATTERN = re.compile(
     r"^\s*(?:\+?1[\s.-]*)?\(?([0-9]{3})\)?[\s.-]*([0-9]{3})[\s.-]*([0-9]{4})"
-    r"\s*(?:(?:#|x|ext\.?|poste)\s*([0-9]{1,6}))?\s*$",
+    r"\s*(?:(?:#|x|ext\.?|poste|,)\s*([0-9]{1,6}))?\s*$",
     re.IGNORECASE,
 )
 

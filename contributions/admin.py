@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from contributions import services
 from contributions.enums import ContributionStatus, Kind
 from contributions.forms import ReviewForm
-from contributions.models import Contribution
+from contributions.models import Contribution, TrustedOwner
 from contributions.selectors import contributions_visible_to, duplicates_of_new
 from entreprises.selectors import enterprises_visible_to
 
@@ -64,6 +64,8 @@ class ContributionAdmin(admin.ModelAdmin):
         form = ReviewForm(
             request.POST if request.method == "POST" else None, contribution=contribution
         )
+        if request.method == "POST" and request.POST.get("decision") == "trust":
+            return self._trust(request, contribution)
         if request.method == "POST":
             if not can_decide:
                 raise PermissionDenied
@@ -93,8 +95,30 @@ class ContributionAdmin(admin.ModelAdmin):
             "rows": form.rows(current=current),
             "can_decide": can_decide,
             "duplicates": duplicates,
+            "can_trust": self._can_trust(request, contribution),
         }
         return TemplateResponse(request, "admin/contributions/contribution/review.html", context)
+
+    def _can_trust(self, request, contribution) -> bool:
+        return (
+            contribution.kind == Kind.OWNER
+            and contribution.status
+            in {ContributionStatus.ACCEPTED, ContributionStatus.PARTLY_ACCEPTED}
+            and contribution.decided_by_id is not None
+            and self.has_change_permission(request, contribution)
+            and not TrustedOwner.objects.filter(
+                enterprise_id=contribution.enterprise_id, email__iexact=contribution.email
+            ).exists()
+        )
+
+    def _trust(self, request, contribution):
+        if not self._can_trust(request, contribution):
+            raise PermissionDenied
+        services.trust_owner(user=request.user, contribution_id=contribution.pk)
+        messages.success(
+            request, gettext("This owner's next changes to this enterprise will publish directly.")
+        )
+        return redirect(request.path)
 
     def _decide(self, request, contribution, form) -> bool:
         try:

@@ -12,6 +12,7 @@ from contributions.enums import (
     MESSAGE_MAX_LENGTH,
     NEW_ENTERPRISE_FIELDS,
     REASON_MAX_LENGTH,
+    TRANSLATED_FIELDS,
 )
 from contributions.guards import form_token, token_problem
 from entreprises.enums import LegalForm
@@ -199,6 +200,47 @@ class NewEnterpriseForm(GuardedForm):
         }
         fields["sector"] = data["sector"].slug
         return fields
+
+
+class OwnerRequestForm(GuardedForm):
+    reply_to = forms.EmailField(
+        label=_("The enterprise's email, as listed on its page"),
+        max_length=254,
+        help_text=_("We send a sign-in link to this address if it is the one on file."),
+    )
+
+
+# What an owner may change, with each one's longest text.
+OWNER_FIELDS = {
+    "name_fr": 200,
+    "name_en": 200,
+    "description_fr": 2000,
+    "description_en": 2000,
+    **{
+        name: length for name, length in CORRECTABLE_FIELDS.items() if name not in TRANSLATED_FIELDS
+    },
+}
+
+
+class OwnerEditForm(forms.Form):
+    """The owner's form, prefilled with the record."""
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, length in OWNER_FIELDS.items():
+            self.fields[name] = forms.CharField(
+                label=proposed_label(name),
+                required=name == "name_fr",
+                max_length=length,
+                initial=getattr(enterprise, name) or "",
+                widget=forms.Textarea(attrs={"rows": 4}) if length > 500 else forms.TextInput,
+            )
+
+    def clean_postal_code(self):
+        return postal_code(self.cleaned_data["postal_code"])
+
+    def values(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in OWNER_FIELDS}
 
 
 class ReviewForm(forms.Form):

@@ -38,17 +38,6 @@ def token_problem(token: str) -> str | None:
     return None
 
 
-def client_address(request) -> str:
-    """The visitor's address; behind API_NUM_PROXIES proxies, the one they saw."""
-    proxies = settings.API_NUM_PROXIES
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-min(proxies, len(hops))]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def within_limit(*, scope: str, ident: str, rate: str) -> bool:
     """Counts one more request of `ident` in the current window; False past `rate`.
 

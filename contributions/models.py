@@ -86,3 +86,60 @@ class Contribution(models.Model):
     def __str__(self):
         subject = self.enterprise or self.proposed.get("name_fr", "")
         return f"{self.get_kind_display()} #{self.pk}: {subject}"
+
+
+class OwnerLink(models.Model):
+    """A sign-in link sent to an enterprise's listed e-mail: it lets that person propose
+    changes to that record only, once, within OWNER_LINK_HOURS. The link's token is this
+    row's id, signed; the row says whether it was used."""
+
+    enterprise = models.ForeignKey(
+        "entreprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="owner_links",
+    )
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("owner's sign-in link")
+        verbose_name_plural = _("owners' sign-in links")
+
+    def __str__(self):
+        return f"{self.enterprise} — {self.email}"
+
+
+class TrustedOwner(models.Model):
+    """An owner whose later changes to this enterprise publish directly (still recorded in
+    its history); granted by the pole's staff after a first accepted change."""
+
+    enterprise = models.ForeignKey(
+        "entreprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="trusted_owners",
+    )
+    email = models.EmailField(_("email"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("trusted owner")
+        verbose_name_plural = _("trusted owners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "email"], name="contributions_trustedowner_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} — {self.email}"

@@ -1,6 +1,9 @@
 """Writes of contributions: receiving them from the public forms, and the moderation's
 decisions, which write to enterprises through the enterprises' own rules."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,12 +12,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contributions.enums import TRANSLATED_FIELDS, ContributionStatus, Kind
-from contributions.models import Contribution
+from contributions.models import Contribution, OwnerLink, TrustedOwner
 from contributions.selectors import (
     contributions_visible_to,
     duplicates_of_new,
     pole_of_new_enterprise,
 )
+from contributions.tasks import owner_link_id, send_outcome, send_owner_link
 from entreprises.enums import Status
 from entreprises.models import Enterprise, Sector
 from entreprises.selectors import enterprises_visible_to
@@ -85,6 +89,9 @@ def _decided(contribution: Contribution, *, user, status: str, accepted=None, re
     contribution.accepted = accepted or {}
     contribution.reason = reason
     contribution.save(update_fields=["status", "decided_at", "decided_by", "accepted", "reason"])
+    if contribution.email:
+        # In the decision's transaction: the job exists if and only if the decision does.
+        send_outcome.defer(contribution_id=contribution.pk)
 
 
 def _pending_for(*, user, contribution_id: int) -> Contribution:
@@ -160,13 +167,18 @@ def _update_enterprise(*, user, contribution: Contribution, values: dict[str, st
         raise ValidationError(
             _("The enterprise of this contribution no longer exists."), code="gone"
         ) from None
+    _write(enterprise=enterprise, values=values, user=user, reason=_history_reason(contribution))
+
+
+def _write(*, enterprise: Enterprise, values: dict[str, str], user, reason: str) -> None:
+    """The enterprise's own validation, then one save with its history row."""
     if not values:
         return
     for field, value in values.items():
         setattr(enterprise, field, value)
     enterprise.full_clean(exclude=["search_vector"])
     enterprise._history_user = user
-    enterprise._change_reason = _history_reason(contribution)
+    enterprise._change_reason = reason
     enterprise.save()
     refresh_search_vectors(ids=[enterprise.pk])
 
@@ -223,3 +235,116 @@ def _free_slug(name: str) -> str:
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+# --- Owners ----------------------------------------------------------------------------
+
+
+def request_owner_link(*, enterprise: Enterprise, email: str, language: str) -> None:
+    """Send a sign-in link when `email` is the enterprise's listed one; otherwise do
+    nothing. The caller answers the same either way, so nobody learns what is on file."""
+    if not enterprise.email or enterprise.email.strip().lower() != email.strip().lower():
+        return
+    link = OwnerLink.objects.create(enterprise=enterprise, email=email, language=language)
+    send_owner_link.defer(link_id=link.pk)
+
+
+class LinkProblem(Exception):
+    """Why an owner's link cannot be used: "invalid" (forged, or for another record),
+    "expired" or "used"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def usable_owner_link(*, enterprise: Enterprise, token: str, lock: bool = False) -> OwnerLink:
+    """The link of `token` if it is for this enterprise, unused and recent; else LinkProblem."""
+    link_id = owner_link_id(token=token)
+    if link_id is None:
+        raise LinkProblem("invalid")
+    links = OwnerLink.objects.select_for_update() if lock else OwnerLink.objects
+    link = links.filter(pk=link_id, enterprise=enterprise).first()
+    if link is None:
+        raise LinkProblem("invalid")
+    if link.used_at is not None:
+        raise LinkProblem("used")
+    if timezone.now() - link.created_at > timedelta(hours=settings.OWNER_LINK_HOURS):
+        raise LinkProblem("expired")
+    return link
+
+
+@transaction.atomic
+def submit_owner_change(
+    *, enterprise: Enterprise, token: str, values: dict[str, str], language: str
+) -> Contribution:
+    """The owner's changes, through their link (used up here): to moderation, or published
+    at once when the pole trusts this owner for this record."""
+    link = usable_owner_link(enterprise=enterprise, token=token, lock=True)
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    proposed = {
+        field: value.strip()
+        for field, value in values.items()
+        if value.strip() != (getattr(enterprise, field) or "")
+    }
+    contribution = Contribution.objects.create(
+        kind=Kind.OWNER,
+        enterprise=enterprise,
+        pole_id=enterprise.pole_id,
+        proposed=proposed,
+        email=link.email,
+        language=language,
+    )
+    trusted = TrustedOwner.objects.filter(enterprise=enterprise, email__iexact=link.email).exists()
+    if trusted:
+        _write(
+            enterprise=enterprise,
+            values=proposed,
+            user=None,
+            reason=gettext(
+                "Published directly by a trusted owner (%(sender)s), contribution #%(id)s"
+            )
+            % {"sender": link.email, "id": contribution.pk},
+        )
+        contribution.status = ContributionStatus.ACCEPTED
+        contribution.decided_at = timezone.now()
+        contribution.accepted = proposed
+        contribution.save(update_fields=["status", "decided_at", "accepted"])
+    return contribution
+
+
+@transaction.atomic
+def trust_owner(*, user, contribution_id: int) -> TrustedOwner:
+    """After an owner's change was accepted, let their later changes to that record publish
+    directly."""
+    contribution = contributions_visible_to(user=user).get(pk=contribution_id)
+    if contribution.kind != Kind.OWNER or contribution.status not in {
+        ContributionStatus.ACCEPTED,
+        ContributionStatus.PARTLY_ACCEPTED,
+    }:
+        raise ValidationError(
+            _("Only an owner whose change was accepted can be trusted."), code="not_accepted"
+        )
+    trusted, _created = TrustedOwner.objects.get_or_create(
+        enterprise_id=contribution.enterprise_id,
+        email=contribution.email.lower(),
+        defaults={"granted_by": user},
+    )
+    return trusted
+
+
+@transaction.atomic
+def confirm_by_owner(*, enterprise: Enterprise, token: str) -> None:
+    """The owner says the record is still accurate: today is its verification, and the
+    history says by whom (the source of the verification)."""
+    link = usable_owner_link(enterprise=enterprise, token=token, lock=True)
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    _write(
+        enterprise=enterprise,
+        values={"last_verified_at": timezone.localdate()},
+        user=None,
+        reason=gettext("Confirmed still accurate by the owner (%(sender)s)")
+        % {"sender": link.email},
+    )

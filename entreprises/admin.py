@@ -19,8 +19,13 @@ from entreprises.admin_filters import (
     NextPageCountPaginator,
     PoleFilter,
     SectorFilter,
+    VerificationFilter,
 )
-from entreprises.admin_forms import EnterpriseAdminForm, forgiving_autocomplete
+from entreprises.admin_forms import (
+    EnterpriseAdminForm,
+    EnterpriseSectorFormSet,
+    forgiving_autocomplete,
+)
 from entreprises.admin_spreadsheets import SpreadsheetViews
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
@@ -50,6 +55,7 @@ class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
 
 class EnterpriseSectorInline(admin.TabularInline):
     model = EnterpriseSector
+    formset = EnterpriseSectorFormSet
     extra = 1
     autocomplete_fields = ["sector"]
 
@@ -85,6 +91,7 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
         SectorFilter,
         "legal_form",
         "is_demo",
+        VerificationFilter,
     ]
     # Searched with the site's full-text index (see get_search_results), not these lookups.
     search_fields = ["name_fr"]

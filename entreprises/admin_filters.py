@@ -2,9 +2,11 @@
 
 from django.contrib import admin
 from django.core.paginator import Paginator
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from entreprises.freshness import due_soon, overdue, with_due_on
 from entreprises.models import EnterpriseSector, Sector
 from entreprises.selectors import english_missing, with_english_missing
 from poles.selectors import poles_of
@@ -70,4 +72,22 @@ class SectorFilter(admin.SimpleListFilter):
                     "enterprise_id"
                 )
             )
+        return queryset
+
+
+class VerificationFilter(admin.SimpleListFilter):
+    """Records due for verification soon, or overdue (entreprises/freshness.py)."""
+
+    title = _("verification")
+    parameter_name = "verification"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Due within 30 days")), ("overdue", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "due":
+            return with_due_on(queryset).filter(due_soon(today=today))
+        if self.value() == "overdue":
+            return with_due_on(queryset).filter(overdue(today=today))
         return queryset

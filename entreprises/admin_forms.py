@@ -1,12 +1,14 @@
-"""The enterprise admin's form: the duplicate warning, and autocomplete selects that redraw
-safely when a POST named no valid choice."""
+"""The enterprise admin's form: the duplicate warning, the sector lines' primary rule, and
+autocomplete selects that redraw safely when a POST named no valid choice."""
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from entreprises.selectors import enterprises_visible_to, possible_duplicates
+from entreprises.services import primary_and_others
 
 
 class ForgivingAutocompleteSelect(AutocompleteSelect):
@@ -74,3 +76,27 @@ class EnterpriseAdminForm(forms.ModelForm):
             code="possible_duplicate",
             params={"name": cleaned_data.get("name_fr"), "city": cleaned_data.get("city")},
         )
+
+
+class EnterpriseSectorFormSet(BaseInlineFormSet):
+    """The sector lines, held to the import's rule (services.primary_and_others): a single
+    sector is the primary one, several need one ticked."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("sector") and not form.cleaned_data.get("DELETE")
+        ]
+        primary, _others = primary_and_others(
+            sectors=[form.cleaned_data["sector"] for form in kept],
+            primaries=[
+                form.cleaned_data["sector"] for form in kept if form.cleaned_data.get("is_primary")
+            ],
+        )
+        for form in kept:
+            form.instance.is_primary = form.cleaned_data["sector"] == primary
+            form.cleaned_data["is_primary"] = form.instance.is_primary

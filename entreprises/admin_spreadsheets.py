@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from entreprises import typed_values
 from entreprises.columns import SPREADSHEET
 from entreprises.enums import CooperativeType, LegalForm, Status
 from entreprises.imports import (
+    EXAMPLE_NAME,
     ImportRejected,
     check_import_size,
     plan_import,
@@ -26,14 +28,16 @@ from entreprises.imports import (
 )
 from entreprises.models import Sector
 from entreprises.spreadsheets import (
+    CSV_DELIMITERS,
     XLSX_CONTENT_TYPE,
     SpreadsheetError,
     enterprise_rows,
     write_csv,
     write_xlsx,
+    write_xlsx_template,
 )
 from poles.models import Region
-from poles.selectors import poles_of
+from poles.selectors import is_national_team, poles_of
 
 # The preview shows every row with an error, and this many of the others.
 PREVIEW_ROWS = 200
@@ -53,6 +57,33 @@ class ImportForm(forms.Form):
         except ImportRejected as error:
             raise forms.ValidationError(str(error), code="too_large") from None
         return upload
+
+
+KINDS = [*CSV_DELIMITERS, "xlsx"]
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def _attachment(name: str, kind: str) -> str:
+    extension = "csv" if kind in CSV_DELIMITERS else kind
+    return f'attachment; filename="{name}.{extension}"'
+
+
+def _example_row(lists: dict[str, list[str]]) -> list[str]:
+    """The templates' example line, with the first value of each list."""
+    example = {
+        "name_fr": str(EXAMPLE_NAME),
+        "legal_form": str(LegalForm.COOPERATIVE.label),
+        "cooperative_type": str(CooperativeType.WORKER.label),
+        "status": str(Status.DRAFT.label),
+        "pole": next(iter(lists["pole"]), ""),
+        "region": next(iter(lists["region"]), ""),
+        "primary_sector": next(iter(lists["primary_sector"]), ""),
+        "city": "Sherbrooke",
+        "postal_code": "J1H 1A1",
+        "phone": "819 555-0123",
+        "website": "https://example.org",
+    }
+    return [example.get(column, "") for column in SPREADSHEET]
 
 
 class SpreadsheetViews:
@@ -75,7 +106,7 @@ class SpreadsheetViews:
 
     def export_view(self, request, kind):
         """The change list as it is filtered and searched now, as CSV or XLSX."""
-        if kind not in ("csv", "xlsx"):
+        if kind not in KINDS:
             raise Http404
         if not self.has_view_permission(request):
             raise PermissionDenied
@@ -88,40 +119,58 @@ class SpreadsheetViews:
             )
         rows = enterprise_rows(changelist.get_queryset(request))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        if kind == "csv":
-            response = HttpResponse(write_csv(rows), content_type="text/csv; charset=utf-8")
+        if kind in CSV_DELIMITERS:
+            response = HttpResponse(
+                write_csv(rows, delimiter=CSV_DELIMITERS[kind]), content_type=CSV_CONTENT_TYPE
+            )
         else:
             response = HttpResponse(write_xlsx(rows), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="enterprises-{stamp}.{kind}"'
+        response["Content-Disposition"] = _attachment(f"enterprises-{stamp}", kind)
         return response
 
     def template_view(self, request, kind):
-        """An empty spreadsheet with the import's columns; the XLSX adds the allowed values."""
-        if kind not in ("csv", "xlsx"):
+        """The import's columns and one example line; the XLSX adds drop-down lists of the
+        accepted values and a help sheet."""
+        if kind not in KINDS:
             raise Http404
         if not self.has_add_permission(request):
             raise PermissionDenied
-        if kind == "csv":
-            response = HttpResponse(write_csv([]), content_type="text/csv; charset=utf-8")
+        lists = self._template_lists(request)
+        example = _example_row(lists)
+        if kind in CSV_DELIMITERS:
+            content = write_csv([example], delimiter=CSV_DELIMITERS[kind])
+            response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
         else:
-            response = HttpResponse(
-                write_xlsx([], help_rows=self._template_help(request)),
-                content_type=XLSX_CONTENT_TYPE,
+            content = write_xlsx_template(
+                example=example, lists=lists, help_rows=self._template_help(lists)
             )
-        response["Content-Disposition"] = f'attachment; filename="enterprises-template.{kind}"'
+            response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = _attachment(gettext("enterprises-template"), kind)
         return response
 
-    def _template_help(self, request) -> list[list[str]]:
+    def _template_lists(self, request) -> dict[str, list[str]]:
+        """The values each column's drop-down offers, in the language of the request."""
+        regions = poles_regions = Region.objects.all()
+        if not is_national_team(user=request.user):
+            poles_regions = regions.filter(poles__in=poles_of(user=request.user)).distinct()
+        return {
+            "legal_form": [str(label) for label in LegalForm.labels],
+            "cooperative_type": [str(label) for label in CooperativeType.labels],
+            "status": [str(label) for label in Status.labels],
+            "pole": [pole.name for pole in poles_of(user=request.user).order_by("name")],
+            "region": [typed_values.region_label(region) for region in poles_regions],
+            "primary_sector": [sector.name for sector in Sector.objects.order_by("name_fr")],
+        }
+
+    def _template_help(self, lists) -> list[list[str]]:
+        sector_help = gettext(
+            "Sector names separated by semicolons; with a single sector, it is the primary one."
+        )
         return [
-            [gettext("column"), gettext("allowed values")],
-            ["slug", gettext("Empty for a new enterprise; an existing slug updates it.")],
-            ["legal_form", ", ".join(LegalForm.values)],
-            ["cooperative_type", ", ".join(CooperativeType.values)],
-            ["status", ", ".join(Status.values)],
-            ["pole", ", ".join(poles_of(user=request.user).values_list("slug", flat=True))],
-            ["region", ", ".join(Region.objects.values_list("code", flat=True))],
-            ["primary_sector", ", ".join(Sector.objects.values_list("slug", flat=True))],
-            ["other_sectors", gettext("Sector slugs separated by semicolons.")],
+            [gettext("column"), gettext("accepted values")],
+            ["slug", gettext("Empty for a new enterprise; an existing one's slug updates it.")],
+            *([column, ", ".join(values)] for column, values in lists.items()),
+            ["other_sectors", sector_help],
             ["neq", gettext("10 digits.")],
             ["postal_code", "A1A 1A1"],
             ["phone", "514 555-0123"],
@@ -183,8 +232,15 @@ class SpreadsheetViews:
             return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
         self.message_user(
             request,
-            gettext("Import done: %(created)s enterprises created, %(updated)s updated.")
-            % {"created": plan.count("create"), "updated": plan.count("update")},
+            gettext(
+                "Import done: %(created)s enterprises created, %(updated)s changed, "
+                "%(unchanged)s unchanged."
+            )
+            % {
+                "created": plan.count("create"),
+                "updated": plan.count("update"),
+                "unchanged": plan.count("unchanged"),
+            },
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:entreprises_enterprise_changelist"))
@@ -202,5 +258,6 @@ class SpreadsheetViews:
             "hidden_rows": others,
             "created": plan.count("create"),
             "updated": plan.count("update"),
+            "unchanged": plan.count("unchanged"),
             "error_rows": len(plan.errors),
         }

@@ -7,7 +7,8 @@ Every file derives its columns from a named selection of this declaration.
 
 Text cells are neutralised against formula injection in every CSV and XLSX we write: one
 starting with = + - @, a tab or a carriage return gets a leading apostrophe (OWASP's
-advice), so that a spreadsheet program shows it rather than running it. Numbers and dates
+advice), so that a spreadsheet program shows it rather than running it; one starting with
+an apostrophe gets another, so that it reads back as written. Numbers and dates
 are never touched: a longitude in Québec is negative.
 """
 
@@ -190,15 +191,20 @@ SPREADSHEET = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# A text already starting with the apostrophe gets one more, so that reading it back
+# (restored) gives it as it was.
+_NEUTRALISED_STARTS = (*FORMULA_STARTS, "'")
+
+
 def neutralised(text: str) -> str:
     """A text cell as a spreadsheet program will show it rather than run it."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(_NEUTRALISED_STARTS) else text
 
 
 def restored(text: str) -> str:
     """A cell read back from a file we wrote: without the apostrophe neutralised() added
     (a spreadsheet program drops it too when it reads a typed one)."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+    if text.startswith("'") and text[1:].startswith(_NEUTRALISED_STARTS):
         return text[1:]
     return text
 
@@ -206,7 +212,7 @@ def restored(text: str) -> str:
 def neutralised_sql(expression: str) -> str:
     """The same rule as a PostgreSQL expression (NULL stays NULL)."""
     # "-" last, so that the bracket holds it as itself; the tab and CR as the characters.
-    pattern = "^([" + "".join(c for c in FORMULA_STARTS if c != "-") + "-])"
+    pattern = "^([" + "".join(c for c in _NEUTRALISED_STARTS if c != "-") + "-])"
     literal = connection.ops.compose_sql("%s", [pattern])
     return f"regexp_replace({expression}, {literal}, '''\\1')"
 

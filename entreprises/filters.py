@@ -3,7 +3,6 @@
 import datetime
 
 import django_filters
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -15,11 +14,17 @@ from common.validators import (
     QUEBEC_MAX_LONGITUDE,
     QUEBEC_MIN_LATITUDE,
     QUEBEC_MIN_LONGITUDE,
-    parse_bbox,
 )
 from entreprises.enums import LegalForm, Status
-from entreprises.forms import MAX_QUERY_LENGTH, EmptyValuesLeftOut
+from entreprises.forms import MAX_QUERY_LENGTH, BoundingBoxField, EmptyValuesLeftOut, PlaceField
 from entreprises.models import Enterprise, Sector
+from entreprises.nearby import (
+    DEFAULT_RADIUS_KM,
+    MAX_PLACE_LENGTH,
+    NEAR_MESSAGES,
+    RADIUS_CHOICES,
+    within,
+)
 from entreprises.search import build_query
 from entreprises.selectors import in_sectors
 from poles.models import Pole, Region
@@ -58,13 +63,6 @@ class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
-class BoundingBoxField(forms.CharField):
-    """`min_lon,min_lat,max_lon,max_lat`, read by the one parser the map uses too."""
-
-    def clean(self, value):
-        return parse_bbox(super().clean(value))
-
-
 @extend_schema_field(OpenApiTypes.STR)
 class BoundingBoxFilter(django_filters.Filter):
     field_class = BoundingBoxField
@@ -79,6 +77,25 @@ class BoundingBoxFilter(django_filters.Filter):
             latitude__gte=max(min_lat, QUEBEC_MIN_LATITUDE),
             latitude__lte=min(max_lat, QUEBEC_MAX_LATITUDE),
         )
+
+
+class NearFilter(django_filters.CharFilter):
+    """`near=lat,lon` (or a Québec town): within `radius_km` of it, read by the page's parser."""
+
+    field_class = PlaceField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        radius = self.parent.form.cleaned_data.get("radius_km") or DEFAULT_RADIUS_KM
+        return within(qs, place=value, radius_km=radius)
+
+
+@extend_schema_field(
+    {"type": "integer", "enum": list(RADIUS_CHOICES), "default": DEFAULT_RADIUS_KM}
+)
+class RadiusFilter(django_filters.TypedChoiceFilter):
+    pass
 
 
 class AnyOfModelsField(EmptyValuesLeftOut, django_filters.fields.ModelMultipleChoiceField):
@@ -127,6 +144,20 @@ class EnterpriseFilter(django_filters.FilterSet):
         label=_("Full-text search, as on the site"),
     )
     bbox = BoundingBoxFilter(label=_("Bounding box: min_lon,min_lat,max_lon,max_lat"))
+    near = NearFilter(
+        max_length=MAX_PLACE_LENGTH,
+        label=_(
+            "Near a point, latitude,longitude in degrees (or a Québec town's name): only the"
+            " enterprises within radius_km of it"
+        ),
+    )
+    radius_km = RadiusFilter(
+        choices=[(radius, f"{radius} km") for radius in RADIUS_CHOICES],
+        coerce=int,
+        method="with_near",
+        label=_("With near: the radius in kilometres (5, 10, 25, 50 or 100; default 25)"),
+        error_messages={"invalid_choice": NEAR_MESSAGES["radius"]},
+    )
     updated_since = UtcIsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",
@@ -145,7 +176,18 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["sector", "pole", "region", "legal_form", "q", "bbox", "updated_since", "status"]
+        fields = [
+            "sector",
+            "pole",
+            "region",
+            "legal_form",
+            "q",
+            "bbox",
+            "near",
+            "radius_km",
+            "updated_since",
+            "status",
+        ]
 
     def in_sectors(self, queryset, name, value: list[Sector]):  # the hint: a string in the schema
         return queryset.filter(in_sectors(value)) if value else queryset
@@ -156,6 +198,10 @@ class EnterpriseFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         query = build_query(value)
         return queryset if query is None else queryset.filter(search_vector=query)
+
+    def with_near(self, queryset, name, value):
+        # Read by the `near` filter, which applies it.
+        return queryset
 
     def by_status(self, queryset, name, value):
         # Read here, applied by the view through selectors.api_enterprises (the visibility rule).

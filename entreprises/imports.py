@@ -10,20 +10,22 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from entreprises.columns import SECTOR_SEPARATOR, SPREADSHEET
+from common.api.languages import LANGUAGE_CODES
+from entreprises import typed_values
+from entreprises.columns import COLUMNS, SECTOR_SEPARATOR, SPREADSHEET
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import enterprises_visible_to
-from entreprises.services import refresh_search_vectors
+from entreprises.services import primary_and_others, refresh_search_vectors
 from entreprises.spreadsheets import read_rows
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
@@ -34,14 +36,24 @@ class ImportRejected(Exception):
 
 
 @dataclass
+class Change:
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
 class ImportRow:
     line: int
     enterprise: Enterprise
-    action: str = "create"  # or "update"
+    action: str = "create"  # "update" (the row changes something), "unchanged" or "example"
     primary: Sector | None = None
     others: list[Sector] = field(default_factory=list)
     sectors_given: bool = False
     errors: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    # Columns whose cell named nothing: their error is said once, not again by full_clean.
+    unread: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -56,6 +68,10 @@ class ImportPlan:
     def is_valid(self) -> bool:
         return bool(self.rows) and not self.errors
 
+    @property
+    def writes(self) -> bool:
+        return any(row.action in ("create", "update") for row in self.rows)
+
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action and not row.errors)
 
@@ -64,11 +80,31 @@ class ImportPlan:
 FALLBACK_SLUG = "entreprise"
 # The spreadsheet's columns a row writes as they are; the slug, pole, region and sectors
 # are looked up. Each is read as the kind of its model field.
-_LOOKED_UP = {"slug", "pole", "region", "primary_sector", "other_sectors"}
+# Choices read through their vocabulary (entreprises/typed_values.py).
+CHOICE_COLUMNS = {
+    "legal_form": typed_values.legal_forms,
+    "cooperative_type": typed_values.cooperative_types,
+    "status": typed_values.statuses,
+}
+_LOOKED_UP = {"slug", "pole", "region", "primary_sector", "other_sectors", *CHOICE_COLUMNS}
 _FIELDS = {name: Enterprise._meta.get_field(name) for name in SPREADSHEET if name not in _LOOKED_UP}
 INTEGER_COLUMNS = [name for name, f in _FIELDS.items() if isinstance(f, models.IntegerField)]
 DECIMAL_COLUMNS = [name for name, f in _FIELDS.items() if isinstance(f, models.DecimalField)]
 TEXT_COLUMNS = [name for name in _FIELDS if name not in INTEGER_COLUMNS + DECIMAL_COLUMNS]
+# The columns an update writes when the file has them.
+WRITTEN_COLUMNS = [*TEXT_COLUMNS, *CHOICE_COLUMNS, *INTEGER_COLUMNS, *DECIMAL_COLUMNS]
+
+
+# The templates' example line: its name says it is never imported, and it is not.
+EXAMPLE_NAME = gettext_lazy("Example (this line is never imported)")
+
+
+def is_example_row(cells: dict[str, str]) -> bool:
+    names = set()
+    for code in LANGUAGE_CODES:
+        with translation.override(code):
+            names.add(typed_values.typed_key(EXAMPLE_NAME))
+    return not cells.get("slug") and typed_values.typed_key(cells.get("name_fr", "")) in names
 
 
 # An XLSX is zipped XML: it may unpack to this many times the size of the file, no more.
@@ -111,11 +147,12 @@ def plan_import(*, user, header: Sequence[str], rows: Sequence[dict[str, str]]) 
     for index, cells in enumerate(rows):
         row = _plan_row(line=index + 2, cells=cells, header=header, lookup=lookup, user=user)
         enterprise = row.enterprise
-        for label, key in [
-            ("NEQ", enterprise.neq),
-            (_("slug"), enterprise.slug),
-            (_("name and city"), _name_city(enterprise)),
-        ]:
+        keys = [("NEQ", enterprise.neq), (_("slug"), enterprise.slug)]
+        if row.action == "create":
+            # Two existing records may share a name in one city (the form lets staff confirm
+            # it): only new rows are held to it.
+            keys.append((_("name and city"), _name_city(enterprise)))
+        for label, key in keys:
             if not key:
                 continue
             earlier = seen.setdefault((label, key), row.line)
@@ -140,10 +177,11 @@ class _ImportLookup:
 
     national: bool
     allowed_pole_ids: set[int]
-    poles: dict[str, Pole]
+    poles: typed_values.Vocabulary
     poles_by_id: dict[int, Pole]
-    regions: dict[str, Region]
-    sectors: dict[str, Sector]
+    regions: typed_values.Vocabulary
+    sectors: typed_values.Vocabulary
+    choices: dict[str, typed_values.Vocabulary]
     by_slug: dict[str, Enterprise]
     by_neq: dict[str, Enterprise]
     taken_slugs: set[str]
@@ -154,8 +192,13 @@ class _ImportLookup:
     def load(cls, *, user, rows: Sequence[dict[str, str]]) -> "_ImportLookup":
         slugs = {cells.get("slug", "") for cells in rows} - {""}
         neqs = {cells.get("neq", "") for cells in rows} - {""}
-        existing = Enterprise.objects.filter(Q(slug__in=slugs) | Q(neq__in=neqs)).prefetch_related(
-            "sector_links"
+        links = EnterpriseSector.objects.select_related("sector").order_by(
+            "-is_primary", "sector__slug"
+        )
+        existing = (
+            Enterprise.objects.filter(Q(slug__in=slugs) | Q(neq__in=neqs))
+            .select_related("pole", "region")
+            .prefetch_related(Prefetch("sector_links", queryset=links))
         )
         by_slug, by_neq = {}, {}
         for enterprise in existing:
@@ -186,16 +229,21 @@ class _ImportLookup:
         return cls(
             national=is_national_team(user=user),
             allowed_pole_ids=set(poles_of(user=user).values_list("pk", flat=True)),
-            poles={pole.slug: pole for pole in poles},
+            poles=typed_values.poles(poles),
             poles_by_id={pole.pk: pole for pole in poles},
-            regions={region.code: region for region in Region.objects.all()},
-            sectors={sector.slug: sector for sector in Sector.objects.all()},
+            regions=typed_values.regions(Region.objects.all()),
+            sectors=typed_values.sectors(Sector.objects.all()),
+            choices={column: vocabulary() for column, vocabulary in CHOICE_COLUMNS.items()},
             by_slug=by_slug,
             by_neq=by_neq,
             taken_slugs=taken,
             names_in_cities=names_in_cities,
             visible_names_in_cities=visible_names_in_cities,
         )
+
+    @property
+    def allowed_poles(self) -> set[Pole]:
+        return {self.poles_by_id[pk] for pk in self.allowed_pole_ids}
 
     def new_slug(self, name: str) -> str:
         base = slugify(name)[:200] or FALLBACK_SLUG
@@ -239,6 +287,10 @@ def _taken_slugs(*, given: set[str], bases: set[str]) -> set[str]:
 
 
 def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
+    if is_example_row(cells):
+        return ImportRow(
+            line=line, enterprise=Enterprise(name_fr=cells["name_fr"]), action="example"
+        )
     errors: list[str] = []
     slug, neq = cells.get("slug", ""), cells.get("neq", "")
     existing = lookup.by_slug.get(slug) if slug else lookup.by_neq.get(neq)
@@ -253,14 +305,17 @@ def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
     if existing is not None:
         enterprise = existing
         row = ImportRow(line=line, enterprise=enterprise, action="update")
+        before = _shown(enterprise, header)
     else:
         enterprise = Enterprise(status=Status.DRAFT)
         row = ImportRow(line=line, enterprise=enterprise, action="create")
+        before = None
     row.errors = errors
 
     for column in TEXT_COLUMNS:
         if column in header:
             setattr(enterprise, column, cells[column])
+    _assign_choices(row=row, cells=cells, header=header, lookup=lookup)
     for column in INTEGER_COLUMNS:
         if column in header:
             value = cells[column]
@@ -300,7 +355,9 @@ def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
     try:
         # Pole and region were read from the lookup: no query per row to check they exist.
         enterprise.full_clean(
-            exclude=["slug", "pole", "region"], validate_unique=False, validate_constraints=False
+            exclude=["slug", "pole", "region", *row.unread],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as error:
         for name, messages in error.message_dict.items():
@@ -308,7 +365,45 @@ def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
                 message if name == NON_FIELD_ERRORS else _column_error(name, message)
                 for message in messages
             )
+    if before is not None and not errors:
+        after = _shown(enterprise, header, sectors=row if row.sectors_given else None)
+        row.changes = [
+            Change(column=column, old=before[column], new=after[column])
+            for column in after
+            if before[column] != after[column]
+        ]
+        if not row.changes:
+            row.action = "unchanged"
     return row
+
+
+def _shown(enterprise: Enterprise, header, sectors: ImportRow | None = None) -> dict[str, str]:
+    """The columns of `header` as a person reads them: labels rather than codes, sector
+    names; the sectors of `sectors` when given, else the enterprise's links."""
+    shown = {}
+    for column in header:
+        if column in CHOICE_COLUMNS:
+            shown[column] = str(getattr(enterprise, f"get_{column}_display")())
+        elif column == "pole":
+            shown[column] = enterprise.pole.name if enterprise.pole else ""
+        elif column == "region":
+            shown[column] = (
+                typed_values.region_label(enterprise.region) if enterprise.region else ""
+            )
+        elif column in ("primary_sector", "other_sectors"):
+            continue
+        elif column in COLUMNS and column != "slug":
+            shown[column] = COLUMNS[column].value(enterprise)
+    if "primary_sector" in header:
+        if sectors is not None:
+            primary, others = sectors.primary, sectors.others
+        else:
+            links = list(enterprise.sector_links.all())
+            primary = next((link.sector for link in links if link.is_primary), None)
+            others = [link.sector for link in links if not link.is_primary]
+        shown["primary_sector"] = primary.name if primary else ""
+        shown["other_sectors"] = "; ".join(sorted(sector.name for sector in others))
+    return shown
 
 
 def _column_error(column: str, message: str) -> str:
@@ -316,19 +411,46 @@ def _column_error(column: str, message: str) -> str:
     return _("%(column)s: %(message)s") % {"column": column, "message": message}
 
 
+def _assign_choices(*, row: ImportRow, cells, header, lookup: _ImportLookup) -> None:
+    for column, vocabulary in lookup.choices.items():
+        if column not in header:
+            continue
+        typed = cells[column]
+        if not typed:
+            if column == "status" and row.action != "create":
+                continue  # an empty status leaves it as it is; a new record is a draft
+            setattr(row.enterprise, column, Status.DRAFT if column == "status" else "")
+            continue
+        value = vocabulary.find(typed)
+        if value is None:
+            row.errors.append(_column_error(column, vocabulary.unknown(typed)))
+            row.unread.add(column)
+        else:
+            setattr(row.enterprise, column, value)
+
+
 def _assign_pole_and_region(*, row: ImportRow, cells, header, lookup: _ImportLookup) -> None:
     enterprise = row.enterprise
     if "pole" in header and cells["pole"]:
-        pole = lookup.poles.get(cells["pole"])
-        if pole is None:
-            row.errors.append(_("pole: there is no pole “%(slug)s”.") % {"slug": cells["pole"]})
-        elif pole.pk not in lookup.allowed_pole_ids:
-            row.errors.append(
-                _("pole: you cannot put an enterprise in “%(pole)s”, a pole you do not work for.")
-                % {"pole": pole.name}
-            )
+        typed = cells["pole"]
+        try:
+            pole = lookup.poles.find(typed, among=lookup.allowed_poles)
+        except typed_values.Ambiguous as error:
+            row.errors.append(_column_error("pole", str(error)))
         else:
-            enterprise.pole = pole
+            if pole is None:
+                message = lookup.poles.unknown(typed, among=lookup.allowed_poles)
+                row.errors.append(_column_error("pole", message))
+            elif pole.pk not in lookup.allowed_pole_ids:
+                row.errors.append(
+                    _(
+                        "pole: you cannot put an enterprise in “%(pole)s”, a pole you do not "
+                        "work for."
+                    )
+                    % {"pole": pole.name}
+                )
+            else:
+                enterprise.pole = pole
     elif "pole" in header or row.action == "create":
         if lookup.national:
             enterprise.pole = None
@@ -342,40 +464,44 @@ def _assign_pole_and_region(*, row: ImportRow, cells, header, lookup: _ImportLoo
         # The pole as read once with its regions, for the region check.
         enterprise.pole = lookup.poles_by_id[enterprise.pole_id]
     if "region" in header:
-        code = cells["region"].zfill(2) if cells["region"] else ""
-        region = lookup.regions.get(code)
-        if code and region is None:
-            row.errors.append(
-                _("region: there is no region with code “%(code)s”.") % {"code": cells["region"]}
-            )
+        typed = cells["region"]
+        region = lookup.regions.find(typed) if typed else None
+        if typed and region is None:
+            row.errors.append(_column_error("region", lookup.regions.unknown(typed)))
         enterprise.region = region
 
 
 def _assign_sectors(*, row: ImportRow, cells, header, lookup: _ImportLookup) -> None:
     if "primary_sector" not in header:
-        if row.action == "create":
-            row.errors.append(_("primary_sector: give the primary sector of this enterprise."))
         return
     row.sectors_given = True
-    slug = cells["primary_sector"]
-    if not slug:
-        row.errors.append(_("primary_sector: give the primary sector of this enterprise."))
-    else:
-        row.primary = lookup.sectors.get(slug)
-        if row.primary is None:
-            row.errors.append(_("primary_sector: there is no sector “%(slug)s”.") % {"slug": slug})
-    others = cells.get("other_sectors", "")
-    for other in dict.fromkeys(s.strip() for s in others.split(SECTOR_SEPARATOR) if s.strip()):
-        sector = lookup.sectors.get(other)
+    primaries, others = [], []
+    typed = cells["primary_sector"]
+    if typed:
+        primaries = _sectors_named(row, "primary_sector", [typed], lookup)
+    named = [s.strip() for s in cells.get("other_sectors", "").split(SECTOR_SEPARATOR)]
+    others = _sectors_named(row, "other_sectors", [s for s in named if s], lookup)
+    try:
+        row.primary, row.others = primary_and_others(sectors=others, primaries=primaries)
+    except ValidationError as error:
+        row.errors.extend(_column_error("primary_sector", message) for message in error.messages)
+
+
+def _sectors_named(row: ImportRow, column: str, names: list[str], lookup) -> list[Sector]:
+    found = []
+    for name in names:
+        sector = lookup.sectors.find(name)
         if sector is None:
-            row.errors.append(_("other_sectors: there is no sector “%(slug)s”.") % {"slug": other})
-        elif sector != row.primary:
-            row.others.append(sector)
+            row.errors.append(_column_error(column, lookup.sectors.unknown(name)))
+        else:
+            found.append(sector)
+    return found
 
 
 @transaction.atomic
 def run_import(*, user, header: Sequence[str], rows: Sequence[dict[str, str]]) -> ImportPlan:
-    """Import every row, or none: when one row has an error nothing is written."""
+    """Import every row, or none: when one row has an error nothing is written. A row that
+    changes nothing writes nothing (no history, no new date)."""
     plan = plan_import(user=user, header=header, rows=rows)
     if not plan.is_valid:
         count = len(plan.errors)
@@ -388,19 +514,21 @@ def run_import(*, user, header: Sequence[str], rows: Sequence[dict[str, str]]) -
             % {"count": count}
         )
     now = timezone.now()
-    created = [row.enterprise for row in plan.rows if row.action == "create"]
-    updated = [row.enterprise for row in plan.rows if row.action == "update"]
-    for enterprise in created:
-        enterprise.created_at = enterprise.updated_at = now
-    for enterprise in updated:
-        enterprise.updated_at = now
-    bulk_create_with_history(created, Enterprise, batch_size=2000, default_user=user)
-    fields = [
-        column for column in [*TEXT_COLUMNS, *INTEGER_COLUMNS, *DECIMAL_COLUMNS] if column in header
-    ]
+    created = [row for row in plan.rows if row.action == "create"]
+    updated = [row for row in plan.rows if row.action == "update"]
+    for row in created:
+        row.enterprise.created_at = row.enterprise.updated_at = now
+    for row in updated:
+        row.enterprise.updated_at = now
+    bulk_create_with_history(
+        [row.enterprise for row in created], Enterprise, batch_size=2000, default_user=user
+    )
+    fields = [column for column in WRITTEN_COLUMNS if column in header]
     fields += ["pole", "region", "updated_at"]
-    bulk_update_with_history(updated, Enterprise, fields, batch_size=2000, default_user=user)
-    with_sectors = [row for row in plan.rows if row.sectors_given]
+    bulk_update_with_history(
+        [row.enterprise for row in updated], Enterprise, fields, batch_size=2000, default_user=user
+    )
+    with_sectors = [row for row in created + updated if row.sectors_given]
     EnterpriseSector.objects.filter(
         enterprise__in=[row.enterprise.pk for row in with_sectors if row.action == "update"]
     ).delete()
@@ -409,11 +537,19 @@ def run_import(*, user, header: Sequence[str], rows: Sequence[dict[str, str]]) -
             link
             for row in with_sectors
             for link in [
-                EnterpriseSector(enterprise=row.enterprise, sector=row.primary, is_primary=True),
+                *(
+                    [
+                        EnterpriseSector(
+                            enterprise=row.enterprise, sector=row.primary, is_primary=True
+                        )
+                    ]
+                    if row.primary
+                    else []
+                ),
                 *(EnterpriseSector(enterprise=row.enterprise, sector=s) for s in row.others),
             ]
         ],
         batch_size=5000,
     )
-    refresh_search_vectors(ids=[row.enterprise.pk for row in plan.rows])
+    refresh_search_vectors(ids=[row.enterprise.pk for row in created + updated])
     return plan

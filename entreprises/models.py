@@ -230,6 +230,12 @@ class Enterprise(Located):
                 condition=Q(status=Status.PUBLISHED, latitude__isnull=False),
                 name="enterprise_published_points",
             ),
+            # "Near": the box around a place, a range of latitudes then of longitudes.
+            models.Index(
+                fields=["latitude", "longitude"],
+                condition=Q(status=Status.PUBLISHED, latitude__isnull=False),
+                name="enterprise_published_lat_lon",
+            ),
             GinIndex(fields=["search_vector"], name="enterprise_search_vector"),
             # The directory's order in each language, read page by page without a sort.
             models.Index(

@@ -9,7 +9,7 @@ reads are the first candidate to move to a module of their own when it grows aga
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from itertools import islice
@@ -43,6 +43,7 @@ from entreprises.models import (
     Sector,
     english_missing_condition,
 )
+from entreprises.nearby import DEFAULT_RADIUS_KM, Place, within
 from entreprises.search import (
     build_query,
     closeness,
@@ -61,14 +62,20 @@ class DirectorySort:
     RELEVANCE = "relevance"
     NAME = "name"
     UPDATED = "updated"
+    NEAREST = "nearest"
 
 
 @dataclass(frozen=True)
 class DirectoryFilters:
-    """One state of the directory: a search, any values of each facet, an order.
+    """One state of the directory: a search, any values of each facet, an area, a place, an order.
 
-    Values of one facet combine with OR, facets with AND. An empty `sort` means
-    the default: relevance when searching, else the name.
+    Values of one facet combine with OR, facets with AND. `bbox` (min_lon, min_lat,
+    max_lon, max_lat) keeps the enterprises inside an area of the map ("search this
+    area"), `located` those with coordinates (all the map can show, so its facets count
+    what it shows). `near` keeps those within `radius_km` of it; `place_unknown` says
+    a place was asked for that could not be read, so nothing matches (rather than
+    everything). An empty `sort` means the default: nearest first near a place, else
+    relevance when searching, else the name.
     """
 
     q: str = ""
@@ -76,13 +83,33 @@ class DirectoryFilters:
     pole: tuple[Pole, ...] = ()
     region: tuple[Region, ...] = ()
     legal_form: tuple[str, ...] = ()
+    bbox: tuple[float, float, float, float] | None = None
+    located: bool = False
     sort: str = ""
+    near: Place | None = None
+    radius_km: int = DEFAULT_RADIUS_KM
+    place_unknown: bool = False
+
+    @property
+    def default_sort(self) -> str:
+        if self.near:
+            return DirectorySort.NEAREST
+        return DirectorySort.RELEVANCE if self.q else DirectorySort.NAME
 
     @property
     def effective_sort(self) -> str:
-        if self.sort == DirectorySort.RELEVANCE and not self.q:
-            return DirectorySort.NAME
-        return self.sort or (DirectorySort.RELEVANCE if self.q else DirectorySort.NAME)
+        if (self.sort == DirectorySort.RELEVANCE and not self.q) or (
+            self.sort == DirectorySort.NEAREST and not self.near
+        ):
+            return self.default_sort
+        return self.sort or self.default_sort
+
+    @property
+    def place_state(self) -> tuple:
+        """What of the place changes the results (a key for cached counts)."""
+        if self.place_unknown:
+            return ("unknown",)
+        return (self.near.key, self.radius_km) if self.near else ()
 
 
 @dataclass
@@ -209,9 +236,23 @@ def in_sectors(sectors) -> Exists:
 
 def _filtered(filters: DirectoryFilters) -> QuerySet[Enterprise]:
     enterprises = public_enterprises()
+    if filters.place_unknown:
+        return enterprises.none()
+    if filters.near:
+        enterprises = within(enterprises, place=filters.near, radius_km=filters.radius_km)
     query = build_query(filters.q)
     if query is not None:
         enterprises = enterprises.filter(search_vector=query)
+    if filters.located:
+        enterprises = enterprises.exclude(latitude=None)
+    if filters.bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = filters.bbox
+        enterprises = enterprises.filter(
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+        )
     if filters.sector:
         enterprises = enterprises.filter(in_sectors(filters.sector))
     if filters.pole:
@@ -224,12 +265,17 @@ def _filtered(filters: DirectoryFilters) -> QuerySet[Enterprise]:
 
 
 def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
-    """The directory in the order asked: best matches, name, or latest change first."""
+    """The directory in the order asked: nearest, best matches, name, or latest change first.
+
+    Near a place, each enterprise has `distance_km`.
+    """
     enterprises = _filtered(filters)
     sort = filters.effective_sort
     # A query of punctuation only has no words to rank by: by name then.
     rank = rank_expression(filters.q) if sort == DirectorySort.RELEVANCE else None
-    if rank is not None:
+    if sort == DirectorySort.NEAREST:
+        enterprises = enterprises.order_by("distance_km", "name", "id")
+    elif rank is not None:
         enterprises = enterprises.annotate(rank=rank).order_by("-rank", "name", "id")
     elif sort == DirectorySort.UPDATED:
         enterprises = enterprises.order_by("-updated_at", "name", "id")
@@ -341,9 +387,15 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
         tuple(sorted(p.pk for p in filters.pole)),
         tuple(sorted(r.pk for r in filters.region)),
         tuple(sorted(filters.legal_form)),
+        filters.bbox,
+        filters.located,
+        filters.place_state,
     )
     # One scan of the directory per search state, shared until a record changes.
-    counts = cached_until_change("facets", state, lambda: _facet_rows(filters))
+    if filters.place_unknown:
+        counts = {"total": {}, "sector": {}, "pole": {}, "region": {}, "legal_form": {}}
+    else:
+        counts = cached_until_change("facets", state, lambda: _facet_rows(filters))
     return Facets(
         total=counts["total"].get("", 0),
         sector=[
@@ -367,7 +419,15 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
 
 def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
     base = (
-        _filtered(DirectoryFilters(q=filters.q))
+        _filtered(
+            DirectoryFilters(
+                q=filters.q,
+                bbox=filters.bbox,
+                located=filters.located,
+                near=filters.near,
+                radius_km=filters.radius_km,
+            )
+        )
         .order_by()
         .values("id", "pole_id", "region_id", "legal_form")
     )
@@ -436,20 +496,9 @@ class MapCluster:
     count: int
 
 
-def located_enterprises(
-    *, filters: DirectoryFilters, bbox: tuple[float, float, float, float] | None = None
-) -> QuerySet[Enterprise]:
-    """The directory's results that have coordinates, inside `bbox` when given."""
-    enterprises = _filtered(filters).exclude(latitude=None).order_by()
-    if bbox is not None:
-        min_lon, min_lat, max_lon, max_lat = bbox
-        enterprises = enterprises.filter(
-            longitude__gte=min_lon,
-            longitude__lte=max_lon,
-            latitude__gte=min_lat,
-            latitude__lte=max_lat,
-        )
-    return enterprises
+def located_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
+    """The directory's results that have coordinates (inside its `bbox` when it has one)."""
+    return _filtered(replace(filters, located=True)).order_by()
 
 
 def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapCluster]:

@@ -20,6 +20,25 @@ from entreprises.search import SEARCH_VECTOR_SQL
 from entreprises.selectors import enterprises_visible_to
 
 
+def primary_and_others(
+    *, sectors: Sequence[Sector], primaries: Sequence[Sector]
+) -> tuple[Sector | None, list[Sector]]:
+    """The primary sector among an enterprise's sectors, and the others: the one rule of the
+    admin's form and of the import. A single sector is the primary one; several need
+    exactly one marked primary. Raises ValidationError otherwise."""
+    primaries = list(dict.fromkeys(primaries))
+    if len(primaries) > 1:
+        raise ValidationError(_("An enterprise has only one primary sector."), code="primaries")
+    everyone = list(dict.fromkeys([*primaries, *sectors]))
+    if not primaries and len(everyone) > 1:
+        raise ValidationError(
+            _("This enterprise has several sectors: say which one is the primary sector."),
+            code="no_primary",
+        )
+    primary = everyone[0] if everyone else None
+    return primary, everyone[1:]
+
+
 @transaction.atomic
 def set_sectors(
     *, enterprise: Enterprise, primary: Sector, secondary: Sequence[Sector] = ()

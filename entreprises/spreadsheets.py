@@ -17,7 +17,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from entreprises.columns import COLUMNS, SPREADSHEET, neutralised, restored
 from entreprises.models import Enterprise, EnterpriseSector
@@ -221,27 +223,66 @@ def enterprise_rows(enterprises: QuerySet[Enterprise]) -> Iterator[list[str]]:
         yield [column.value(enterprise) for column in columns]
 
 
-def write_csv(rows: Iterable[list[str]]) -> bytes:
+# French Excel reads semicolons; commas are offered for the other programs.
+CSV_DELIMITERS = {"csv": ";", "csv-comma": ","}
+
+
+def write_csv(rows: Iterable[list[str]], *, delimiter: str = ";") -> bytes:
     """UTF-8 with a byte-order mark, so that spreadsheet programs read the accents."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(SPREADSHEET)
     writer.writerows(_safe(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_xlsx(rows: Iterable[list[str]], *, help_rows: Iterable[list[str]] = ()) -> bytes:
-    """The enterprises on a first sheet; `help_rows`, when given, on a second one."""
+def write_xlsx(rows: Iterable[list[str]]) -> bytes:
+    """The enterprises on one sheet, written as they are read (constant memory)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("enterprises")
     sheet.append(SPREADSHEET)
     for row in rows:
         sheet.append(_safe(row))
-    help_rows = list(help_rows)
-    if help_rows:
-        help_sheet = workbook.create_sheet("help")
-        for row in help_rows:
-            help_sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Rows of the template in which a drop-down list applies.
+TEMPLATE_ROWS = 1000
+
+
+def write_xlsx_template(
+    *, example: list[str], lists: dict[str, list[str]], help_rows: list[list[str]]
+) -> bytes:
+    """The import's template: the header, one example row, a drop-down list on each column
+    of `lists` (its values on a hidden sheet, since Excel caps a list typed in the rule at
+    255 characters), and the help on a second sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "enterprises"
+    sheet.append(SPREADSHEET)
+    sheet.append(_safe(example))
+    sheet.freeze_panes = "A2"
+    values = workbook.create_sheet("lists")
+    values.sheet_state = "hidden"
+    for number, (column, choices) in enumerate(lists.items(), start=1):
+        letter = get_column_letter(number)
+        values.cell(row=1, column=number, value=column)
+        for row, choice in enumerate(choices, start=2):
+            values.cell(row=row, column=number, value=neutralised(choice))
+        target = get_column_letter(SPREADSHEET.index(column) + 1)
+        validation = DataValidation(
+            type="list",
+            formula1=f"lists!${letter}$2:${letter}${len(choices) + 1}",
+            allow_blank=True,
+            showErrorMessage=False,  # a value typed otherwise is read by the import
+        )
+        validation.add(f"{target}2:{target}{TEMPLATE_ROWS}")
+        sheet.add_data_validation(validation)
+    help_sheet = workbook.create_sheet("help")
+    for row in help_rows:
+        help_sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -7,6 +7,7 @@ app_name = "entreprises"
 
 urlpatterns = [
     path(_("enterprises/"), views.DirectoryView.as_view(), name="directory"),
+    path(_("enterprises/places.json"), views.PlacesView.as_view(), name="places"),
     path(_("enterprises/<slug:slug>/"), views.EnterpriseDetailView.as_view(), name="detail"),
     path(_("sectors/"), views.SectorListView.as_view(), name="sectors"),
     path(_("sectors/<slug:slug>/"), views.SectorDetailView.as_view(), name="sector"),

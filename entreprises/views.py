@@ -1,5 +1,5 @@
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,14 +9,15 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 
 from common.pagination import ForgivingPaginationMixin
 from common.validators import parse_bbox
 from entreprises.enums import Status
-from entreprises.forms import FACETS, SORT_CHOICES, DirectoryForm
+from entreprises.forms import FACETS, SORT_CHOICES, DirectoryForm, MapViewForm
 from entreprises.linked_data import organization_json_ld
 from entreprises.models import Enterprise, Sector
+from entreprises.nearby import place_names
 from entreprises.selectors import (
     SECTOR_LINK_ORDER,
     DirectoryFilters,
@@ -85,6 +86,18 @@ def facet_groups(facets: Facets) -> list[FacetGroup]:
     return groups
 
 
+# Where the map looks: kept in its address, meaningless to the results themselves.
+MAP_VIEW_PARAMETERS = ("lat", "lon", "z")
+
+
+def query_without(query: QueryDict, *names: str) -> str:
+    """The query string without the parameters `names`, with its "?" when not empty."""
+    query = query.copy()
+    for name in names:
+        query.pop(name, None)
+    return "?" + query.urlencode() if query else ""
+
+
 def url_without(query: QueryDict, name: str, value: str) -> str:
     """The directory's query string without one value of `name`, back on the first page."""
     query = query.copy()
@@ -98,29 +111,53 @@ def active_chips(query: QueryDict, filters: DirectoryFilters, facets: Facets) ->
     if filters.q:
         search = _("Search: “%(q)s”") % {"q": filters.q}
         chips.append(Chip(search, url_without(query, "q", query.get("q", ""))))
+    if filters.near:
+        text = _("Near %(place)s (%(radius)s km)") % {
+            "place": filters.near.label,
+            "radius": filters.radius_km,
+        }
+        chips.append(Chip(text, url_without_place(query)))
     for name, label in FACETS:
         for option in getattr(facets, name):
             if option.selected:
                 text = _("%(facet)s: %(value)s") % {"facet": label, "value": capfirst(option.label)}
                 chips.append(Chip(text, url_without(query, name, option.value)))
+    if filters.bbox is not None:
+        chips.append(Chip(_("In the chosen map area"), url_without(query, "bbox", query["bbox"])))
     return chips
+
+
+def url_without_place(query: QueryDict) -> str:
+    """The query string without its place, its radius and the order by distance."""
+    query = query.copy()
+    for name in ("near", "radius_km", "page"):
+        query.pop(name, None)
+    if query.get("sort") == DirectorySort.NEAREST:
+        query.pop("sort")
+    return "?" + query.urlencode() if query else "?"
 
 
 def sort_menu(filters: DirectoryFilters) -> tuple[list[tuple[str, str]], str]:
     """The orders offered and the one chosen; the default one is the empty value.
 
-    So a new search from a page sorted by default comes by relevance, not by the
-    name the page without a search was sorted by.
+    So a new search from a page sorted by default comes by relevance (or distance,
+    near a place), not by the name the page without a search was sorted by.
     """
-    default = DirectorySort.RELEVANCE if filters.q else DirectorySort.NAME
+    default = filters.default_sort
     offered = [
         ("" if value == default else value, label)
         for value, label in SORT_CHOICES
-        if value != DirectorySort.RELEVANCE or filters.q
+        if (value != DirectorySort.RELEVANCE or filters.q)
+        and (value != DirectorySort.NEAREST or filters.near)
     ]
     offered.sort(key=lambda choice: choice[0] != "")
     chosen = filters.effective_sort
     return offered, "" if chosen == default else chosen
+
+
+def active_filter_count(filters: DirectoryFilters) -> int:
+    """The number on the "Filters (n)" panel: the values ticked, and a place."""
+    return sum(len(getattr(filters, name)) for name, _label in FACETS) + bool(filters.near)
 
 
 class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
@@ -151,7 +188,7 @@ class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
             facets=facets,
             facet_groups=facet_groups(facets),
             chips=chips,
-            active_filters=sum(len(getattr(filters, name)) for name, _label in FACETS),
+            active_filters=active_filter_count(filters),
             sorts=sorts,
             sort=sort,
             suggestions=search_suggestions(q=filters.q) if not facets.total else None,
@@ -233,20 +270,38 @@ class SectorDetailView(ForgivingPaginationMixin, ListView):
 
 
 class MapView(DirectoryFormMixin, TemplateView):
+    """The directory's results on a map, with the same form, facets and chips, and
+    beside the map the list of the same results for those who do not use it."""
+
     template_name = "entreprises/map.html"
     list_limit = 200
 
+    def get_filters(self):
+        # What the map can show: its facets count those, not the enterprises it cannot place.
+        return replace(super().get_filters(), located=True)
+
     def get_context_data(self, **kwargs):
         form = self.get_form()
-        enterprises = search_enterprises(filters=self.get_filters()).exclude(latitude=None)
+        filters = self.get_filters()
+        view_form = MapViewForm(self.request.GET)
+        facets = facet_counts(filters=filters)
+        enterprises = search_enterprises(filters=filters)
+        query = self.request.GET
         return super().get_context_data(
             form=form,
-            problems=form.problems(),
-            facets=facet_counts(filters=self.get_filters()),
+            filters=filters,
+            problems=form.problems() + view_form.problems(),
+            facet_groups=facet_groups(facets),
+            chips=active_chips(query, filters, facets),
+            active_filters=active_filter_count(filters),
             total=enterprises.count(),
             enterprises=enterprises[: self.list_limit],
             list_limit=self.list_limit,
-            geojson_url=reverse("entreprises:map-data") + "?" + self.request.GET.urlencode(),
+            map_view=view_form.view(),
+            # The view travels to the list and back; the list starts on its first page.
+            list_url=reverse("entreprises:directory") + query_without(query, "page"),
+            geojson_url=reverse("entreprises:map-data")
+            + query_without(query, "page", "sort", *MAP_VIEW_PARAMETERS),
             tile_url=settings.MAP_TILE_URL,
             tile_attribution=settings.MAP_TILE_ATTRIBUTION,
             **kwargs,
@@ -264,11 +319,16 @@ class MapDataView(DirectoryFormMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         try:
-            bbox = parse_bbox(request.GET.get("bbox", ""))
+            # The form reads `bbox` too, but leaves a bad one out: here it is a 400.
+            parse_bbox(request.GET.get("bbox", ""))
             zoom = _zoom(request.GET.get("zoom", ""))
         except ValidationError as error:
             return JsonResponse({"error": error.messages[0]}, status=400)
-        enterprises = located_enterprises(filters=self.get_filters(), bbox=bbox)
+        form = self.get_form()
+        for name in ("near", "radius_km"):  # not left out, as on the page: no map of everywhere
+            if name in form.errors:
+                return JsonResponse({"error": form.errors[name][0]}, status=400)
+        enterprises = located_enterprises(filters=self.get_filters())
         if enterprises.count() > settings.MAP_POINT_LIMIT:
             # Four cells across a 256-pixel tile: clusters about 64 pixels apart.
             cell = 360 / (2**zoom * 4)
@@ -292,6 +352,15 @@ class MapDataView(DirectoryFormMixin, TemplateView):
                 _feature_collection(rows, url_template), content_type="application/geo+json"
             )
         response["Cache-Control"] = "public, max-age=300"
+        return response
+
+
+class PlacesView(View):
+    """The gazetteer's names, for the completion of the "near" field."""
+
+    def get(self, request, *args, **kwargs):
+        response = JsonResponse(place_names(), safe=False)
+        response["Cache-Control"] = "public, max-age=3600"
         return response
 
 

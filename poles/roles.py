@@ -9,6 +9,8 @@ POLE_STAFF_GROUP = "Personnel de pôle"
 
 # Every permission of these apps: the national team keeps every record true.
 NATIONAL_TEAM_APPS = ["chantier", "poles", "entreprises", "evenements", "contributions"]
+# And the background jobs (read-only in the admin), to see which failed and why.
+NATIONAL_TEAM_READ_APPS = ["procrastinate"]
 # And the staff accounts: it creates them, puts them in a group and (pole memberships,
 # above) in their poles, deactivates them, and unlocks one locked out by django-axes.
 # It deletes no account (its changes stay in the history) and cannot make a superuser,

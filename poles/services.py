@@ -5,6 +5,7 @@ from poles.roles import (
     NATIONAL_TEAM_APPS,
     NATIONAL_TEAM_EXTRA_PERMISSIONS,
     NATIONAL_TEAM_GROUP,
+    NATIONAL_TEAM_READ_APPS,
     POLE_STAFF_GROUP,
     POLE_STAFF_PERMISSIONS,
 )
@@ -27,6 +28,9 @@ def sync_staff_groups(*, apps=global_apps) -> None:
     national, _ = Group.objects.get_or_create(name=NATIONAL_TEAM_GROUP)
     national.permissions.set(
         Permission.objects.filter(content_type__app_label__in=NATIONAL_TEAM_APPS)
+        | Permission.objects.filter(
+            content_type__app_label__in=NATIONAL_TEAM_READ_APPS, codename__startswith="view_"
+        )
         | matching(NATIONAL_TEAM_EXTRA_PERMISSIONS)
     )
     pole_staff, _ = Group.objects.get_or_create(name=POLE_STAFF_GROUP)

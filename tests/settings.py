@@ -5,6 +5,8 @@ import os
 # Set before the project settings read them. Tests run with DEBUG off, like production.
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-the-test-suite-only")
 os.environ.setdefault("DEBUG", "0")
+# A failed job is retried a second later, so that a test sees the retry.
+os.environ.setdefault("TASK_RETRY_BACKOFF_SECONDS", "1")
 
 from chantier.settings import *  # noqa: E402, F403
 

@@ -13,9 +13,12 @@ from poles.services import sync_staff_groups
 
 def create_groups(apps, schema_editor):
     for app_config in apps.get_app_configs():
+        # create_permissions skips an app without a models module, as a migration's
+        # registry has; the value is put back so that a real registry stays whole.
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     sync_staff_groups(apps=apps)
 
 

@@ -6,6 +6,12 @@
 // The list beside the map and the markers point at each other: hovering or
 // focusing an item highlights its marker (or the cluster holding it); opening a
 // marker marks its items in the list. Enterprises at one address share one marker.
+// Where the map looks (lat, lon, z) is kept in the page's address as it moves, so a
+// reload, a change of filter, the language switch and the list keep it; once moved,
+// "Search this area" keeps only the results inside the visible box (`bbox`).
+// Over 350 lines: the markers, the list, the address and "search this area" all work
+// on one Leaflet map and its state, which files of their own would have to share
+// through a global.
 (function () {
   "use strict";
   var element = document.getElementById("map");
@@ -26,7 +32,45 @@
     iconRetinaUrl: element.dataset.markerIcon2x,
     shadowUrl: element.dataset.markerShadow,
   });
-  var map = L.map(element, { preferCanvas: true }).setView([47.5, -71.5], 5);
+  var map = L.map(element, { preferCanvas: true, zoomControl: false });
+  L.control
+    .zoom({ zoomInTitle: element.dataset.zoomIn, zoomOutTitle: element.dataset.zoomOut })
+    .addTo(map);
+  var form = document.getElementById("directory-form");
+  var area = boxBounds(element.dataset.bbox); // the area the results are limited to
+  var asked = element.dataset.zoom
+    ? { lat: Number(element.dataset.lat), lon: Number(element.dataset.lon), z: Number(element.dataset.zoom) }
+    : null;
+  var quiet = false; // moves the page makes itself, not the visitor
+  var remembered = null; // the view last written into the address
+  var chosen = Boolean(asked); // a view the visitor asked for, to keep across reloads
+
+  function boxBounds(text) {
+    var numbers = (text || "").split(",").map(Number);
+    if (numbers.length !== 4 || numbers.some(isNaN)) {
+      return null;
+    }
+    return L.latLngBounds([numbers[1], numbers[0]], [numbers[3], numbers[2]]);
+  }
+
+  function quietly(move) {
+    quiet = true;
+    try {
+      move();
+    } finally {
+      quiet = false;
+    }
+  }
+
+  quietly(function () {
+    if (asked) {
+      map.setView([asked.lat, asked.lon], asked.z, { animate: false });
+    } else if (area) {
+      map.fitBounds(area, { animate: false });
+    } else {
+      map.setView([47.5, -71.5], 5, { animate: false });
+    }
+  });
   var tiles = L.tileLayer(element.dataset.tiles, {
     maxZoom: 18,
     attribution: element.dataset.attribution,
@@ -153,7 +197,12 @@
     marker.bindPopup(function () {
       return popup(place);
     });
-    marker.on("popupopen", function () {
+    marker.on("popupopen", function (event) {
+      var close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) {
+        close.setAttribute("aria-label", element.dataset.closePopup);
+        close.title = element.dataset.closePopup;
+      }
       markItems(place);
     });
     marker.on("popupclose", function () {
@@ -208,22 +257,35 @@
     var address = new URL(element.dataset.geojson, window.location.href);
     if (withView) {
       var bounds = map.getBounds().pad(0.2);
-      address.searchParams.set(
-        "bbox",
-        [
-          Math.max(bounds.getWest(), -180),
-          Math.max(bounds.getSouth(), -90),
-          Math.min(bounds.getEast(), 180),
-          Math.min(bounds.getNorth(), 90),
-        ]
-          .map(function (value) {
-            return value.toFixed(4);
-          })
-          .join(",")
-      );
+      var box = [
+        Math.max(bounds.getWest(), -180),
+        Math.max(bounds.getSouth(), -90),
+        Math.min(bounds.getEast(), 180),
+        Math.min(bounds.getNorth(), 90),
+      ];
+      if (area) {
+        // Only what is both in view and in the area searched.
+        box = [
+          Math.max(box[0], area.getWest()),
+          Math.max(box[1], area.getSouth()),
+          Math.min(box[2], area.getEast()),
+          Math.min(box[3], area.getNorth()),
+        ];
+        box[2] = Math.max(box[2], box[0]);
+        box[3] = Math.max(box[3], box[1]);
+      }
+      address.searchParams.set("bbox", boxText(box));
       address.searchParams.set("zoom", String(map.getZoom()));
     }
     return address.toString();
+  }
+
+  function boxText(box) {
+    return box
+      .map(function (value) {
+        return value.toFixed(4);
+      })
+      .join(",");
   }
 
   function load(withView) {
@@ -294,14 +356,138 @@
       });
   }
 
+  // The view in the address: replaced as the map moves, so going back still leaves the page.
+  function currentView() {
+    var centre = map.wrapLatLng(map.getCenter());
+    return { lat: centre.lat.toFixed(5), lon: centre.lng.toFixed(5), z: String(map.getZoom()) };
+  }
+
+  function withView(href, view) {
+    var address = new URL(href, window.location.href);
+    address.searchParams.set("lat", view.lat);
+    address.searchParams.set("lon", view.lon);
+    address.searchParams.set("z", view.z);
+    return address.toString();
+  }
+
+  // Every link that leaves for the same results elsewhere: the other language, the
+  // list, a filter's removal.
+  function carryView(view) {
+    document
+      .querySelectorAll(".language-switch a[hreflang], a[data-keeps-view], .active-filters a")
+      .forEach(function (link) {
+        link.href = withView(link.getAttribute("href"), view);
+      });
+    document.querySelectorAll("link[rel=alternate][hreflang]").forEach(function (link) {
+      link.href = withView(link.getAttribute("href"), view);
+    });
+  }
+
+  function remember() {
+    var view = currentView();
+    if (!quiet && remembered && view.z === remembered.z) {
+      // A few pixels at the same zoom: the page resized (a phone's address bar), no move.
+      var zoom = map.getZoom();
+      var before = map.project([Number(remembered.lat), Number(remembered.lon)], zoom);
+      if (before.distanceTo(map.project(map.getCenter(), zoom)) < 3) {
+        return;
+      }
+    }
+    remembered = view;
+    if (quiet) {
+      return;
+    }
+    chosen = true;
+    window.history.replaceState(window.history.state, "", withView(window.location.href, view));
+    carryView(view);
+    searchArea.show();
+  }
+
+  // "Search this area": the form again, with the visible box as its area.
+  var searchArea = L.control({ position: "topright" });
+  searchArea.onAdd = function () {
+    var button = L.DomUtil.create("button", "map-search-area");
+    button.type = "button";
+    button.hidden = true;
+    button.textContent = element.dataset.searchArea;
+    L.DomEvent.disableClickPropagation(button);
+    L.DomEvent.on(button, "click", function () {
+      var bounds = map.getBounds();
+      var box = [
+        Math.max(Math.floor(bounds.getWest() * 1e4) / 1e4, -180),
+        Math.max(Math.floor(bounds.getSouth() * 1e4) / 1e4, -90),
+        Math.min(Math.ceil(bounds.getEast() * 1e4) / 1e4, 180),
+        Math.min(Math.ceil(bounds.getNorth() * 1e4) / 1e4, 90),
+      ];
+      field("bbox").value = boxText(box);
+      try {
+        // The directory's script brings the focus to the new results after the reload.
+        var panel = document.getElementById("filters-panel");
+        sessionStorage.setItem(
+          "directory-focus",
+          JSON.stringify({ focus: "map-list-title", panelOpen: Boolean(panel && panel.open) })
+        );
+      } catch (error) {
+        // Without storage the focus starts at the top of the page.
+      }
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+    });
+    this.button = button;
+    return button;
+  };
+  searchArea.show = function () {
+    if (this.button && form) {
+      this.button.hidden = false;
+    }
+  };
+  searchArea.addTo(map);
+
+  // A hidden field of the form, made when first needed.
+  function field(name) {
+    var input = form.querySelector('input[type=hidden][name="' + name + '"]');
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      form.appendChild(input);
+    }
+    return input;
+  }
+
+  if (form) {
+    // A change of filter keeps the view the visitor chose; otherwise the map fits the results.
+    form.addEventListener("submit", function () {
+      if (!chosen) {
+        return;
+      }
+      var view = currentView();
+      field("lat").value = view.lat;
+      field("lon").value = view.lon;
+      field("z").value = view.z;
+    });
+  }
+
+  var loaded = false;
+  remembered = currentView();
+  map.on("moveend", function () {
+    if (loaded && !complete) {
+      load(true);
+    }
+    remember();
+  });
   load(false).then(function (bounds) {
     if (bounds && bounds.isValid()) {
-      map.fitBounds(bounds, { maxZoom: 12 });
-    }
-    map.on("moveend", function () {
-      if (!complete) {
-        load(true);
+      // The results decide the view unless the visitor chose one that shows some of them.
+      var fit = asked ? !map.getBounds().intersects(bounds) : !chosen && !area;
+      if (fit) {
+        quietly(function () {
+          map.fitBounds(bounds, { maxZoom: 12, animate: false });
+        });
       }
-    });
+    }
+    loaded = true;
+    if (!complete) {
+      load(true);
+    }
   });
 })();

@@ -7,8 +7,8 @@ from tests.helpers import json_of
 pytestmark = pytest.mark.django_db
 
 LIST_PARAMETERS = (
-    "bbox, cursor, format, lang, legal_form, page_size, pole, q, region, sector, status,"
-    " updated_since"
+    "bbox, cursor, format, lang, legal_form, near, page_size, pole, q, radius_km, region, sector,"
+    " status, updated_since"
 )
 UNKNOWN = {
     "en": "Unknown parameter: this address takes {names}.",

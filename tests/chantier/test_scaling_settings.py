@@ -152,6 +152,8 @@ INSTALLED_APPS = [
     "poles",
     "entreprises",
     "evenements",
+    "contributions",
+    "procrastinate.contrib.django",
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",

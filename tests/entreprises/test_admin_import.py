@@ -6,6 +6,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from entreprises.columns import SPREADSHEET
 from entreprises.models import Enterprise
@@ -87,12 +88,12 @@ def test_preview_writes_nothing_then_confirm_imports_everything(personas, world)
     response = preview(client, csv_file(rows))
     assert response.status_code == 200
     assert response.context["created"] == 2 and response.context["error_rows"] == 0
-    assert "2 à créer, 0 à mettre à jour, 0 avec des erreurs." in response.content.decode()
+    assert "2 à créer, 0 à modifier, 0 inchangées, 0 avec des erreurs." in response.content.decode()
     assert not Enterprise.objects.filter(neq="1140000010").exists()
 
     done = client.post(IMPORT, {"confirm": "1"}, follow=True)
     assert [str(m) for m in done.context["messages"]] == [
-        "Importation terminée\u00a0: 2 entreprises créées, 0 mises à jour."
+        "Importation terminée\u00a0: 2 entreprises créées, 0 modifiées, 0 inchangées."
     ]
     cafe = Enterprise.objects.get(neq="1140000010")
     assert (cafe.name_fr, cafe.name_en, cafe.pole, cafe.region) == (
@@ -132,7 +133,10 @@ def test_one_bad_row_rejects_the_whole_file_with_every_error(personas, world):
     assert errors == {
         3: ["neq\u00a0: Un numéro d’entreprise du Québec (NEQ) compte exactement 10 chiffres."],
         4: ["postal_code\u00a0: Saisissez un code postal canadien au format A1A\u00a01A1."],
-        5: ["primary_sector\u00a0: il n’y a pas de secteur «\u00a0astronautique\u00a0»."],
+        5: [
+            "primary_sector\u00a0: «\u00a0astronautique\u00a0» n’est pas une valeur connue (secteur). "
+            "Valeurs acceptées\u00a0: Alimentation, Habitation."
+        ],
         6: [
             "pole\u00a0: vous ne pouvez pas placer une entreprise dans «\u00a0Pôle de Laval\u00a0», un pôle pour lequel vous ne travaillez pas."
         ],
@@ -157,7 +161,7 @@ def test_errors_read_in_english(personas, world):
     response = preview(client, csv_file([good_row(neq="12AB", primary_sector="x")]), language="en")
     assert row_errors(response) == {
         2: [
-            "primary_sector: there is no sector “x”.",
+            "primary_sector: “x” is not a known sector. Accepted values: Food, Housing.",
             "neq: A Québec enterprise number (NEQ) has exactly 10 digits.",
         ]
     }
@@ -240,7 +244,8 @@ def test_export_follows_the_current_filters_in_csv_and_xlsx(personas, world):
     url = reverse("admin:entreprises_enterprise_export", args=["csv"])
     response = client.get(url, {"status__exact": "published"})
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.content.startswith("\ufeffslug;name_fr;".encode())
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [row["slug"] for row in rows] == ["habitation-laval"]
     assert rows[0]["name_fr"] == "Coopérative d'habitation de Laval"
     assert (rows[0]["pole"], rows[0]["region"], rows[0]["primary_sector"]) == (
@@ -271,21 +276,64 @@ def test_exported_file_imports_back_unchanged(personas, world):
         response.context["created"],
         response.context["updated"],
         response.context["error_rows"],
-    ) == (0, 2, 0)
+    ) == (0, 0, 0)
+    assert response.context["unchanged"] == 2
+    assert "0 à créer, 0 à modifier, 2 inchangées, 0 avec des erreurs." in response.content.decode()
 
 
-def test_template_downloads(personas, world):
+def test_template_downloads_with_drop_downs_and_an_example_that_is_skipped(personas, world):
     client = personas.client_for(personas.staff_a)
-    csv_template = client.get(reverse("admin:entreprises_enterprise_import_template", args=["csv"]))
-    assert csv_template.content.decode("utf-8-sig").strip() == ",".join(SPREADSHEET)
+    url = reverse("admin:entreprises_enterprise_import_template", args=["csv"])
+    csv_template = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert csv_template.content.startswith("\ufeff".encode())
+    header, example = csv_template.content.decode("utf-8-sig").splitlines()
+    assert header == ";".join(SPREADSHEET)
+    assert example.split(";")[1:4] == [
+        "Exemple (cette ligne n'est jamais importée)",
+        "",
+        "coopérative",
+    ]
+    commas = client.get(reverse("admin:entreprises_enterprise_import_template", args=["csv-comma"]))
+    assert commas.content.decode("utf-8-sig").splitlines()[0] == ",".join(SPREADSHEET)
+
     xlsx_template = client.get(
-        reverse("admin:entreprises_enterprise_import_template", args=["xlsx"])
+        reverse("admin:entreprises_enterprise_import_template", args=["xlsx"]),
+        HTTP_ACCEPT_LANGUAGE="fr",
     )
     workbook = load_workbook(io.BytesIO(xlsx_template.content))
-    assert [cell.value for cell in workbook["enterprises"][1]] == SPREADSHEET
+    sheet = workbook["enterprises"]
+    assert [cell.value for cell in sheet[1]] == SPREADSHEET
+    example = dict(zip(SPREADSHEET, [cell.value for cell in sheet[2]], strict=True))
+    assert (example["legal_form"], example["status"], example["pole"], example["region"]) == (
+        "coopérative",
+        "brouillon",
+        "Pôle de Montréal",
+        "06 Montréal",
+    )
+    lists = workbook["lists"]
+    assert lists.sheet_state == "hidden"
+    columns = {
+        column[0].value: [c.value for c in column[1:] if c.value] for column in lists.iter_cols()
+    }
+    assert columns["legal_form"] == ["coopérative", "organisme à but non lucratif", "mutuelle"]
+    assert columns["pole"] == ["Pôle de Montréal"]  # only the poles of pole A's staff
+    assert columns["primary_sector"] == ["Alimentation", "Habitation"]
+    drop_downs = {
+        str(validation.sqref): validation.formula1
+        for validation in sheet.data_validations.dataValidation
+    }
+    legal_form = get_column_letter(SPREADSHEET.index("legal_form") + 1)
+    assert drop_downs[f"{legal_form}2:{legal_form}1000"] == "lists!$A$2:$A$4"
+    assert {v.type for v in sheet.data_validations.dataValidation} == {"list"}
+    assert len(drop_downs) == 6
     help_rows = {row[0]: row[1] for row in workbook["help"].iter_rows(values_only=True)}
-    assert help_rows["pole"] == "pole-montreal"
-    assert help_rows["legal_form"] == "cooperative, nonprofit, mutual"
+    assert help_rows["status"] == "brouillon, publiée, archivée"
+
+    # The template sent back as it is creates nothing: its example line is skipped.
+    upload = SimpleUploadedFile("modele.xlsx", xlsx_template.content)
+    response = preview(client, upload)
+    assert [row.action for row in response.context["rows"]] == ["example"]
+    assert response.context["created"] == 0
 
 
 def test_staff_without_pole_cannot_create_through_import(personas, world):
@@ -341,7 +389,7 @@ def test_export_neutralises_formulas_in_text_cells_only_and_imports_back(persona
     client = personas.client_for(personas.national)
     params = {"q": "1140000002"}
     exported = client.get(reverse("admin:entreprises_enterprise_export", args=["csv"]), params)
-    (row,) = csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")))
+    (row,) = csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";")
     expected = ["'-5 % Coop", "'=1+1", "'@Laval", "45.57", "-73.7"]
     assert [row[c] for c in ["name_fr", "name_en", "city", "latitude", "longitude"]] == expected
     xlsx = client.get(reverse("admin:entreprises_enterprise_export", args=["xlsx"]), params)

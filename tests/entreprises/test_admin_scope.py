@@ -238,7 +238,9 @@ def test_export_holds_only_own_enterprises(personas, world):
         response = personas.client_for(user).get(
             reverse("admin:entreprises_enterprise_export", args=["csv"])
         )
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(
+            csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+        )
         assert sorted(row["slug"] for row in rows) == sorted(expected), user.username
 
 
@@ -302,3 +304,16 @@ def test_group_migration_works_on_an_empty_database(db):
     assert national.filter(codename="change_enterprise").exists()
     migration.remove_groups(apps, None)
     assert not Group.objects.filter(name__in=[POLE_STAFF_GROUP, NATIONAL_TEAM_GROUP]).exists()
+
+
+def test_group_migration_leaves_the_apps_models_modules_as_they_were(db):
+    """Run with the project's own registry (as the test above does), it must not leave the
+    apps looking model-less: Django would then create no permission after a later flush."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("poles.migrations.0002_staff_groups")
+    before = {config.label: config.models_module for config in apps.get_app_configs()}
+    migration.create_groups(apps, None)
+    assert {config.label: config.models_module for config in apps.get_app_configs()} == before

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from common.validators import normalize_phone
 from entreprises.services import set_sectors
 from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
 
@@ -92,3 +93,9 @@ def test_phone_groups_may_be_separated_by_a_no_break_space():
     enterprise = EnterpriseFactory.build(phone="514\u00a0555-0123")
     enterprise.full_clean()
     assert enterprise.phone == "514 555-0123"
+
+
+def test_a_normalised_phone_with_an_extension_is_read_again_as_itself():
+    """Found by the import's round trip: '819 555-0199, 12' was refused once stored."""
+    assert normalize_phone("819 555-0199 poste 12") == "819 555-0199, 12"
+    assert normalize_phone("819 555-0199, 12") == "819 555-0199, 12"

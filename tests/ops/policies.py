@@ -13,7 +13,7 @@ STRICT_POLICY = {
     "frame-ancestors": "'none'",
 }
 PERMISSIONS = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"
 )
 

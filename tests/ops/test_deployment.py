@@ -47,7 +47,10 @@ def compose_config(**env):
 
 def test_compose_file_is_valid_and_complete():
     result = compose_config(
-        SECRET_KEY="s" * 50, ALLOWED_HOSTS="portail.example", POSTGRES_PASSWORD="pw-1"
+        SECRET_KEY="s" * 50,
+        ALLOWED_HOSTS="portail.example",
+        POSTGRES_PASSWORD="pw-1",
+        SITE_ADDRESS="portail.example",
     )
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
@@ -56,10 +59,20 @@ def test_compose_file_is_valid_and_complete():
     assert db["image"] == "postgres:16"
     assert db["volumes"] == ["pgdata:/var/lib/postgresql/data:rw"]
     assert db["healthcheck"]["test"] == ["CMD-SHELL", "pg_isready -U portail -d portail"]
-    assert set(config["volumes"]) == {"pgdata", "backups"}
+    assert set(config["volumes"]) == {
+        "pgdata",
+        "backups",
+        "static",
+        "media",
+        "caddy_data",
+        "caddy_config",
+    }
 
     assert web["build"]["context"] == str(BASE_DIR)
-    assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert web["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
     assert web["environment"]["DEBUG"] == "0"
     assert web["environment"]["DATABASE_URL"] == "postgres://portail:pw-1@db:5432/portail"
     assert db["environment"]["POSTGRES_PASSWORD"] == "pw-1"
@@ -68,7 +81,51 @@ def test_compose_file_is_valid_and_complete():
     assert web["environment"]["GUNICORN_WORKERS"] == "3"
     assert web["environment"]["GUNICORN_TIMEOUT"] == "30"
     assert "http://127.0.0.1:8000/healthz" in " ".join(web["healthcheck"]["test"])
-    assert web["volumes"] == ["backups:/backups:rw"]
+    assert web["volumes"] == [
+        "backups:/backups:rw",
+        "static:/srv/static:rw",
+        "media:/srv/media:rw",
+    ]
+    # Only the proxy is reachable from outside; it forwards one hop to gunicorn.
+    assert "ports" not in web
+    assert web["environment"]["API_NUM_PROXIES"] == "1"
+    assert web["environment"]["TRUST_X_FORWARDED_PROTO"] == "1"
+    assert web["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert web["environment"]["STATIC_ROOT"] == "/srv/static"
+    assert "collectstatic --noinput" in " ".join(web["command"])
+
+    proxy = config["services"]["proxy"]
+    assert proxy["image"] == "caddy:2"
+    assert proxy["environment"] == {
+        "SITE_ADDRESS": "portail.example",
+        "UPSTREAM": "web:8000",
+        "STATIC_ROOT": "/srv/static",
+        "MEDIA_ROOT": "/srv/media",
+    }
+    assert f"{BASE_DIR}/deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert {"static:/srv/static:ro", "media:/srv/media:ro"} <= set(proxy["volumes"])
+    assert {(port["target"], str(port["published"])) for port in proxy["ports"]} == {
+        (80, "80"),
+        (443, "443"),
+    }
+    assert proxy["depends_on"] == {"web": {"condition": "service_healthy"}}
+
+    redis = config["services"]["redis"]
+    assert redis["image"] == "redis:7"
+    assert "ports" not in redis
+    assert redis["command"][:3] == ["redis-server", "--save", ""]
+    assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+
+    worker = config["services"]["worker"]
+    assert worker["command"] == ["python", "manage.py", "procrastinate", "worker"]
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert worker["environment"]["EMAIL_PORT"] == "25"
+    assert worker["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert worker["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+        "web": {"condition": "service_started"},
+    }
 
 
 @pytest.mark.parametrize(
@@ -77,10 +134,16 @@ def test_compose_file_is_valid_and_complete():
         ("SECRET_KEY", "Set SECRET_KEY in .env"),
         ("ALLOWED_HOSTS", "Set ALLOWED_HOSTS in .env"),
         ("POSTGRES_PASSWORD", "Set POSTGRES_PASSWORD in .env"),
+        ("SITE_ADDRESS", "Set SITE_ADDRESS in .env"),
     ],
 )
 def test_compose_refuses_to_run_without_required_settings(missing, message):
-    env = {"SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "portail.example", "POSTGRES_PASSWORD": "pw"}
+    env = {
+        "SECRET_KEY": "s" * 50,
+        "ALLOWED_HOSTS": "portail.example",
+        "POSTGRES_PASSWORD": "pw",
+        "SITE_ADDRESS": "portail.example",
+    }
     del env[missing]
     result = compose_config(**env)
     assert result.returncode != 0

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from entreprises.columns import SPREADSHEET
 from entreprises.models import Enterprise, Sector
-from poles.models import Pole, PoleMembership
+from poles.models import Pole, PoleMembership, Region
 from poles.roles import NATIONAL_TEAM_GROUP, POLE_STAFF_GROUP
 
 POLE_STAFF_USERNAME = "bench-pole-staff"
@@ -53,9 +53,14 @@ def bench_fixtures() -> dict:
         raise CommandError("No published demo enterprise with a sector: run generate_demo first.")
     user = staff_member(username=POLE_STAFF_USERNAME, group=POLE_STAFF_GROUP)
     PoleMembership.objects.get_or_create(user=user, pole=enterprise.pole)
+    # Three sectors and two regions that have enterprises: a search ticking several values.
+    sectors = Sector.objects.filter(enterprise_links__isnull=False).distinct().order_by("id")
+    regions = Region.objects.filter(enterprises__isnull=False).distinct().order_by("code")
     return {
         "enterprise": enterprise.slug,
         "sector": sector.slug,
+        "sectors": list(sectors.values_list("slug", flat=True)[:3]),
+        "regions": list(regions.values_list("code", flat=True)[:2]),
         "session": signed_in_session(user=user),
         "pole": enterprise.pole.slug,
         "count": Enterprise.objects.published().count(),
