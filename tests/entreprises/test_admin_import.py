@@ -289,7 +289,7 @@ def test_template_downloads_with_drop_downs_and_an_example_that_is_skipped(perso
     header, example = csv_template.content.decode("utf-8-sig").splitlines()
     assert header == ";".join(SPREADSHEET)
     assert example.split(";")[1:4] == [
-        "Exemple (cette ligne n'est jamais importée)",
+        "Exemple (cette ligne n’est jamais importée)",
         "",
         "coopérative",
     ]
