@@ -8,12 +8,13 @@ from django.contrib.admin.utils import unquote
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_history import ReadableHistoryAdmin
+from common.admin_languages import OneSwitchTranslationAdmin
 from entreprises.admin_filters import (
     EnglishMissingFilter,
     NextPageCountPaginator,
@@ -37,15 +38,29 @@ from entreprises.selectors import (
 from entreprises.services import (
     archive_enterprises,
     confirm_verified,
+    new_enterprise_slug,
     one_search_refresh,
     refresh_search_vectors,
     set_status,
 )
+from poles.models import Region
 from poles.selectors import is_national_team, poles_of
+
+# Labels of the form in words staff use (the models' names serve the code and the API).
+PLAIN_LABELS = {
+    "slug": (
+        _("Address on the site"),
+        _("The end of the record's web address. Left empty, it is made from the name."),
+    ),
+    "is_demo": (
+        _("Demonstration record"),
+        _("A made-up record for trying the portal; never a real enterprise."),
+    ),
+}
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class SectorAdmin(ReadableHistoryAdmin, OneSwitchTranslationAdmin):
     list_display = ["name", "parent", "essglobal_code", "position"]
     list_select_related = ["parent"]
     search_fields = ["name_fr", "name_en"]
@@ -68,19 +83,19 @@ class EnterpriseSectorInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslationAdmin):
     form = EnterpriseAdminForm
     change_list_template = "admin/entreprises/enterprise/change_list.html"
     delete_confirmation_template = "admin/entreprises/enterprise/archive_confirmation.html"
     list_display = [
         "name",
         "pole",
-        "region",
+        "region_name",
         "city",
         "status",
         "english_complete",
-        "last_verified_at",
-        "updated_at",
+        "verified_on",
+        "updated_on",
     ]
     list_select_related = ["pole", "region"]
     list_filter = [
@@ -97,7 +112,8 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
     search_fields = ["name_fr"]
     search_help_text = _("Words of the name, description, sector or city; or a 10-digit NEQ.")
     ordering = ["-updated_at", "-id"]
-    prepopulated_fields = {"slug": ["name_fr"]}
+    # Only for the national team, who see the slug (get_prepopulated_fields).
+    prepopulated_fields = {}
     autocomplete_fields = ["pole", "region"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
@@ -146,11 +162,34 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
         form.user = request.user  # a class made for this request by modelform_factory
         return form
 
+    def get_fieldsets(self, request, obj=None):
+        # The address on the site is made from the name: only the national team sees it.
+        if is_national_team(user=request.user):
+            return super().get_fieldsets(request, obj)
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f != "slug"]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name_fr"]} if is_national_team(user=request.user) else {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in PLAIN_LABELS:
+            field.label, field.help_text = PLAIN_LABELS[db_field.name]
+            field.required = field.required and db_field.name != "slug"
+        return field
+
     def get_list_display(self, request):
-        # Staff of a single pole see its name on every row: room for the other columns.
-        if poles_of(user=request.user)[:2].count() < 2:
-            return [column for column in self.list_display if column != "pole"]
-        return self.list_display
+        # Staff of a single pole (or region) see its name on every row: room for the others.
+        poles = poles_of(user=request.user)
+        hidden = set()
+        if poles[:2].count() < 2:
+            hidden.add("pole")
+        if Region.objects.filter(poles__in=poles).distinct()[:2].count() < 2:
+            hidden.add("region_name")
+        return [column for column in self.list_display if column not in hidden]
 
     def get_queryset(self, request):
         # Ordered as the change list is, along its index (the autocomplete keeps this order).
@@ -233,6 +272,8 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            obj.slug = new_enterprise_slug(name=obj.name_fr)
         super().save_model(request, obj, form, change)
         refresh_search_vectors(ids=[obj.pk])
 
@@ -273,6 +314,19 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
         return actions
 
     # --- Columns and actions -----------------------------------------------------------
+
+    # Short columns, so that the list reads at 1280 px without scrolling sideways.
+    @admin.display(description=_("region"), ordering="region__code")
+    def region_name(self, obj):
+        return obj.region.name if obj.region else ""
+
+    @admin.display(description=_("last verified"), ordering="last_verified_at")
+    def verified_on(self, obj):
+        return obj.last_verified_at.isoformat() if obj.last_verified_at else ""
+
+    @admin.display(description=_("last updated"), ordering="updated_at")
+    def updated_on(self, obj):
+        return timezone.localdate(obj.updated_at).isoformat()
 
     @admin.display(boolean=True, description=_("English"))
     def english_complete(self, obj):

@@ -1,9 +1,9 @@
-from common.api.views import ReadOnlyResource
+from common.api.views import ReadOnlyResource, SyncedResource
 from poles.api.serializers import PoleSerializer, RegionSerializer
 from poles.models import Pole, Region
 
 
-class PoleViewSet(ReadOnlyResource):
+class PoleViewSet(SyncedResource):
     """The regional social economy poles."""
 
     serializer_class = PoleSerializer

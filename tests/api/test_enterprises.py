@@ -278,6 +278,7 @@ def test_archived_enterprise_answers_410_with_its_tombstone(anonymous, directory
         "id": archived.id,
         "slug": "ancienne",
         "status": "archived",
+        "reason": "archived",
         "updated_at": data["updated_at"],
     }
 

@@ -154,12 +154,13 @@ def test_english_missing_filter_and_index_counts(personas, world):
     assert "Pôle de Laval" not in text
 
 
-def test_tabs_script_served_from_our_static_files(personas, world):
+def test_one_language_switch_served_from_our_static_files(personas, world):
     page = (
         personas.client_for(personas.staff_a).get(change_url(world.enterprise_a)).content.decode()
     )
-    assert '<script src="/static/vendor/jquery-ui/jquery-ui.min.js">' in page
-    assert "modeltranslation/js/tabbed_translation_fields.js" in page
+    assert '<script src="/static/js/admin-language-switch.js">' in page
+    assert page.count('class="language-switch"') == 1
+    assert "tabbed_translation_fields" not in page
     # No script or stylesheet from another host (a random CSRF token may contain "cdn").
     assert re.findall(r'<(?:script|link)[^>]+(?:src|href)="((?:https?:)?//[^"]+)"', page) == []
 
