@@ -18,7 +18,9 @@ from common.admin_languages import OneSwitchTranslationAdmin
 from entreprises.admin_filters import (
     EnglishMissingFilter,
     NextPageCountPaginator,
+    OnTheMapFilter,
     PoleFilter,
+    RegionFilter,
     SectorFilter,
     VerificationFilter,
 )
@@ -44,7 +46,7 @@ from entreprises.services import (
     set_status,
 )
 from poles.models import Region
-from poles.selectors import is_national_team, poles_of
+from poles.selectors import is_national_team, poles_of, regions_of
 
 # Labels of the form in words staff use (the models' names serve the code and the API).
 PLAIN_LABELS = {
@@ -101,8 +103,9 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
     list_filter = [
         "status",
         EnglishMissingFilter,
+        OnTheMapFilter,
         PoleFilter,
-        "region",
+        RegionFilter,
         SectorFilter,
         "legal_form",
         "is_demo",
@@ -255,6 +258,8 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
             kwargs["queryset"] = poles_of(user=request.user)
             # Pole staff always file an enterprise under one of their poles.
             kwargs["required"] = not is_national_team(user=request.user)
+        if db_field.name == "region":
+            kwargs["queryset"] = regions_of(user=request.user)
         return super().formfield_for_foreignkey(
             db_field, request, **forgiving_autocomplete(self, db_field, request, kwargs)
         )
@@ -265,6 +270,26 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
         return admin_search(queryset, term=search_term), False
 
     # --- Saving, and deleting as archiving -------------------------------------------
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # Staff whose poles serve a single region: that region, already filled.
+        regions = list(regions_of(user=request.user)[:2])
+        if len(regions) == 1 and not is_national_team(user=request.user):
+            initial.setdefault("region", regions[0].pk)
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.status == Status.PUBLISHED and obj.latitude is None:
+            self.message_user(
+                request,
+                gettext(
+                    "This published enterprise has no coordinates: it is missing from the map. "
+                    "Give its latitude and longitude."
+                ),
+                messages.WARNING,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The enterprise, then its sector lines: indexed once, after both.

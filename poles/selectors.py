@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from poles.models import Pole
+from poles.models import Pole, Region
 from poles.roles import NATIONAL_TEAM_GROUP
 
 
@@ -18,3 +18,11 @@ def poles_of(*, user) -> QuerySet[Pole]:
     if not (user.is_active and user.is_staff):
         return Pole.objects.none()
     return Pole.objects.filter(memberships__user=user)
+
+
+def regions_of(*, user) -> QuerySet[Region]:
+    """The regions `user`'s poles serve (all of them for the national team): where they
+    may place a record."""
+    if is_national_team(user=user):
+        return Region.objects.all()
+    return Region.objects.filter(poles__in=poles_of(user=user)).distinct()
