@@ -2,18 +2,18 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from modeltranslation.admin import TabbedTranslationAdmin
 
 from chantier.models import ApiKey, KeyFigure
 from chantier.services import create_api_key, revoke_api_keys
+from common.admin_languages import OneSwitchTranslationAdmin
 
 admin.site.site_header = gettext_lazy("Social economy portal: administration")
 admin.site.site_title = gettext_lazy("Portal administration")
-admin.site.index_title = gettext_lazy("Keeping the directory true")
+admin.site.index_title = gettext_lazy("Keeping the directory accurate")
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(TabbedTranslationAdmin):
+class KeyFigureAdmin(OneSwitchTranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["label", "value", "unit", "qualifier", "year", "source", "featured"]
     list_filter = ["featured", "unit", "year"]

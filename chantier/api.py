@@ -3,6 +3,7 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.urls import include, path
+from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -17,7 +18,14 @@ class ApiRouter(DefaultRouter):
 
 
 class SchemaView(JsonErrorsMixin, SpectacularAPIView):
-    pass
+    """The schema in English unless `?lang=` asks otherwise: titles and labels name
+    what a generated client's classes and parameters are called."""
+
+    def _get_schema_response(self, request):
+        if request.GET.get("lang"):  # already in that language (SpectacularAPIView.get)
+            return super()._get_schema_response(request)
+        with translation.override("en"):
+            return super()._get_schema_response(request)
 
 
 class DocsView(JsonErrorsMixin, SpectacularSwaggerSplitView):

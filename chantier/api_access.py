@@ -1,6 +1,11 @@
 """Who may read the API, and how fast: open reading per IP, partner keys, staff sessions."""
 
+import math
+from dataclasses import dataclass
+from types import SimpleNamespace
+
 from django.contrib.auth.models import AnonymousUser
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -13,6 +18,8 @@ from chantier.apikeys import API_KEY_HEADER, digest
 from chantier.models import ApiKey
 from common.client_address import client_address
 
+# The rate-limited resources (the schema and its documentation are not).
+RATE_LIMITED_PREFIX = "/api/v1/"
 # How often `last_used_at` is written, at most: a key in steady use costs no write per request.
 LAST_USED_RESOLUTION_SECONDS = 300
 
@@ -50,11 +57,46 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "header", "name": API_KEY_HEADER}
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """Where a caller stands against its limit, for the RateLimit headers."""
+
+    limit: int
+    remaining: int
+    reset: int  # seconds until the oldest request counted leaves the window
+    window: int
+
+    def headers(self) -> dict[str, str]:
+        # The IETF httpapi draft's fields, in the form most clients read today.
+        return {
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset),
+            "RateLimit-Policy": f"{self.limit};w={self.window}",
+        }
+
+
 class ConfiguredRateThrottle(SimpleRateThrottle):
-    """Reads its rate from the settings at each request, not once at import."""
+    """Reads its rate from the settings at each request, not once at import.
+
+    It also notes where the caller stands on `request.rate_limit` (common/api/views.py
+    turns it into RateLimit headers).
+    """
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def allow_request(self, request, view):
+        allowed = super().allow_request(request, view)
+        if getattr(self, "key", None) is not None:
+            reset = self.duration - (self.now - self.history[-1]) if self.history else 0
+            request.rate_limit = RateLimit(
+                limit=self.num_requests,
+                remaining=max(0, self.num_requests - len(self.history)),
+                reset=max(0, math.ceil(reset)),
+                window=int(self.duration),
+            )
+        return allowed
 
 
 class AnonymousRateThrottle(ConfiguredRateThrottle):
@@ -81,3 +123,26 @@ class ApiKeyRateThrottle(ConfiguredRateThrottle):
         else:
             return None
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def count_cached_answer(request, response):
+    """A public API answer served from the cache counts against the limit as a fresh one.
+
+    Called by common.public_cache (settings.PUBLIC_CACHE_HIT_HOOK) for every hit;
+    only anonymous requests are served from the cache. Over the limit, the 429 a
+    view would give.
+    """
+    if not request.path.startswith(RATE_LIMITED_PREFIX):
+        return response
+    throttle = AnonymousRateThrottle()
+    caller = SimpleNamespace(
+        auth=None, user=AnonymousUser(), META=request.META, headers=request.headers
+    )
+    if not throttle.allow_request(caller, None):
+        wait = throttle.wait()
+        response = JsonResponse({"detail": str(exceptions.Throttled(wait).detail)}, status=429)
+        if wait is not None:
+            response["Retry-After"] = str(math.ceil(wait))
+    for name, value in caller.rate_limit.headers().items():
+        response[name] = value
+    return response

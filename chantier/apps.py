@@ -3,6 +3,9 @@ from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
+# The resources of the API whose deletions are kept as tombstones (enterprises keep theirs).
+SYNCED_MODELS = ("poles.Pole", "entreprises.Sector", "evenements.Event", "evenements.Organization")
+
 
 class ChantierConfig(AppConfig):
     name = "chantier"
@@ -10,6 +13,7 @@ class ChantierConfig(AppConfig):
 
     def ready(self):
         from common.public_cache import WATCHED_APPS, forget_on_change
+        from common.tombstones import record_deletion
 
         # Any change to a public record makes every cached public response stale.
         # Connected per model: a receiver for every model would stop Django from
@@ -21,6 +25,12 @@ class ChantierConfig(AppConfig):
             post_save.connect(forget_on_change, sender=model, dispatch_uid=uid)
             post_delete.connect(forget_on_change, sender=model, dispatch_uid=uid)
             m2m_changed.connect(forget_on_change, sender=model, dispatch_uid=uid)
+        # Partners syncing the API hear of deletions through tombstones, whatever deleted
+        # the record (the admin, a cascade, a command): hence a signal, not a service.
+        for label in SYNCED_MODELS:
+            post_delete.connect(
+                record_deletion, sender=apps.get_model(label), dispatch_uid=f"tombstone-{label}"
+            )
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

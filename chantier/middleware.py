@@ -6,6 +6,7 @@ import time
 import uuid
 
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 
 from chantier.logs import current_request_id
 
@@ -64,3 +65,28 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class SecretFreeGZipMiddleware(GZipMiddleware):
+    """gzip, streamed answers included, for answers that hold no secret.
+
+    BREACH recovers a secret from the size of compressed answers that also echo
+    what an attacker sends; so nothing is compressed that carries a CSRF token
+    or is meant for one signed-in person (or says `private`). The public site
+    and the API, read anonymously or with a partner key, are compressed.
+    """
+
+    def process_response(self, request, response):
+        if not holds_no_secret(request, response):
+            return response
+        return super().process_response(request, response)
+
+
+def holds_no_secret(request, response) -> bool:
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # get_token() ran: a token is in it
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    return "private" not in cache_control and "no-store" not in cache_control

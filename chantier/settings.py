@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "rest_framework",
     # Only for its system checks: the middleware writes the policy.
     "csp",
+    "common",
     "chantier",
     "poles",
     "entreprises",
@@ -112,6 +113,9 @@ MIDDLEWARE = [
     # CORS early, so that every API answer (errors and preflights too) carries its headers.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the public cache (which keeps bodies uncompressed), below WhiteNoise (which
+    # serves its own compressed files); never on answers that hold a secret (BREACH).
+    "chantier.middleware.SecretFreeGZipMiddleware",
     # Before sessions are read: anonymous safe requests may read the replica.
     *(["chantier.routers.ReplicaRoutingMiddleware"] if DATABASE_REPLICA_URL else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -316,13 +320,41 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "common.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Where partners reach the API (the schema's `servers`; "/" is the portal the schema came from).
+API_SERVER_URL = env_str("API_SERVER_URL", "/")
+# Whom partners write to about the API (the schema's `contact`).
+API_CONTACT_EMAIL = env_str("API_CONTACT_EMAIL")
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Portail de l'économie sociale du Québec — API",
+    # English: a generated client takes its package name from the title.
+    "TITLE": "Quebec Social Economy Portal API",
     "DESCRIPTION": (
-        "Read-only API of the Québec social economy directory: enterprises, regional poles, "
-        "regions, sectors, events and organizations. See docs/api.md for a guide."
+        "Read-only API of the Québec social economy directory (Portail de l'économie "
+        "sociale du Québec): enterprises, regional poles, regions, sectors, events and "
+        "organizations. See docs/api.md for a guide."
     ),
     "VERSION": "1.0.0",
+    "CONTACT": {
+        "name": "Chantier de l'économie sociale",
+        **({"email": API_CONTACT_EMAIL} if API_CONTACT_EMAIL else {}),
+    },
+    "LICENSE": {
+        "name": "Creative Commons Attribution 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+    "SERVERS": [{"url": API_SERVER_URL, "description": "This portal"}],
+    "TAGS": [
+        {"name": "enterprises", "description": "The directory of collective enterprises."},
+        {"name": "poles", "description": "The regional poles of social economy."},
+        {"name": "regions", "description": "Québec's 17 administrative regions."},
+        {"name": "sectors", "description": "Sectors of activity."},
+        {"name": "events", "description": "International events, missions, milestones."},
+        {"name": "organizations", "description": "Partner and international organizations."},
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.schema.oas303_strict",
+        "common.api.schema.declare_http_semantics",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -341,7 +373,15 @@ CORS_ALLOW_HEADERS = [
     "if-modified-since",
     "x-api-key",
 ]
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Link",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+]
 
 LOGGING = {
     "version": 1,
@@ -465,6 +505,12 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 PUBLIC_CACHE_MAX_BYTES = env_int("PUBLIC_CACHE_MAX_BYTES", 2_000_000)
 # Never cached, whoever asks: the health check, the admin, the benchmark floor.
 PUBLIC_CACHE_SKIP_PATHS = ["/healthz", "/admin/", "/bench/floor/"]
+# Called with (request, response) on every cache hit: API answers count against the rate limit.
+PUBLIC_CACHE_HIT_HOOK = "chantier.api_access.count_cached_answer"
+# How long shared caches (a CDN, a reverse proxy) may keep a public API answer, then
+# serve it while they fetch a fresh one.
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+API_STALE_WHILE_REVALIDATE = env_int("API_STALE_WHILE_REVALIDATE", 300)
 
 # The map gets every enterprise up to this many, clusters past it.
 MAP_POINT_LIMIT = env_int("MAP_POINT_LIMIT", 2000)

@@ -19,12 +19,24 @@ from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-cache:generation"
 CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
 # Headers a cached copy must not repeat to another visitor.
-PER_RESPONSE_HEADERS = frozenset({"set-cookie", "date", "x-request-id", "x-cache"})
+PER_RESPONSE_HEADERS = frozenset(
+    {
+        "set-cookie",
+        "date",
+        "x-request-id",
+        "x-cache",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+        "ratelimit-policy",
+    }
+)
 # Every model whose changes show on a public page or in the API.
 WATCHED_APPS = frozenset({"chantier", "entreprises", "poles", "evenements"})
 
@@ -62,6 +74,11 @@ def cached_until_change(name: str, parts: tuple, compute):
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+def data_version() -> str:
+    """A token that changes whenever any public record changes (the cache's generation)."""
+    return _generation()
 
 
 def _new_generation() -> None:
@@ -126,6 +143,10 @@ class PublicCacheMiddleware:
         cached = cache.get(key)
         if cached is not None:
             response = _rebuild(cached)
+            if settings.PUBLIC_CACHE_HIT_HOOK:
+                response = import_string(settings.PUBLIC_CACHE_HIT_HOOK)(request, response)
+                if response.status_code != 200:
+                    return response
             # A partner revalidating its copy gets 304 from the cache as from the view.
             return get_conditional_response(
                 request,

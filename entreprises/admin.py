@@ -8,16 +8,19 @@ from django.contrib.admin.utils import unquote
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_history import ReadableHistoryAdmin
+from common.admin_languages import OneSwitchTranslationAdmin
 from entreprises.admin_filters import (
     EnglishMissingFilter,
     NextPageCountPaginator,
+    OnTheMapFilter,
     PoleFilter,
+    RegionFilter,
     SectorFilter,
     VerificationFilter,
 )
@@ -37,15 +40,29 @@ from entreprises.selectors import (
 from entreprises.services import (
     archive_enterprises,
     confirm_verified,
+    new_enterprise_slug,
     one_search_refresh,
     refresh_search_vectors,
     set_status,
 )
-from poles.selectors import is_national_team, poles_of
+from poles.models import Region
+from poles.selectors import is_national_team, poles_of, regions_of
+
+# Labels of the form in words staff use (the models' names serve the code and the API).
+PLAIN_LABELS = {
+    "slug": (
+        _("Address on the site"),
+        _("The end of the record's web address. Left empty, it is made from the name."),
+    ),
+    "is_demo": (
+        _("Demonstration record"),
+        _("A made-up record for trying the portal; never a real enterprise."),
+    ),
+}
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class SectorAdmin(ReadableHistoryAdmin, OneSwitchTranslationAdmin):
     list_display = ["name", "parent", "essglobal_code", "position"]
     list_select_related = ["parent"]
     search_fields = ["name_fr", "name_en"]
@@ -68,26 +85,27 @@ class EnterpriseSectorInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdmin):
+class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslationAdmin):
     form = EnterpriseAdminForm
     change_list_template = "admin/entreprises/enterprise/change_list.html"
     delete_confirmation_template = "admin/entreprises/enterprise/archive_confirmation.html"
     list_display = [
         "name",
         "pole",
-        "region",
+        "region_name",
         "city",
         "status",
         "english_complete",
-        "last_verified_at",
-        "updated_at",
+        "verified_on",
+        "updated_on",
     ]
     list_select_related = ["pole", "region"]
     list_filter = [
         "status",
         EnglishMissingFilter,
+        OnTheMapFilter,
         PoleFilter,
-        "region",
+        RegionFilter,
         SectorFilter,
         "legal_form",
         "is_demo",
@@ -97,7 +115,8 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
     search_fields = ["name_fr"]
     search_help_text = _("Words of the name, description, sector or city; or a 10-digit NEQ.")
     ordering = ["-updated_at", "-id"]
-    prepopulated_fields = {"slug": ["name_fr"]}
+    # Only for the national team, who see the slug (get_prepopulated_fields).
+    prepopulated_fields = {}
     autocomplete_fields = ["pole", "region"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
@@ -146,11 +165,34 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
         form.user = request.user  # a class made for this request by modelform_factory
         return form
 
+    def get_fieldsets(self, request, obj=None):
+        # The address on the site is made from the name: only the national team sees it.
+        if is_national_team(user=request.user):
+            return super().get_fieldsets(request, obj)
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f != "slug"]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name_fr"]} if is_national_team(user=request.user) else {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in PLAIN_LABELS:
+            field.label, field.help_text = PLAIN_LABELS[db_field.name]
+            field.required = field.required and db_field.name != "slug"
+        return field
+
     def get_list_display(self, request):
-        # Staff of a single pole see its name on every row: room for the other columns.
-        if poles_of(user=request.user)[:2].count() < 2:
-            return [column for column in self.list_display if column != "pole"]
-        return self.list_display
+        # Staff of a single pole (or region) see its name on every row: room for the others.
+        poles = poles_of(user=request.user)
+        hidden = set()
+        if poles[:2].count() < 2:
+            hidden.add("pole")
+        if Region.objects.filter(poles__in=poles).distinct()[:2].count() < 2:
+            hidden.add("region_name")
+        return [column for column in self.list_display if column not in hidden]
 
     def get_queryset(self, request):
         # Ordered as the change list is, along its index (the autocomplete keeps this order).
@@ -173,7 +215,7 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
     def get_object(self, request, object_id, from_field=None):
         enterprise = super().get_object(request, object_id, from_field)
         if enterprise is None:
-            raise Http404(gettext("There is no such enterprise, or it is not yours to see."))
+            raise Http404(gettext("There is no such enterprise, or you do not have access to it."))
         return enterprise
 
     def _may_manage(self, request, obj) -> bool:
@@ -200,7 +242,7 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
         except ValueError:
             raise Http404 from None
         if not can_manage_enterprise(user=request.user, enterprise_id=enterprise_id):
-            raise Http404(gettext("There is no such enterprise, or it is not yours to see."))
+            raise Http404(gettext("There is no such enterprise, or you do not have access to it."))
 
     def history_view(self, request, object_id, extra_context=None):
         self._visible_or_404(request, object_id)
@@ -216,6 +258,8 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
             kwargs["queryset"] = poles_of(user=request.user)
             # Pole staff always file an enterprise under one of their poles.
             kwargs["required"] = not is_national_team(user=request.user)
+        if db_field.name == "region":
+            kwargs["queryset"] = regions_of(user=request.user)
         return super().formfield_for_foreignkey(
             db_field, request, **forgiving_autocomplete(self, db_field, request, kwargs)
         )
@@ -227,12 +271,34 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
 
     # --- Saving, and deleting as archiving -------------------------------------------
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        # Staff whose poles serve a single region: that region, already filled.
+        regions = list(regions_of(user=request.user)[:2])
+        if len(regions) == 1 and not is_national_team(user=request.user):
+            initial.setdefault("region", regions[0].pk)
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.status == Status.PUBLISHED and obj.latitude is None:
+            self.message_user(
+                request,
+                gettext(
+                    "This published enterprise has no coordinates: it is missing from the map. "
+                    "Give its latitude and longitude."
+                ),
+                messages.WARNING,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # The enterprise, then its sector lines: indexed once, after both.
         with one_search_refresh():
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
+        if not obj.slug:
+            obj.slug = new_enterprise_slug(name=obj.name_fr)
         super().save_model(request, obj, form, change)
         refresh_search_vectors(ids=[obj.pk])
 
@@ -273,6 +339,19 @@ class EnterpriseAdmin(SpreadsheetViews, SimpleHistoryAdmin, TabbedTranslationAdm
         return actions
 
     # --- Columns and actions -----------------------------------------------------------
+
+    # Short columns, so that the list reads at 1280 px without scrolling sideways.
+    @admin.display(description=_("region"), ordering="region__code")
+    def region_name(self, obj):
+        return obj.region.name if obj.region else ""
+
+    @admin.display(description=_("last verified"), ordering="last_verified_at")
+    def verified_on(self, obj):
+        return obj.last_verified_at.isoformat() if obj.last_verified_at else ""
+
+    @admin.display(description=_("last updated"), ordering="updated_at")
+    def updated_on(self, obj):
+        return timezone.localdate(obj.updated_at).isoformat()
 
     @admin.display(boolean=True, description=_("English"))
     def english_complete(self, obj):

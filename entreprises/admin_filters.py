@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from entreprises.freshness import due_soon, overdue, with_due_on
 from entreprises.models import EnterpriseSector, Sector
 from entreprises.selectors import english_missing, with_english_missing
-from poles.selectors import poles_of
+from poles.selectors import poles_of, regions_of
 
 
 class NextPageCountPaginator(Paginator):
@@ -90,4 +90,36 @@ class VerificationFilter(admin.SimpleListFilter):
             return with_due_on(queryset).filter(due_soon(today=today))
         if self.value() == "overdue":
             return with_due_on(queryset).filter(overdue(today=today))
+        return queryset
+
+
+class OnTheMapFilter(admin.SimpleListFilter):
+    """Records without coordinates are missing from the public map."""
+
+    title = _("on the map")
+    parameter_name = "on_map"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Not on the map")), ("yes", _("On the map"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(latitude__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(latitude__isnull=False)
+        return queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    """Only the regions the user's poles serve (all 17 for the national team)."""
+
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [(str(region.pk), str(region)) for region in regions_of(user=request.user)]
+
+    def queryset(self, request, queryset):
+        if self.value() in {value for value, _label in self.lookup_choices}:
+            return queryset.filter(region_id=int(self.value()))
         return queryset

@@ -1,14 +1,11 @@
 """Filters of the enterprise API (django-filter): every one combinable with the others."""
 
-import datetime
-
 import django_filters
-from django.core.exceptions import ValidationError
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from common.api.sync import updated_since_filter
 from common.validators import (
     QUEBEC_MAX_LATITUDE,
     QUEBEC_MAX_LONGITUDE,
@@ -28,39 +25,6 @@ from entreprises.nearby import (
 from entreprises.search import build_query
 from entreprises.selectors import in_sectors
 from poles.models import Pole, Region
-
-
-class UtcIsoDateTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 moment with its time zone, turned into UTC.
-
-    Without a zone the moment is ambiguous (UTC? Montréal?): a 400, not a guess.
-    ISO allows offsets PostgreSQL refuses (±16:00 on), hence the conversion.
-    """
-
-    default_error_messages = {
-        "naive": _(
-            "Give the time zone too, e.g. 2026-01-31T12:00:00Z or 2026-01-31T07:00:00-05:00."
-        ),
-    }
-
-    def to_python(self, value):
-        try:
-            parsed = parse_datetime(value.strip()) if isinstance(value, str) else None
-        except ValueError:
-            parsed = None
-        if parsed is not None and parsed.tzinfo is None:
-            raise ValidationError(self.error_messages["naive"], code="naive")
-        moment = super().to_python(value)
-        if moment is None:
-            return None
-        try:
-            return moment.astimezone(datetime.UTC)
-        except OverflowError:  # past year 9999 once in UTC
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
-class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
-    field_class = UtcIsoDateTimeField
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -158,15 +122,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         label=_("With near: the radius in kilometres (5, 10, 25, 50 or 100; default 25)"),
         error_messages={"invalid_choice": NEAR_MESSAGES["radius"]},
     )
-    updated_since = UtcIsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gt",
-        label=_(
-            "Only records changed after this ISO 8601 date and time (give the latest"
-            " updated_at of your copy)"
-        ),
-        error_messages={"invalid": _("Give an ISO 8601 date and time, e.g. 2026-01-31T12:00:00Z.")},
-    )
+    updated_since = updated_since_filter()
     status = django_filters.ChoiceFilter(
         choices=Status.choices,
         method="by_status",

@@ -25,7 +25,7 @@ from entreprises.columns import COLUMNS, SECTOR_SEPARATOR, SPREADSHEET
 from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import enterprises_visible_to
-from entreprises.services import primary_and_others, refresh_search_vectors
+from entreprises.services import FALLBACK_SLUG, primary_and_others, refresh_search_vectors
 from entreprises.spreadsheets import read_rows
 from poles.models import Pole, Region
 from poles.selectors import is_national_team, poles_of
@@ -76,8 +76,6 @@ class ImportPlan:
         return sum(1 for row in self.rows if row.action == action and not row.errors)
 
 
-# The slug of a name that has no letter or digit to make one from.
-FALLBACK_SLUG = "entreprise"
 # The spreadsheet's columns a row writes as they are; the slug, pole, region and sectors
 # are looked up. Each is read as the kind of its model field.
 # Choices read through their vocabulary (entreprises/typed_values.py).

@@ -45,6 +45,7 @@ class Sector(models.Model):
         help_text=_("RIPESS ESSGlobal vocabulary code (A01 to A21), for linked-data exports."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
 
     class Meta:
         ordering = ["position", "slug"]

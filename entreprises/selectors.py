@@ -10,7 +10,7 @@ reads are the first candidate to move to a module of their own when it grows aga
 import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import islice
 from urllib.parse import urlencode
@@ -34,7 +34,9 @@ from django.db.models import (
 from django.db.models.functions import Floor
 from django.utils.translation import gettext as _
 
+from common import tombstones
 from common.public_cache import cached_until_change
+from common.tombstones import Tombstone
 from entreprises.enums import LegalForm, Status
 from entreprises.models import (
     Enterprise,
@@ -173,6 +175,16 @@ def api_enterprises(*, user, status: str | None = Status.PUBLISHED) -> QuerySet[
 def can_manage_enterprise(*, user, enterprise_id) -> bool:
     """Whether `user` may see and change this enterprise (the rule above, for one record)."""
     return enterprises_visible_to(user=user).filter(pk=enterprise_id).exists()
+
+
+def may_preview_enterprise(*, user, enterprise: Enterprise) -> bool:
+    """Whether `user` may see this unpublished enterprise on its public page: staff who may
+    change it in the admin."""
+    return (
+        user.is_authenticated
+        and user.has_perm("entreprises.change_enterprise")
+        and can_manage_enterprise(user=user, enterprise_id=enterprise.pk)
+    )
 
 
 def english_missing() -> Q:
@@ -545,78 +557,95 @@ def regions_with_counts() -> list[Region]:
 
 # --- Tombstones: what a partner's copy of the directory must remove ----------------
 
-DELETED = "deleted"
+
+def _was_published():
+    """Whether the enterprise's history shows it published once: only those leave a trace.
+
+    A draft that was never public gets no tombstone (its slug would tell of it).
+    """
+    return Exists(
+        Enterprise.history.filter(id=OuterRef("pk"), status=Status.PUBLISHED).values("pk")
+    )
 
 
-@dataclass(frozen=True)
-class Tombstone:
-    """An enterprise that left the public directory: archived, or deleted for good."""
+def _left(*, since: datetime, kept: QuerySet | None):
+    """Enterprises changed after `since` that left the public set, or the sync's filters.
 
-    id: int
-    slug: str
-    status: str  # Status.ARCHIVED or DELETED
-    updated_at: datetime
-
-    @property
-    def position(self) -> tuple[datetime, int]:
-        """Its place in a sync, among the enterprises ordered by (updated_at, id)."""
-        return (self.updated_at, self.id)
+    `kept` is the published enterprises the sync's filters keep (None: no filter), so
+    that one moved out of a partner's filter (another region, sector...) is removed
+    from its copy too.
+    """
+    gone = Q(status=Status.ARCHIVED) | Q(Q(status=Status.DRAFT), _was_published())
+    if kept is not None:
+        gone |= Q(status=Status.PUBLISHED) & ~Q(pk__in=kept.order_by().values("pk"))
+    return (
+        Enterprise.objects.filter(gone, updated_at__gt=since)
+        .annotate(
+            reason=Case(
+                When(status=Status.ARCHIVED, then=Value(tombstones.ARCHIVED)),
+                When(status=Status.DRAFT, then=Value(tombstones.UNPUBLISHED)),
+                default=Value(tombstones.OUT_OF_FILTER),
+            )
+        )
+        .values_list("id", "slug", "reason", "updated_at", "status")
+    )
 
 
 def tombstones_since(
-    *, since: datetime, after: tuple[datetime, int] | None = None, limit: int | None = None
+    *,
+    since: datetime,
+    after: tuple[datetime, int] | None = None,
+    limit: int | None = None,
+    kept: QuerySet | None = None,
 ) -> Iterator[Tombstone]:
-    """Enterprises archived or deleted after `since`, by (updated_at, id).
+    """Enterprises that left the public set (or the filters `kept`) after `since`.
 
-    Starting after the position `after`, at most `limit` of them; without a limit
-    they are read in chunks, so a whole sync streams in flat memory.
+    By (updated_at, id), starting after the position `after`, at most `limit` of
+    them; without a limit they are read in chunks, so a whole sync streams in flat
+    memory.
     """
-    archived = Enterprise.objects.filter(status=Status.ARCHIVED, updated_at__gt=since)
+    left = _left(since=since, kept=kept)
     deleted = EnterpriseTombstone.objects.filter(deleted_at__gt=since)
     if after is not None:
         moment, pk = after
-        archived = archived.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, id__gt=pk))
+        left = left.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, id__gt=pk))
         deleted = deleted.filter(
             Q(deleted_at__gt=moment) | Q(deleted_at=moment, enterprise_id__gt=pk)
         )
-    archived = archived.order_by("updated_at", "id").values_list("id", "slug", "updated_at")
+    left = left.order_by("updated_at", "id")
     deleted = deleted.order_by("deleted_at", "enterprise_id").values_list(
         "enterprise_id", "slug", "deleted_at"
     )
     if limit is None:
-        archived, deleted = archived.iterator(chunk_size=2000), deleted.iterator(chunk_size=2000)
+        left, deleted = left.iterator(chunk_size=2000), deleted.iterator(chunk_size=2000)
     else:
-        archived, deleted = archived[:limit], deleted[:limit]
+        left, deleted = left[:limit], deleted[:limit]
     merged = heapq.merge(
-        (Tombstone(pk, slug, Status.ARCHIVED.value, moment) for pk, slug, moment in archived),
-        (Tombstone(pk, slug, DELETED, moment) for pk, slug, moment in deleted),
+        (Tombstone(*row) for row in left),
+        (Tombstone(pk, slug, tombstones.DELETED, moment) for pk, slug, moment in deleted),
         key=lambda tombstone: tombstone.position,
     )
     return merged if limit is None else islice(merged, limit)
 
 
-def tombstones_summary(*, since: datetime) -> tuple[int, datetime | None]:
+def tombstones_summary(
+    *, since: datetime, kept: QuerySet | None = None
+) -> tuple[int, datetime | None]:
     """How many tombstones `tombstones_since` gives, and the latest one's time."""
-    archived = Enterprise.objects.filter(status=Status.ARCHIVED, updated_at__gt=since).aggregate(
-        n=Count("id"), last=Max("updated_at")
-    )
+    left = _left(since=since, kept=kept).aggregate(n=Count("id"), last=Max("updated_at"))
     deleted = EnterpriseTombstone.objects.filter(deleted_at__gt=since).aggregate(
         n=Count("id"), last=Max("deleted_at")
     )
-    last = max(filter(None, [archived["last"], deleted["last"]]), default=None)
-    return archived["n"] + deleted["n"], last
+    last = max(filter(None, [left["last"], deleted["last"]]), default=None)
+    return left["n"] + deleted["n"], last
 
 
 def tombstone_of(*, slug: str) -> Tombstone | None:
-    """The tombstone of the enterprise that had `slug`: archived, else its latest deletion."""
-    archived = (
-        Enterprise.objects.filter(slug=slug, status=Status.ARCHIVED)
-        .values_list("id", "slug", "updated_at")
-        .first()
-    )
-    if archived:
-        return Tombstone(archived[0], archived[1], Status.ARCHIVED.value, archived[2])
+    """The tombstone of the enterprise that had `slug`: archived or unpublished, else deleted."""
+    row = _left(since=datetime.min.replace(tzinfo=UTC), kept=None).filter(slug=slug).first()
+    if row:
+        return Tombstone(*row)
     deleted = EnterpriseTombstone.objects.filter(slug=slug).order_by("-deleted_at").first()
     if deleted is None:
         return None
-    return Tombstone(deleted.enterprise_id, deleted.slug, DELETED, deleted.deleted_at)
+    return Tombstone(deleted.enterprise_id, deleted.slug, tombstones.DELETED, deleted.deleted_at)

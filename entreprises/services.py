@@ -2,14 +2,16 @@
 
 The spreadsheet import lives in imports.py, the demo data in demo/services.py."""
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -18,6 +20,23 @@ from entreprises.enums import Status
 from entreprises.models import Enterprise, EnterpriseSector, EnterpriseTombstone, Sector
 from entreprises.search import SEARCH_VECTOR_SQL
 from entreprises.selectors import enterprises_visible_to
+
+# The slug of a name that has no letter or digit to make one from.
+FALLBACK_SLUG = "entreprise"
+
+
+def new_enterprise_slug(*, name: str) -> str:
+    """A free slug made from the name: "cafe-du-quai", else "cafe-du-quai-2", "-3"..."""
+    base = slugify(name)[:200] or FALLBACK_SLUG
+    taken = set(
+        Enterprise.objects.filter(
+            Q(slug=base) | Q(slug__regex=rf"^{re.escape(base)}-[0-9]+$")
+        ).values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
 
 
 def primary_and_others(
@@ -54,7 +73,16 @@ def set_sectors(
             for sector in dict.fromkeys(secondary)
         ]
     )
+    # The API shows the sectors: partners syncing on updated_at must see the change.
+    enterprise.updated_at = timezone.now()
+    Enterprise.objects.filter(pk=enterprise.pk).update(updated_at=enterprise.updated_at)
     refresh_search_vectors(ids=[enterprise.pk])
+
+
+def touch_enterprises(*, ids: Sequence[int]) -> None:
+    """Mark these enterprises changed now (what the API shows of them changed elsewhere)."""
+    if ids:
+        Enterprise.objects.filter(pk__in=list(ids)).update(updated_at=timezone.now())
 
 
 # Ids noted by refresh_search_vectors() inside one_search_refresh(); ALL for every row.

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from entreprises.selectors import (
     facet_counts,
     located_enterprises,
     map_clusters,
+    may_preview_enterprise,
     primary_sector,
     public_enterprises,
     search_enterprises,
@@ -206,13 +208,16 @@ class EnterpriseDetailView(DetailView):
         )
         if enterprise.status == Status.ARCHIVED:
             raise EnterpriseGone(enterprise)
-        if enterprise.status != Status.PUBLISHED:
+        self.preview = enterprise.status == Status.DRAFT and may_preview_enterprise(
+            user=self.request.user, enterprise=enterprise
+        )
+        if enterprise.status != Status.PUBLISHED and not self.preview:
             raise Http404
         return enterprise
 
     def get(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            response = super().get(request, *args, **kwargs)
         except EnterpriseGone as gone:
             return self.response_class(
                 request=request,
@@ -220,6 +225,11 @@ class EnterpriseDetailView(DetailView):
                 context={"enterprise": gone.enterprise},
                 status=410,
             )
+        if self.preview:
+            # A draft shown to its staff: never kept by a cache, never indexed.
+            patch_cache_control(response, private=True, no_store=True)
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
     def get_context_data(self, **kwargs):
         enterprise = self.object
@@ -229,6 +239,7 @@ class EnterpriseDetailView(DetailView):
         return super().get_context_data(
             sectors=sectors,
             primary_sector=primary_sector(enterprise),
+            preview=self.preview,
             visits=enterprise.visits.order_by("-year"),
             json_ld=organization_json_ld(
                 enterprise,

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.db import models
-from modeltranslation.admin import TabbedTranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_history import ReadableHistoryAdmin
+from common.admin_languages import OneSwitchTranslationAdmin
 from evenements.models import Event, Organization
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TabbedTranslationAdmin):
+class OrganizationAdmin(OneSwitchTranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym", "kind", "country"]
     list_filter = ["kind"]
@@ -16,9 +16,14 @@ class OrganizationAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class EventAdmin(ReadableHistoryAdmin, OneSwitchTranslationAdmin):
     list_display = ["name", "kind", "year", "start_date", "city", "participants"]
     list_filter = ["kind"]
     search_fields = ["name_fr", "name_en", "city_fr"]
     prepopulated_fields = {"slug": ["name_fr"]}
-    autocomplete_fields = ["organizers", "partners", "enterprises_visited"]
+    autocomplete_fields = [
+        "organizers",
+        "partners",
+        "participating_organizations",
+        "enterprises_visited",
+    ]

@@ -2,21 +2,28 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
-from modeltranslation.admin import TabbedTranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_history import ReadableHistoryAdmin
+from common.admin_languages import OneSwitchTranslationAdmin
 from poles.models import Pole, PoleMembership, Region
-from poles.selectors import poles_of
+from poles.selectors import poles_of, regions_of
 
 
 @admin.register(Region)
-class RegionAdmin(TabbedTranslationAdmin):
+class RegionAdmin(OneSwitchTranslationAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name_fr", "name_en"]
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == "enterprise":
+            # Placing an enterprise: only the regions its staff's poles serve.
+            queryset = queryset.filter(pk__in=regions_of(user=request.user))
+        return queryset, may_have_duplicates
+
 
 @admin.register(Pole)
-class PoleAdmin(SimpleHistoryAdmin, TabbedTranslationAdmin):
+class PoleAdmin(ReadableHistoryAdmin, OneSwitchTranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "territory", "city"]
     list_filter = ["regions"]

@@ -9,6 +9,7 @@ from django.db import connection
 
 from common.api.languages import LANGUAGE_CODES
 from common.api.links import absolute_url
+from common.tombstones import Tombstone
 from entreprises import linked_data
 from entreprises.columns import (
     API_CSV,
@@ -18,10 +19,10 @@ from entreprises.columns import (
     neutralised,
     select_list,
 )
-from entreprises.selectors import Tombstone
 
-# The CSV's header: the API's selection of the enterprise's columns (entreprises/columns.py).
-CSV_HEADER = API_CSV
+# The CSV's header: the API's selection of the enterprise's columns (entreprises/columns.py),
+# then why a tombstone row left the directory (empty on the rows of records).
+CSV_HEADER = [*API_CSV, "reason"]
 
 # The joins every file PostgreSQL writes reads its columns from: e, p, r and s.
 _FROM_SQL = """
@@ -60,7 +61,7 @@ def _csv_copy_sql() -> str:
         ),
     ]
     from_sql = _FROM_SQL.format(sector_aggregates=",\n    ".join(aggregates))
-    select = select_list(API_CSV, neutralise=True)
+    select = select_list(API_CSV, neutralise=True) + ", NULL"
     return f"COPY (\nSELECT {select}{from_sql}) TO STDOUT WITH (FORMAT csv)"
 
 
@@ -88,9 +89,13 @@ def tombstone_csv_row(tombstone: Tombstone) -> list:
         slug=tombstone.slug,
         status=tombstone.status,
         updated_at=tombstone.updated_at.isoformat(),
+        reason=tombstone.reason,
     )
     # The same rule as the COPY's (a slug may start with "-").
-    return [neutralised(str(value)) if COLUMNS[name].text else value for name, value in row.items()]
+    return [
+        neutralised(str(value)) if name in COLUMNS and COLUMNS[name].text else value
+        for name, value in row.items()
+    ]
 
 
 # Features are built by PostgreSQL (json_build_object) and read from a server-side
@@ -161,6 +166,7 @@ def tombstone_feature(tombstone: Tombstone) -> dict:
         "properties": {
             "slug": tombstone.slug,
             "status": tombstone.status,
+            "reason": tombstone.reason,
             "updated_at": tombstone.updated_at.isoformat(),
         },
     }
@@ -178,3 +184,33 @@ def organization_node(enterprise, context: dict) -> dict:
         api_url=absolute_url(context, "api:enterprise-detail", enterprise.slug),
         page_url=absolute_url(context, "entreprises:detail", enterprise.slug),
     )
+
+
+# ActivityStreams 2.0 (W3C) has the one standard term for "this resource is gone".
+ACTIVITY_STREAMS = "https://www.w3.org/ns/activitystreams#"
+
+
+def json_ld_context(lang: str | None) -> dict:
+    """The pages' context, plus the ActivityStreams terms of tombstones."""
+    return {
+        **linked_data.json_ld_context(lang),
+        "as": ACTIVITY_STREAMS,
+        "as:formerType": {"@type": "@vocab"},
+        "as:deleted": {"@type": "http://www.w3.org/2001/XMLSchema#dateTime"},
+    }
+
+
+def tombstone_node(tombstone: Tombstone, context: dict) -> dict:
+    """A tombstone of a sync as an `as:Tombstone` node with the record's `@id`.
+
+    Its `identifier` is the slug, `as:summary` the reason (archived, deleted,
+    unpublished, out_of_filter) and `as:deleted` when it left.
+    """
+    return {
+        "@id": absolute_url(context, "api:enterprise-detail", tombstone.slug),
+        "@type": "as:Tombstone",
+        "as:formerType": "Organization",
+        "identifier": tombstone.slug,
+        "as:summary": tombstone.reason,
+        "as:deleted": tombstone.updated_at.isoformat(),
+    }

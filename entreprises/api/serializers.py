@@ -106,12 +106,3 @@ class EnterpriseSerializer(CoordinatesMixin, LinkedWithPage, serializers.ModelSe
             "created_at",
             "updated_at",
         ]
-
-
-class TombstoneSerializer(serializers.Serializer):
-    """An enterprise a partner should remove from its copy: archived or deleted."""
-
-    id = serializers.IntegerField()
-    slug = serializers.SlugField()
-    status = serializers.ChoiceField(choices=["archived", "deleted"])
-    updated_at = serializers.DateTimeField()

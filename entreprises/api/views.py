@@ -1,8 +1,5 @@
-import hashlib
 import json
-from heapq import merge
 from itertools import chain
-from operator import itemgetter
 
 from django.db.models import Count, Max, Prefetch
 from django.http import Http404
@@ -11,7 +8,7 @@ from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -26,22 +23,17 @@ from common.api.formats import (
     streaming_response,
 )
 from common.api.languages import LANGUAGE_CODES
-from common.api.paging import KeysetPagination
-from common.api.views import ApiViewMixin, ReadOnlyResource
+from common.api.sync import SyncPagination, TombstoneSerializer, gone, merged_page
+from common.api.views import ApiViewMixin, SyncedResource, version_etag
 from entreprises import linked_data
 from entreprises.api import formats
-from entreprises.api.serializers import (
-    EnterpriseSerializer,
-    SectorSerializer,
-    TombstoneSerializer,
-)
+from entreprises.api.serializers import EnterpriseSerializer, SectorSerializer
 from entreprises.columns import TRANSLATED
 from entreprises.enums import Status
 from entreprises.filters import EnterpriseFilter
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import (
     SECTOR_LINK_ORDER,
-    Tombstone,
     api_enterprises,
     tombstone_of,
     tombstones_since,
@@ -53,20 +45,6 @@ PLAIN_FIELDS = [
     for name in EnterpriseSerializer.Meta.fields
     if name not in ("url", "web_url", "sectors", *TRANSLATED)
 ]
-
-
-class SyncPagination(KeysetPagination):
-    """Enterprise pages: with `updated_since`, also what left the directory meanwhile."""
-
-    def get_paginated_response_schema(self, schema):
-        page = super().get_paginated_response_schema(schema)
-        page["required"].append("tombstones")
-        page["properties"]["tombstones"] = {
-            "type": "array",
-            "description": "With updated_since: enterprises archived or deleted since then.",
-            "items": {"$ref": "#/components/schemas/Tombstone"},
-        }
-        return page
 
 
 def _list_schema():
@@ -188,6 +166,18 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         status_asked = self.filterset.form.cleaned_data.get("status")
         return self.updated_since is not None and status_asked in ("", None, Status.PUBLISHED)
 
+    def kept(self, queryset):
+        """The filtered enterprises a sync keeps, or None when only updated_since narrows it."""
+        narrowing = set(self.filterset.form.cleaned_data) - {"updated_since", "status"}
+        if not any(self.filterset.form.cleaned_data.get(name) for name in narrowing):
+            return None
+        return queryset
+
+    def tombstones(self, queryset, *, after=None, limit=None):
+        return tombstones_since(
+            since=self.updated_since, after=after, limit=limit, kept=self.kept(queryset)
+        )
+
     # ------------------------------------------------------------ list
 
     def list(self, request, *args, **kwargs):
@@ -197,22 +187,26 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             return self.streamed(queryset, fmt)
         paginator = self.paginator
         paginator.ordering = self.keyset_ordering
-        size = paginator.page_size(request)
-        position = paginator.position(request)
-        rows = list(self.with_details(paginator.after(queryset, position))[: size + 1])
-        entries = [((row.updated_at, row.id), row) for row in rows]
-        if self.wants_tombstones():
-            gone = tombstones_since(since=self.updated_since, after=position, limit=size + 1)
-            entries = list(merge(entries, ((t.position, t) for t in gone), key=itemgetter(0)))
-        page, more = entries[:size], len(entries) > size
-        next_url = paginator.next_url(request, page[-1][0]) if more else None
-        records = [obj for _key, obj in page if not isinstance(obj, Tombstone)]
-        tombstones = [obj for _key, obj in page if isinstance(obj, Tombstone)]
+        records, tombstones, next_url = merged_page(
+            request=request,
+            paginator=paginator,
+            records=lambda after, limit: list(
+                self.with_details(paginator.after(queryset, after))[:limit]
+            ),
+            tombstones=(
+                (lambda after, limit: self.tombstones(queryset, after=after, limit=limit))
+                if self.wants_tombstones()
+                else None
+            ),
+        )
         context = self.get_serializer_context()
         if fmt == "jsonld":
             data = {
-                "@context": linked_data.json_ld_context(self.lang),
-                "@graph": [formats.organization_node(e, context) for e in records],
+                "@context": formats.json_ld_context(self.lang),
+                "@graph": [
+                    *(formats.organization_node(e, context) for e in records),
+                    *(formats.tombstone_node(t, context) for t in tombstones),
+                ],
             }
         else:
             data = {
@@ -223,15 +217,13 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         response = Response(data)
         if next_url:
             response["Link"] = f'<{next_url}>; rel="next"'
-        if page:
-            response.last_modified_at = max(key[0] for key, _obj in page)
         return response
 
-    def all_tombstones(self):
+    def all_tombstones(self, queryset):
         """Every tombstone of a sync, oldest first (for the streamed formats)."""
         if not self.wants_tombstones():
             return iter(())
-        return tombstones_since(since=self.updated_since)
+        return self.tombstones(queryset)
 
     def streamed(self, queryset, fmt):
         """The whole result, written as it is read: no paging, constant memory."""
@@ -239,14 +231,14 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         version = queryset.aggregate(n=Count("id"), last=Max("updated_at"))
         gone = (0, None)
         if self.wants_tombstones():
-            gone = tombstones_summary(since=self.updated_since)
+            gone = tombstones_summary(since=self.updated_since, kept=self.kept(queryset))
         context = self.get_serializer_context()
         if fmt == "csv":
             response = streaming_response(
                 csv_stream(
                     formats.CSV_HEADER,
                     formats.csv_copy(queryset, context),
-                    (formats.tombstone_csv_row(t) for t in self.all_tombstones()),
+                    (formats.tombstone_csv_row(t) for t in self.all_tombstones(queryset)),
                 ),
                 content_type="text/csv; charset=utf-8",
                 filename="enterprises.csv",
@@ -254,25 +246,14 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         else:
             features = chain(
                 formats.geojson_features(queryset, context),
-                (json.dumps(formats.tombstone_feature(t)) for t in self.all_tombstones()),
+                (json.dumps(formats.tombstone_feature(t)) for t in self.all_tombstones(queryset)),
             )
             response = streaming_response(
                 json_stream('{"type":"FeatureCollection","features":[', features, "]}"),
                 content_type="application/geo+json",
                 filename="enterprises.geojson",
             )
-        last = max(filter(None, [version["last"], gone[1]]), default=None)
-        fingerprint = "|".join(
-            str(part)
-            for part in (
-                self.request.get_full_path(),
-                version["n"],
-                version["last"],
-                *gone,
-            )
-        )
-        response.version_etag = f'W/"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
-        response.last_modified_at = last
+        response.version_etag = version_etag(self.request, version["n"], version["last"], *gone)
         return response
 
     # ------------------------------------------------------------ detail
@@ -298,32 +279,23 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
                 content_type="text/csv; charset=utf-8",
                 filename=f"{enterprise.slug}.csv",
             )
-            response.last_modified_at = enterprise.updated_at
-            response.version_etag = f'W/"{enterprise.pk}-{enterprise.updated_at.timestamp()}"'
+            response.version_etag = version_etag(request, enterprise.pk, enterprise.updated_at)
             return response
         elif fmt == "geojson":
             only = Enterprise.objects.filter(pk=enterprise.pk)
             data = json.loads(next(formats.geojson_features(only, context)))
         else:
             data = EnterpriseSerializer(enterprise, context=context).data
-        response = Response(data)
-        response.last_modified_at = enterprise.updated_at
-        return response
+        return Response(data)
 
     def gone_or_missing(self, slug):
         tombstone = tombstone_of(slug=slug)
         if tombstone is None:
             raise Http404(_("No published enterprise has this slug."))
-        return Response(
-            {
-                "detail": _("This enterprise is no longer in the directory."),
-                **TombstoneSerializer(tombstone).data,
-            },
-            status=status.HTTP_410_GONE,
-        )
+        return gone(tombstone, _("This enterprise is no longer in the directory."))
 
 
-class SectorViewSet(ReadOnlyResource):
+class SectorViewSet(SyncedResource):
     """Sectors of activity, with their ESSGlobal activity where one maps."""
 
     serializer_class = SectorSerializer

@@ -1,12 +1,12 @@
 from django.db.models import Prefetch
 
-from common.api.views import ReadOnlyResource
+from common.api.views import SyncedResource
 from entreprises.selectors import public_enterprises
 from evenements.api.serializers import EventSerializer, OrganizationSerializer
 from evenements.models import Event, Organization
 
 
-class EventViewSet(ReadOnlyResource):
+class EventViewSet(SyncedResource):
     """International events, missions and milestones, with organizers and sites visited."""
 
     serializer_class = EventSerializer
@@ -15,6 +15,7 @@ class EventViewSet(ReadOnlyResource):
         return Event.objects.prefetch_related(
             "organizers",
             "partners",
+            "participating_organizations",
             Prefetch(
                 "enterprises_visited",
                 queryset=public_enterprises().order_by("name", "id"),
@@ -23,7 +24,7 @@ class EventViewSet(ReadOnlyResource):
         )
 
 
-class OrganizationViewSet(ReadOnlyResource):
+class OrganizationViewSet(SyncedResource):
     """Partner and international organizations."""
 
     serializer_class = OrganizationSerializer

@@ -1,10 +1,10 @@
-from common.api.views import ReadOnlyResource
+from common.api.views import ReadOnlyResource, SyncedResource
 from poles.api.serializers import PoleSerializer, RegionSerializer
 from poles.models import Pole, Region
 
 
-class PoleViewSet(ReadOnlyResource):
-    """The regional poles of social economy."""
+class PoleViewSet(SyncedResource):
+    """The regional social economy poles."""
 
     serializer_class = PoleSerializer
 

@@ -8,7 +8,7 @@ from django.contrib.staticfiles import finders
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from rest_framework.settings import api_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -44,12 +44,20 @@ def fuzz_data(directory):
     derandomize=True,
 )
 def test_api_matches_its_schema(case, fuzz_data):
+    # An empty object as a query parameter is sent as no parameter at all: the request
+    # that reaches the portal is then a valid one, not the invalid one schemathesis meant.
+    assume(not any(value == {} for value in (case.query or {}).values()))
     with override_settings(REST_FRAMEWORK=UNTHROTTLED):
         # Every check but one: a schema cannot say "a sector slug that exists" or "a
         # cursor this server gave out", so such schema-valid values get the 400 the
         # schema documents. No 5xx, documented status codes, content types, bodies
         # and headers, and rejection of schema-invalid input are all checked.
-        case.call_and_validate(excluded_checks=[positive_data_acceptance])
+        # Identity: schemathesis's in-process transport sends `Accept-Encoding: gzip` like
+        # requests does, but does not decompress (tests/api/test_delivery.py covers gzip).
+        case.call_and_validate(
+            headers={"Accept-Encoding": "identity"},
+            excluded_checks=[positive_data_acceptance],
+        )
 
 
 @pytest.mark.django_db
@@ -87,7 +95,7 @@ def test_schema_documents_every_endpoint_parameter_and_error(anonymous):
         "status",
         "updated_since",
     ]
-    assert sorted(enterprises["responses"]) == ["200", "400", "401", "403", "406", "429"]
+    assert sorted(enterprises["responses"]) == ["200", "304", "400", "401", "403", "406", "429"]
     assert sorted(enterprises["responses"]["200"]["content"]) == [
         "application/geo+json",
         "application/json",
@@ -95,7 +103,19 @@ def test_schema_documents_every_endpoint_parameter_and_error(anonymous):
         "text/csv",
     ]
     detail = paths["/api/v1/enterprises/{slug}/"]["get"]
-    assert sorted(detail["responses"]) == ["200", "400", "401", "403", "404", "406", "410", "429"]
+    assert sorted(detail["responses"]) == [
+        "200",
+        "304",
+        "400",
+        "401",
+        "403",
+        "404",
+        "406",
+        "410",
+        "429",
+    ]
+    pole = paths["/api/v1/poles/{slug}/"]["get"]["responses"]["410"]["content"]
+    assert pole["application/json"]["schema"] == {"$ref": "#/components/schemas/Tombstone"}
     assert document["components"]["securitySchemes"]["ApiKey"] == {
         "type": "apiKey",
         "in": "header",

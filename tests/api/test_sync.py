@@ -65,7 +65,7 @@ def test_full_download_then_incremental_sync(partner, twelve):
         (archived.id, "extra-5", "archived"),
         (deleted.id, "extra-7", "deleted"),
     ]
-    assert set(gone[0]) == {"id", "slug", "status", "updated_at"}
+    assert set(gone[0]) == {"id", "slug", "status", "reason", "updated_at"}
 
     for item in changes:
         mirror[item["id"]] = item
@@ -116,10 +116,9 @@ def test_delete_enterprises_leaves_tombstones_and_nothing_else(directory):
 
 def test_conditional_get_answers_304_until_something_changes(anonymous, directory):
     first = anonymous.get(LIST)
-    etag, last_modified = first["ETag"], first["Last-Modified"]
-    assert etag and last_modified
+    etag = first["ETag"]
+    assert etag
     assert anonymous.get(LIST, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    assert anonymous.get(LIST, HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
     detail = anonymous.get(f"{LIST}envol/")
     assert anonymous.get(f"{LIST}envol/", HTTP_IF_NONE_MATCH=detail["ETag"]).status_code == 304
 

@@ -8,8 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
+from common.tombstones import Tombstone
 from entreprises.models import Enterprise
-from entreprises.selectors import Tombstone, api_enterprises, tombstone_of, tombstones_since
+from entreprises.selectors import api_enterprises, tombstone_of, tombstones_since
 from entreprises.services import delete_enterprises
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def test_any_status_a_detail_may_show(personas, directory):
         ("en", "Only published enterprises are public; drafts and archives are for pole staff."),
         (
             "fr",
-            "Seules les entreprises publiées sont publiques\u00a0; les brouillons et les"
+            "Seules les entreprises publiées sont publiques\u202f; les brouillons et les"
             " archives sont réservés au personnel des pôles.",
         ),
     ],
@@ -88,7 +89,11 @@ def test_tombstones_since_merge_archived_and_deleted_by_time(directory, gone):
 
 def test_tombstone_of_one_slug(directory, gone):
     assert tombstone_of(slug="ancienne") == Tombstone(
-        id=gone.id, slug="ancienne", status="archived", updated_at=gone.updated_at
+        id=gone.id,
+        slug="ancienne",
+        reason="archived",
+        status="archived",
+        updated_at=gone.updated_at,
     )
     deleted = tombstone_of(slug="envol")
     assert (deleted.id, deleted.status) == (directory["coop"].id, "deleted")

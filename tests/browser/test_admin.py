@@ -1,38 +1,108 @@
-"""The admin in a real browser, as pole staff: login, the change list, the tabbed form."""
+"""The admin in a real browser, as pole staff, in both languages: the change list and the
+form with one language switch at 1280 px, the import and its preview; axe-core finds no
+violation on any of them."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from entreprises.models import Enterprise
 from tests.personas import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.serial]
+
+LOCALES = {"fr": "fr-CA", "en": "en-CA"}
 
 
 def log_in(page, portal, user):
     page.goto(portal + "/admin/login/?next=/admin/entreprises/enterprise/")
+    assert_accessible(page)
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/entreprises/enterprise/")
 
 
-def test_pole_staff_change_list_and_tabbed_form(portal, personas, new_page, screenshots_dir):
-    page = new_page(locale="fr-CA", width=1366, height=900)
+def assert_accessible(page):
+    results = Axe().run(page)
+    violations = {
+        v["id"]: [node["target"][-1] for node in v["nodes"]][:4]
+        for v in results.response["violations"]
+    }
+    assert results.violations_count == 0, (page.url, violations)
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_change_list_and_form_with_one_language_switch(
+    portal, personas, new_page, screenshots_dir, language
+):
+    page = new_page(locale=LOCALES[language], width=1280, height=900)
     log_in(page, portal, personas.staff_a)
     rows = page.locator("#result_list tbody tr")
     own = Enterprise.objects.filter(pole=personas.pole_a).count()
     assert own > 0
     assert rows.count() == min(own, 50)
-    assert page.locator("#changelist-filter").inner_text().count("Anglais manquant") >= 1
-    page.screenshot(path=screenshots_dir / "admin-changelist-pole-staff.png", full_page=False)
+    missing = {"fr": "Anglais manquant", "en": "English missing"}[language]
+    assert page.locator("#changelist-filter").inner_text().count(missing) >= 1
+    page.screenshot(path=screenshots_dir / f"admin-changelist-{language}.png")
+    assert no_sideways_scroll(page)
+    # Names wrap on two lines at most.
+    for number in range(rows.count()):
+        name = rows.nth(number).locator("th a")
+        line_height = name.evaluate("a => parseFloat(getComputedStyle(a).lineHeight)")
+        assert name.bounding_box()["height"] <= 2 * line_height + 1
+    assert_accessible(page)
 
     rows.first.locator("th a").click()
     page.wait_for_selector("#enterprise_form")
-    # French and English side by side as tabs, driven by our vendored jQuery UI.
-    tabs = page.locator(".ui-tabs-nav").first
-    assert tabs.locator("li").all_inner_texts() == ["FR", "EN"]
-    tabs.locator("li").nth(1).click()
+    switch = page.locator(".language-switch")
+    assert page.locator(".language-switch").count() == 1
+    assert page.locator(".ui-tabs-nav").count() == 0
+    buttons = switch.locator("button")
+    labels = {"fr": ["Français", "Anglais"], "en": ["French", "English"]}[language]
+    assert buttons.all_inner_texts() == labels
+    # One switch shows every translated field in the language chosen.
+    assert page.locator("#id_name_fr").is_visible()
+    assert not page.locator("#id_name_en").is_visible()
+    buttons.nth(1).click()
     assert page.locator("#id_name_en").is_visible()
+    assert page.locator("#id_description_en").is_visible()
     assert not page.locator("#id_name_fr").is_visible()
-    tabs.locator("li").nth(0).click()
-    page.screenshot(path=screenshots_dir / "admin-changeform-pole-staff.png", full_page=True)
+    assert not page.locator("#id_description_fr").is_visible()
+    assert buttons.nth(1).get_attribute("aria-pressed") == "true"
+    buttons.nth(0).click()
+    # Pole staff never see the address field: it is made from the name.
+    assert page.locator("#id_slug").count() == 0
+    assert no_sideways_scroll(page)
+    assert_accessible(page)
+    page.screenshot(path=screenshots_dir / f"admin-changeform-{language}.png", full_page=True)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_import_and_its_preview(portal, personas, new_page, screenshots_dir, tmp_path, language):
+    page = new_page(locale=LOCALES[language], width=1280, height=900)
+    log_in(page, portal, personas.staff_a)
+    first = Enterprise.objects.filter(pole=personas.pole_a).order_by("pk").first()
+    export = tmp_path / "import.csv"
+    export.write_text(
+        "slug;name_fr;legal_form;status;primary_sector\n"
+        f"{first.slug};{first.name_fr};OBNL;publiée;Habitation\n"
+        ";Nouvelle coop du Quai;coop;brouillon;agroalimentaire\n"
+        ";Sans forme;OBNLL;brouillon;\n",
+        encoding="utf-8-sig",
+    )
+    page.goto(portal + "/admin/entreprises/enterprise/import/")
+    assert_accessible(page)
+    page.set_input_files("#id_file", str(export))
+    page.click("input[type=submit].default")
+    page.wait_for_selector("#import-rows")
+    results = page.locator("#import-rows tbody tr td:nth-child(3)").all_inner_texts()
+    expected = {"fr": ["modifiée", "créée", "erreur"], "en": ["changed", "created", "error"]}
+    assert results == expected[language]
+    assert "→" in page.locator("#import-rows tbody tr").first.inner_text()
+    assert no_sideways_scroll(page)
+    assert_accessible(page)
+    page.screenshot(path=screenshots_dir / f"admin-import-preview-{language}.png", full_page=True)

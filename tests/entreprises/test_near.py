@@ -170,7 +170,7 @@ def test_unknown_place_or_bad_coordinates_say_so_and_match_nothing(client, place
         ("/en/enterprises/?near=Rimouski&radius_km=7", "The radius must be 5, 10, 25, 50 or 100"),
         (
             "/fr/entreprises/?near=Rimouski&radius_km=1000",
-            "Le rayon doit être de 5, 10, 25, 50 ou 100\xa0km\xa0; 25\xa0km a été utilisé.",
+            "Le rayon doit être de 5, 10, 25, 50 ou 100\xa0km\u202f; 25\xa0km a été utilisé.",
         ),
         ("/en/enterprises/?near=Rimouski&radius_km=abc", "km; 25 km was used."),
     ],
@@ -404,3 +404,17 @@ def test_query_count_is_constant_near_a_place_whatever_the_size_and_the_values(c
         counts.append(query_count(client, "/fr/carte/entreprises.geojson" + three))
     assert counts[:5] == counts[5:], counts
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize(
+    ("url", "names"),
+    [
+        ("/fr/carte/?near=Rimouski&radius_km=50", ["Arbre", "Bouleau", "Cèdre"]),
+        ("/en/map/?near=Rimouski&radius_km=100&sector=alimentation", ["Bouleau", "Duplex"]),
+    ],
+)
+def test_map_page_lists_the_same_places(client, places, url, names):
+    html = html_of(client, url)
+    listed = html.split('class="map-list"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<a href="/(?:fr|en)/[^"]+/">([^<]+)</a>', listed) == names
+    assert "near=Rimouski" in html  # the map's data asks for the same place

@@ -72,7 +72,7 @@ def test_a_suggestion_always_finds_something(corpus):
         (
             "fr",
             "Vouliez-vous dire",
-            "Secteurs proches de votre recherche :",
+            "Secteurs proches de votre recherche\xa0:",
             "Habitation",
             "Afficher ces résultats sur la carte",
         ),

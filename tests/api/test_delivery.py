@@ -1,0 +1,125 @@
+"""Delivery: gzip where no secret is in the answer, Cache-Control for shared caches,
+RateLimit headers, and answers served from the cache counted by the rate limit."""
+
+import gzip
+import json
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+from rest_framework.settings import api_settings
+
+from tests.helpers import body_of, json_of
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/enterprises/"
+
+
+def rates(anonymous: str, key: str = "1000/minute"):
+    config = {**api_settings.user_settings}
+    config["DEFAULT_THROTTLE_RATES"] = {"anonymous": anonymous, "key": key}
+    return override_settings(REST_FRAMEWORK=config)
+
+
+def vary(response) -> set[str]:
+    return {part.strip() for part in response["Vary"].split(",")}
+
+
+@pytest.mark.parametrize("url", [LIST, f"{LIST}?format=csv", f"{LIST}?format=geojson"])
+def test_api_answers_are_gzipped_when_asked_streamed_ones_too(anonymous, directory, url):
+    plain = body_of(anonymous.get(url))
+    response = anonymous.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in vary(response)
+    assert gzip.decompress(body_of(response)) == plain
+
+
+def test_no_gzip_without_accept_encoding(anonymous, directory):
+    assert "Content-Encoding" not in anonymous.get(LIST)
+
+
+def test_public_page_is_gzipped(anonymous, directory):
+    response = anonymous.get("/en/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert b"<html" in gzip.decompress(response.content)
+
+
+def test_page_with_a_csrf_token_is_not_gzipped(anonymous):
+    """BREACH: a secret echoed in a compressed answer leaks through its size."""
+    response = anonymous.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert b"csrfmiddlewaretoken" in response.content
+    assert "Content-Encoding" not in response
+
+
+def test_personal_answers_are_private_and_not_gzipped(personas):
+    staff = personas.client_for(personas.staff_a)
+    response = staff.get(f"{LIST}?status=draft", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
+    assert response["Cache-Control"] == "private, no-cache"
+
+
+@override_settings(API_CACHE_MAX_AGE=60, API_STALE_WHILE_REVALIDATE=300)
+@pytest.mark.parametrize("url", [LIST, f"{LIST}envol/", f"{LIST}ancienne/", "/api/v1/poles/"])
+def test_public_answers_may_be_kept_by_shared_caches(anonymous, directory, url):
+    response = anonymous.get(url)
+    assert response.status_code in (200, 410)
+    assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300"
+    assert {"Accept", "Accept-Language", "Cookie"} <= vary(response)
+
+
+def test_bad_requests_and_limits_are_not_kept(anonymous, directory):
+    response = anonymous.get(f"{LIST}?nope=1")
+    assert (response.status_code, response["Cache-Control"]) == (400, "no-store")
+    with rates("1/minute"):
+        anonymous.get(LIST)
+        limited = anonymous.get(LIST)
+    assert (limited.status_code, limited["Cache-Control"]) == (429, "no-store")
+
+
+def test_ratelimit_headers_count_down(directory):
+    client = Client()
+    with rates("5/minute"):
+        first = client.get(LIST)
+        second = client.get(LIST)
+    assert [first["RateLimit-Limit"], first["RateLimit-Remaining"]] == ["5", "4"]
+    assert [second["RateLimit-Limit"], second["RateLimit-Remaining"]] == ["5", "3"]
+    assert second["RateLimit-Policy"] == "5;w=60"
+    assert 0 < int(second["RateLimit-Reset"]) <= 60
+
+
+@pytest.mark.parametrize(
+    ("language", "start"),
+    [("en", "Request was throttled."), ("fr", "Requête ralentie.")],
+)
+def test_answers_from_the_cache_count_against_the_limit(directory, settings, language, start):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    cache.clear()
+    client = Client()
+    with rates("3/minute"):
+        assert "X-Cache" in client.get(LIST, HTTP_ACCEPT_LANGUAGE=language)
+        hits = [client.get(LIST, HTTP_ACCEPT_LANGUAGE=language) for _ in range(2)]
+        assert [r["X-Cache"] for r in hits] == ["hit", "hit"]
+        assert [r["RateLimit-Remaining"] for r in hits] == ["1", "0"]
+        refused = client.get(LIST, HTTP_ACCEPT_LANGUAGE=language)
+    assert refused["Content-Type"] == "application/json"
+    assert json.loads(refused.content)["detail"].startswith(start)
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused["RateLimit-Remaining"] == "0"
+
+
+def test_cached_answer_keeps_gzip_and_its_own_rate_headers(directory, settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    cache.clear()
+    client = Client()
+    with rates("10/minute"):
+        first = client.get(LIST, HTTP_ACCEPT_ENCODING="gzip")
+        hit = client.get(LIST, HTTP_ACCEPT_ENCODING="gzip")
+    assert hit["X-Cache"] == "hit"
+    assert hit["Content-Encoding"] == "gzip"
+    assert gzip.decompress(hit.content) == gzip.decompress(first.content)
+    assert (first["RateLimit-Remaining"], hit["RateLimit-Remaining"]) == ("9", "8")
+    assert json_of(client.get(LIST))["results"][0]["slug"] == "envol"
