@@ -10,7 +10,7 @@ DEMO_COUNT ?= 2000
 -include .env
 export
 
-.PHONY: install run serve test lint format messages clean browser compose-cli backup restore
+.PHONY: install run serve test lint format messages clean browser compose-cli backup restore vnu
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,7 @@ browser:
 # last line gives the total time.
 # TEST_WORKERS=4 sets the number of worker processes (default: one per core).
 TEST_WORKERS ?= auto
-test: install lint browser compose-cli wrk
+test: install lint browser compose-cli wrk vnu
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	@start=$$(date +%s); \
 	$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial" --durations=15 \
@@ -93,6 +93,10 @@ restore: install
 # The load generator: Debian's wrk, installed when missing (as root, as in CI).
 wrk:
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+
+# The Nu HTML Checker (runs on the machine's Java), for tests/test_html_validity.py.
+vnu:
+	test -f node_modules/vnu-jar/build/dist/vnu.jar || npm install --no-save --silent vnu-jar
 
 bench: install wrk
 	$(BIN)/python bench/run.py bench $(BENCH_ARGS)

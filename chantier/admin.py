@@ -9,7 +9,7 @@ from common.admin_languages import OneSwitchTranslationAdmin
 
 admin.site.site_header = gettext_lazy("Social economy portal: administration")
 admin.site.site_title = gettext_lazy("Portal administration")
-admin.site.index_title = gettext_lazy("Keeping the directory true")
+admin.site.index_title = gettext_lazy("Keeping the directory accurate")
 
 
 @admin.register(KeyFigure)

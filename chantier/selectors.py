@@ -1,9 +1,13 @@
 """Reads shared by the site-wide pages: published figures and live counts."""
 
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Floor
 
+from chantier.enums import FigureUnit
 from chantier.models import KeyFigure
 from entreprises.enums import LegalForm
 from entreprises.models import Enterprise, Sector
@@ -67,8 +71,10 @@ class Chart:
 
 
 def _chart(key: str, pairs: list[tuple[str, int]]) -> Chart:
+    """The bars from the largest to the smallest; equal values by label."""
     largest = max((value for _, value in pairs), default=0) or 1
-    return Chart(key, [ChartRow(label, value, 100 * value / largest) for label, value in pairs])
+    ordered = sorted(pairs, key=lambda pair: (-pair[1], pair[0].casefold()))
+    return Chart(key, [ChartRow(label, value, 100 * value / largest) for label, value in ordered])
 
 
 def statistics_charts() -> list[Chart]:
@@ -76,7 +82,80 @@ def statistics_charts() -> list[Chart]:
     forms = published_counts_by("legal_form")
     return [
         _chart("region", [(r.name, r.published_count) for r in regions_with_counts()]),
-        _chart("pole", [(p.name, p.published_count) for p in poles_with_counts()]),
+        _chart("pole", [(p.regional_title, p.published_count) for p in poles_with_counts()]),
         _chart("sector", [(s.name, s.published_count) for s in sectors_with_counts()]),
         _chart("legal_form", [(label, forms.get(value, 0)) for value, label in LegalForm.choices]),
     ]
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    region: Region
+    directory: int
+    published: KeyFigure | None
+
+    @property
+    def share(self) -> float | None:
+        """The directory's count as a percentage of the published one, where there is one."""
+        if self.published is None or not self.published.value:
+            return None
+        return round(100 * self.directory / float(self.published.value), 1)
+
+
+def coverage_by_region() -> list[CoverageRow]:
+    """For each region, the directory's published enterprises beside the latest published
+    count of its social economy enterprises, where a source gives one."""
+    latest: dict[int, KeyFigure] = {}
+    regional = KeyFigure.objects.filter(region__isnull=False, unit=FigureUnit.COUNT)
+    for figure in regional.order_by("region_id", F("year").desc(nulls_last=True)):
+        latest.setdefault(figure.region_id, figure)
+    return [
+        CoverageRow(region, region.published_count, latest.get(region.pk))
+        for region in regions_with_counts()
+    ]
+
+
+# --- The home page's map preview: where the published enterprises are, drawn without tiles.
+
+# Southern Québec, where nearly every enterprise is; points outside are left off the preview.
+PREVIEW_WEST, PREVIEW_EAST, PREVIEW_SOUTH, PREVIEW_NORTH = -80.0, -57.0, 44.9, 53.0
+PREVIEW_WIDTH = 460
+PREVIEW_CELL = "0.25"  # degrees: one dot per cell, sized by how many enterprises it holds
+
+
+@dataclass(frozen=True)
+class PreviewDot:
+    x: float
+    y: float
+    radius: float
+
+
+def map_preview() -> dict:
+    """Dots on a plain projection of southern Québec, one per quarter-degree cell."""
+    cells = (
+        Enterprise.objects.published()
+        .filter(
+            longitude__range=(PREVIEW_WEST, PREVIEW_EAST),
+            latitude__range=(PREVIEW_SOUTH, PREVIEW_NORTH),
+        )
+        .annotate(
+            column=Floor(F("longitude") / Value(Decimal(PREVIEW_CELL))),
+            row=Floor(F("latitude") / Value(Decimal(PREVIEW_CELL))),
+        )
+        .values_list("column", "row")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    # Degrees of longitude shrink with latitude: scale them at the middle of the area.
+    stretch = math.cos(math.radians((PREVIEW_SOUTH + PREVIEW_NORTH) / 2))
+    scale = PREVIEW_WIDTH / ((PREVIEW_EAST - PREVIEW_WEST) * stretch)
+    height = round((PREVIEW_NORTH - PREVIEW_SOUTH) * scale)
+    dots = [
+        PreviewDot(
+            x=round(((column + 0.5) * float(PREVIEW_CELL) - PREVIEW_WEST) * stretch * scale, 1),
+            y=round((PREVIEW_NORTH - (row + 0.5) * float(PREVIEW_CELL)) * scale, 1),
+            radius=round(min(3 + 2 * math.sqrt(count), 16), 1),
+        )
+        for column, row, count in ((float(c), float(r), n) for c, r, n in cells)
+    ]
+    return {"width": PREVIEW_WIDTH, "height": height, "dots": dots}

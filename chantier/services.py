@@ -24,6 +24,12 @@ from evenements.models import Event, Organization
 from poles.models import Pole, Region
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+# An event's organizations in events.toml, by key, and the relation each fills.
+RELATED_ORGANIZATIONS = {
+    "organizers": "organizers",
+    "partners": "partners",
+    "attended_by": "participating_organizations",
+}
 
 CREATED = "created"
 FILLED = "filled"
@@ -151,16 +157,17 @@ class _Loader:
                 **self._texts(row, "name", "venue", "city", "description"),
                 **self._source_texts(row, "events.toml"),
                 "kind": row["kind"],
-                "year": row["year"],
+                "year": row.get("year"),
                 "start_date": row.get("start_date"),
                 "end_date": row.get("end_date"),
                 "country": row.get("country", ""),
                 "participants": row.get("participants"),
                 "countries_count": row.get("countries_count"),
+                "countries_approximate": row.get("countries_approximate", False),
             }
             relations = {
-                name: [self._get(Organization, where, slug=s) for s in row.get(name, [])]
-                for name in ("organizers", "partners")
+                field: [self._get(Organization, where, slug=s) for s in row.get(key, [])]
+                for key, field in RELATED_ORGANIZATIONS.items()
             }
             self._upsert(Event, "events.toml", {"slug": row["slug"]}, values, relations)
 

@@ -41,6 +41,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path(_("statistics/"), views.StatisticsView.as_view(), name="statistics"),
+    path(_("statistics/<slug:table>.csv"), views.statistics_csv, name="statistics-csv"),
     path(_("about/"), views.AboutView.as_view(), name="about"),
     path(_("accessibility/"), views.AccessibilityView.as_view(), name="accessibility"),
     path(_("privacy/"), views.PrivacyView.as_view(), name="privacy"),

@@ -1,3 +1,4 @@
+import csv
 import json
 import sys
 from urllib.parse import urlsplit
@@ -7,6 +8,7 @@ from django.contrib import admin
 from django.db import connection
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import (
+    Http404,
     HttpResponse,
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
@@ -16,30 +18,42 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.generic import ListView, TemplateView
 
 from chantier import selectors
+from chantier.formatting import figure_display
 from common.pagination import ForgivingPaginationMixin
 from entreprises.forms import DirectoryForm
 from entreprises.models import Sector
-from entreprises.selectors import poles_with_counts, public_enterprises, with_list_details
-from evenements.selectors import timeline
+from entreprises.selectors import (
+    poles_with_counts,
+    public_enterprises,
+    regions_with_counts,
+    with_list_details,
+)
+from evenements.enums import EventKind
+from evenements.selectors import history, upcoming_events
 from poles.models import Pole
+from poles.selectors import sorted_by_region
 
 
 class HomeView(TemplateView):
     template_name = "chantier/home.html"
 
     def get_context_data(self, **kwargs):
+        today = timezone.localdate()
         return super().get_context_data(
             key_figures=selectors.key_figures(featured_only=True),
             counts=selectors.live_counts(),
             form=DirectoryForm(),
             featured_sectors=Sector.objects.filter(parent=None)[:8],
-            poles=Pole.objects.order_by("name"),
-            latest_events=timeline().exclude(kind="milestone")[:4],
+            regions=regions_with_counts(),
+            map_preview=selectors.map_preview(),
+            upcoming_events=upcoming_events(today=today)[:4],
+            latest_events=history(today=today).exclude(kind=EventKind.MILESTONE)[:4],
             **kwargs,
         )
 
@@ -52,8 +66,77 @@ class StatisticsView(TemplateView):
             charts=selectors.statistics_charts(),
             counts=selectors.live_counts(),
             key_figures=selectors.key_figures(),
+            coverage=selectors.coverage_by_region(),
             **kwargs,
         )
+
+
+def _published_table():
+    header = [_("Figure"), _("Value"), _("Year of the data"), _("Source")]
+    return header, [
+        [
+            figure.label,
+            figure_display(value=figure.value, unit=figure.unit, qualifier=figure.qualifier),
+            figure.year or "",
+            figure.source,
+        ]
+        for figure in selectors.key_figures()
+    ]
+
+
+def _coverage_table():
+    header = [
+        _("Region"),
+        _("Published enterprises in the directory"),
+        _("Published count of social economy enterprises"),
+        _("Year of the published count"),
+        _("Share in the directory (%)"),
+    ]
+    return header, [
+        [
+            row.region.name,
+            row.directory,
+            int(row.published.value) if row.published else "",
+            (row.published.year or "") if row.published else "",
+            "" if row.share is None else row.share,
+        ]
+        for row in selectors.coverage_by_region()
+    ]
+
+
+def _chart_table(key):
+    def table():
+        chart = next(chart for chart in selectors.statistics_charts() if chart.key == key)
+        header = [_("Label"), _("Published enterprises")]
+        return header, [[row.label, row.value] for row in chart.rows]
+
+    return table
+
+
+# Every table of the statistics page, as CSV: /fr/statistiques/<key>.csv.
+STATISTICS_TABLES = {
+    "published": _published_table,
+    "coverage": _coverage_table,
+    "region": _chart_table("region"),
+    "pole": _chart_table("pole"),
+    "sector": _chart_table("sector"),
+    "legal_form": _chart_table("legal_form"),
+}
+
+
+def statistics_csv(request, table):
+    if table not in STATISTICS_TABLES:
+        raise Http404(_("There is no such table."))
+    header, rows = STATISTICS_TABLES[table]()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{_('statistics')}-{table}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The byte order mark lets spreadsheet programs read the accents right.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
 
 
 class PoleListView(ListView):
@@ -62,7 +145,7 @@ class PoleListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return poles_with_counts()
+        return sorted_by_region(poles_with_counts())
 
 
 class PoleDetailView(ForgivingPaginationMixin, ListView):

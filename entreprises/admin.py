@@ -215,7 +215,7 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
     def get_object(self, request, object_id, from_field=None):
         enterprise = super().get_object(request, object_id, from_field)
         if enterprise is None:
-            raise Http404(gettext("There is no such enterprise, or it is not yours to see."))
+            raise Http404(gettext("There is no such enterprise, or you do not have access to it."))
         return enterprise
 
     def _may_manage(self, request, obj) -> bool:
@@ -242,7 +242,7 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
         except ValueError:
             raise Http404 from None
         if not can_manage_enterprise(user=request.user, enterprise_id=enterprise_id):
-            raise Http404(gettext("There is no such enterprise, or it is not yours to see."))
+            raise Http404(gettext("There is no such enterprise, or you do not have access to it."))
 
     def history_view(self, request, object_id, extra_context=None):
         self._visible_or_404(request, object_id)

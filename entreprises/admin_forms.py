@@ -63,14 +63,14 @@ class EnterpriseAdminForm(forms.ModelForm):
                 _(
                     "Possible duplicate: a record of another pole has the same name in the same "
                     "city. Ask the national team whether it is the same enterprise; if it is "
-                    "not, tick “This is not a duplicate” to save."
+                    "not, check “This is not a duplicate” to save."
                 ),
                 code="possible_duplicate",
             )
         raise forms.ValidationError(
             _(
                 "Possible duplicate: an enterprise named “%(name)s” already exists in "
-                "%(city)s. Check it is not the same one, then tick “This is not a duplicate” "
+                "%(city)s. Make sure it is not the same one, then check “This is not a duplicate” "
                 "to save."
             ),
             code="possible_duplicate",

@@ -79,6 +79,12 @@ def set_sectors(
     refresh_search_vectors(ids=[enterprise.pk])
 
 
+def touch_enterprises(*, ids: Sequence[int]) -> None:
+    """Mark these enterprises changed now (what the API shows of them changed elsewhere)."""
+    if ids:
+        Enterprise.objects.filter(pk__in=list(ids)).update(updated_at=timezone.now())
+
+
 # Ids noted by refresh_search_vectors() inside one_search_refresh(); ALL for every row.
 ALL = "all"
 _pending: ContextVar[set | str | None] = ContextVar("search_refresh_pending", default=None)

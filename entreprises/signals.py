@@ -1,12 +1,12 @@
 """Enterprises are found by the names of their sectors (and the sectors' synonyms),
-pole and region: when one of those changes, the search vectors of the enterprises
-concerned follow."""
+pole and region, and the API shows those names: when one of those changes, the
+search vectors and the `updated_at` of the enterprises concerned follow."""
 
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 from entreprises.models import Enterprise, EnterpriseSector, Sector
-from entreprises.services import refresh_search_vectors
+from entreprises.services import refresh_search_vectors, touch_enterprises
 from poles.models import Pole, Region
 
 SEARCHED_NAMES = ("name_fr", "name_en")
@@ -47,4 +47,8 @@ def refresh_after_rename(sender, instance, created, raw=False, **kwargs):
     if raw or created:
         return
     if getattr(instance, "_searched_names_before", None) != _names(instance):
-        refresh_search_vectors(ids=_enterprise_ids(instance))
+        ids = _enterprise_ids(instance)
+        refresh_search_vectors(ids=ids)
+        # The API shows these names in each enterprise: partners syncing on updated_at
+        # must fetch them again.
+        touch_enterprises(ids=ids)

@@ -21,4 +21,9 @@ class EventAdmin(ReadableHistoryAdmin, OneSwitchTranslationAdmin):
     list_filter = ["kind"]
     search_fields = ["name_fr", "name_en", "city_fr"]
     prepopulated_fields = {"slug": ["name_fr"]}
-    autocomplete_fields = ["organizers", "partners", "enterprises_visited"]
+    autocomplete_fields = [
+        "organizers",
+        "partners",
+        "participating_organizations",
+        "enterprises_visited",
+    ]

@@ -11,7 +11,7 @@ def event_json_ld(event: Event, *, url: str, organizers, visited_urls) -> dict:
         "url": url,
         "name": event.name,
         "description": event.description or None,
-        "startDate": event.start_date.isoformat() if event.start_date else str(event.year),
+        "startDate": _start(event),
         "endDate": event.end_date.isoformat() if event.end_date else None,
         "eventStatus": "https://schema.org/EventScheduled",
         "organizer": [{"@type": "Organization", "name": o.name} for o in organizers] or None,
@@ -30,3 +30,9 @@ def event_json_ld(event: Event, *, url: str, organizers, visited_urls) -> dict:
     if visited_urls:
         data["subjectOf"] = [{"@type": "Organization", "url": u} for u in visited_urls]
     return {k: v for k, v in data.items() if v is not None}
+
+
+def _start(event: Event) -> str | None:
+    if event.start_date:
+        return event.start_date.isoformat()
+    return str(event.year) if event.year else None

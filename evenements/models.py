@@ -45,7 +45,9 @@ class Event(models.Model):
     name = models.CharField(_("name"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=250, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, help_text=_("Empty when no source gives it.")
+    )
     start_date = models.DateField(
         _("start date"), null=True, blank=True, help_text=_("Empty when only the year is known.")
     )
@@ -57,6 +59,11 @@ class Event(models.Model):
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
     countries_count = models.PositiveSmallIntegerField(
         _("number of countries represented"), null=True, blank=True
+    )
+    countries_approximate = models.BooleanField(
+        _("approximate count of countries"),
+        default=False,
+        help_text=_("Check when the source gives an approximate count (“nearly 40”)."),
     )
     countries = CountryField(
         _("countries represented"),
@@ -70,6 +77,13 @@ class Event(models.Model):
     partners = models.ManyToManyField(
         "Organization", verbose_name=_("partners"), blank=True, related_name="partnered_events"
     )
+    participating_organizations = models.ManyToManyField(
+        "Organization",
+        verbose_name=_("participating organizations"),
+        blank=True,
+        related_name="attended_events",
+        help_text=_("Organizations whose representatives attended, without being partners."),
+    )
     enterprises_visited = models.ManyToManyField(
         "entreprises.Enterprise",
         verbose_name=_("enterprises visited"),
@@ -81,7 +95,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["-year", "-start_date", "slug"]
+        ordering = [F("year").desc(nulls_last=True), "-start_date", "slug"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
@@ -101,12 +115,13 @@ class Event(models.Model):
                 condition=Q(kind__in=EventKind.values), name="evenements_event_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=1800, year__lte=2100), name="evenements_event_year_plausible"
+                condition=Q(year__isnull=True) | Q(year__gte=1800, year__lte=2100),
+                name="evenements_event_year_plausible",
             ),
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.year})"
+        return f"{self.name} ({self.year})" if self.year else self.name
 
     def get_absolute_url(self):
         return reverse("evenements:detail", kwargs={"slug": self.slug})

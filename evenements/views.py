@@ -1,8 +1,9 @@
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from evenements.linked_data import event_json_ld
 from evenements.models import Event
-from evenements.selectors import by_year, event_details, timeline
+from evenements.selectors import by_year, event_details, history, upcoming_events
 
 
 class EventListView(ListView):
@@ -11,10 +12,11 @@ class EventListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return timeline()
+        return history(today=timezone.localdate())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["agenda"] = list(upcoming_events(today=timezone.localdate()))
         context["years"] = by_year(context["events"])
         return context
 

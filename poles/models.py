@@ -74,6 +74,16 @@ class Pole(Located):
     def get_absolute_url(self):
         return reverse("poles:detail", kwargs={"slug": self.slug})
 
+    @property
+    def region_names(self) -> str:
+        """The regions it serves, from prefetched regions: how people look a pole up."""
+        return ", ".join(region.name for region in self.regions.all())
+
+    @property
+    def regional_title(self) -> str:
+        """« Estrie — Réseau des entreprises d’économie sociale de l’Estrie »."""
+        return f"{self.region_names} — {self.name}" if self.region_names else self.name
+
 
 class PoleMembership(models.Model):
     """A staff user working for a pole; a user may work for several."""

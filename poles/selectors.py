@@ -1,3 +1,6 @@
+import unicodedata
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from poles.models import Pole, Region
@@ -26,3 +29,18 @@ def regions_of(*, user) -> QuerySet[Region]:
     if is_national_team(user=user):
         return Region.objects.all()
     return Region.objects.filter(poles__in=poles_of(user=user)).distinct()
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+def sorted_by_region(poles: Iterable[Pole]) -> list[Pole]:
+    """Poles by the official (French) name of their first region, then by their own name:
+    the same order in both languages. Their regions must be prefetched."""
+
+    def key(pole):
+        regions = sorted(_folded(region.name_fr) for region in pole.regions.all())
+        return (regions[0] if regions else "~", _folded(pole.name_fr))
+
+    return sorted(poles, key=key)

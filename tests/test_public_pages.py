@@ -59,12 +59,12 @@ PAGES = [
     ("/fr/", "/en/", "L’économie sociale au Québec", "The social economy of Québec"),
     ("/fr/entreprises/", "/en/enterprises/", "Répertoire des entreprises collectives", "Directory of collective enterprises"),
     ("/fr/entreprises/lenvol/", "/en/enterprises/lenvol/", "Coopérative d&#x27;habitation étudiante L&#x27;Envol", "L&#x27;Envol Student Housing Co-operative"),
-    ("/fr/poles/", "/en/poles/", "Pôles régionaux d’économie sociale", "Regional poles of social economy"),
+    ("/fr/poles/", "/en/poles/", "Pôles régionaux d’économie sociale", "Regional social economy poles"),
     ("/fr/poles/pole-test/", "/en/poles/pole-test/", "Pôle de test de Montréal", "Pôle de test de Montréal"),
     ("/fr/secteurs/", "/en/sectors/", "Secteurs d’activité", "Sectors of activity"),
     ("/fr/secteurs/logement/", "/en/sectors/logement/", "Logement étudiant", "Student housing"),
-    ("/fr/evenements/", "/en/events/", "Événements et jalons internationaux", "International events and milestones"),
-    ("/fr/evenements/fiess-2011/", "/en/events/fiess-2011/", "Forum international de l&#x27;économie sociale et solidaire (FIESS)", "International Forum on the Social and Solidarity Economy (FIESS)"),
+    ("/fr/evenements/", "/en/events/", "Événements internationaux et étapes marquantes", "International events and milestones"),
+    ("/fr/evenements/fiess-2011/", "/en/events/fiess-2011/", "Forum international de l’économie sociale et solidaire (FIESS)", "International Forum on the Social and Solidarity Economy (FIESS)"),
     ("/fr/carte/", "/en/map/", "Carte des entreprises", "Map of enterprises"),
     ("/fr/statistiques/", "/en/statistics/", "Statistiques", "Statistics"),
     ("/fr/a-propos/", "/en/about/", "À propos du Chantier de l’économie sociale", "About the Chantier de l’économie sociale"),
@@ -236,8 +236,8 @@ def test_event_page_shows_facts_in_the_page_language(client, site):
     event.save()
     fr = html_of(client, "/fr/evenements/symposium-untfsse-2023/")
     en = html_of(client, "/en/events/symposium-untfsse-2023/")
-    assert "Du 2 octobre 2023 au 3 octobre 2023" in fr
-    assert "From Oct. 2, 2023 to Oct. 3, 2023" in en
+    assert "<dd>du 2 au 3 octobre 2023</dd>" in fr
+    assert "<dd>October 2–3, 2023</dd>" in en
     assert "Brésil" in fr and "Brazil" in en
     assert "Ville de Montréal" in fr and "City of Montréal" in en
     assert '<a href="/en/enterprises/lenvol/">L&#x27;Envol Student Housing Co-operative</a>' in en
@@ -252,7 +252,7 @@ def test_fiess_participants_and_countries(client, reference_data):
 
 def test_events_timeline_in_order(client, reference_data):
     html = html_of(client, "/en/events/")
-    years = [int(y) for y in re.findall(r'<h2 class="timeline-year">(\d{4})</h2>', html)]
+    years = [int(y) for y in re.findall(r'<h3 class="timeline-year">(\d{4})</h3>', html)]
     assert years == sorted(years, reverse=True) and years[0] == 2023 and years[-1] == 1971
 
 

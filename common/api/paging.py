@@ -128,7 +128,7 @@ class KeysetPagination(BasePagination):
                 {
                     "cursor": [
                         _(
-                            "This cursor was not given out by this API; start again without it"
+                            "This cursor was not issued by this API; start again without it"
                             " or use the “next” address of the previous page."
                         )
                     ]

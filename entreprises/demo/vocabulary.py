@@ -7,14 +7,14 @@ contact details use reserved fictional values (555-01xx telephone numbers, the
 
 # (French, English) forms, by legal form and type of cooperative.
 COOPERATIVE_FORMS = {
-    "consumer": ("Coopérative de consommateurs", "Consumer Co-operative"),
-    "producer": ("Coopérative de producteurs", "Producers' Co-operative"),
-    "worker": ("Coopérative de travail", "Worker Co-operative"),
+    "consumer": ("Coopérative de consommateurs", "Consumer Cooperative"),
+    "producer": ("Coopérative de producteurs", "Producers' Cooperative"),
+    "worker": ("Coopérative de travail", "Worker Cooperative"),
     "worker_shareholder": (
         "Coopérative de travailleurs actionnaire",
-        "Worker-Shareholder Co-operative",
+        "Worker-Shareholder Cooperative",
     ),
-    "solidarity": ("Coopérative de solidarité", "Solidarity Co-operative"),
+    "solidarity": ("Coopérative de solidarité", "Solidarity Cooperative"),
 }
 NONPROFIT_FORMS = [
     ("Centre", "Centre"),

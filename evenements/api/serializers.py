@@ -76,6 +76,9 @@ class EventSerializer(LinkedWithPage, serializers.ModelSerializer):
     countries = CountryCodesField(help_text="Countries represented that a source names.")
     organizers = OrganizationSummarySerializer(many=True)
     partners = OrganizationSummarySerializer(many=True)
+    participating_organizations = OrganizationSummarySerializer(
+        many=True, help_text="Organizations whose representatives attended, without being partners."
+    )
     enterprises_visited = EnterpriseSummarySerializer(
         many=True, source="published_visits", help_text="Published enterprises only."
     )
@@ -98,9 +101,11 @@ class EventSerializer(LinkedWithPage, serializers.ModelSerializer):
             "description",
             "participants",
             "countries_count",
+            "countries_approximate",
             "countries",
             "organizers",
             "partners",
+            "participating_organizations",
             "enterprises_visited",
             "source",
             "updated_at",

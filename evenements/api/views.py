@@ -15,6 +15,7 @@ class EventViewSet(SyncedResource):
         return Event.objects.prefetch_related(
             "organizers",
             "partners",
+            "participating_organizations",
             Prefetch(
                 "enterprises_visited",
                 queryset=public_enterprises().order_by("name", "id"),

@@ -4,7 +4,7 @@ from poles.models import Pole, Region
 
 
 class PoleViewSet(SyncedResource):
-    """The regional poles of social economy."""
+    """The regional social economy poles."""
 
     serializer_class = PoleSerializer
 

@@ -66,7 +66,7 @@ def test_unknown_or_revoked_key_is_a_401(db, partner_key):
     assert data == {"detail": "Unknown API key."}
     revoke_api_keys(keys=ApiKey.objects.all())
     data = get_json(Client(HTTP_X_API_KEY=partner_key), LIST, status=401, HTTP_ACCEPT_LANGUAGE="fr")
-    assert data == {"detail": "Cette clé d'API a été révoquée."}
+    assert data == {"detail": "Cette clé d’API a été révoquée."}
     assert ApiKey.objects.get().revoked_at <= timezone.now()
 
 

@@ -101,7 +101,7 @@ def test_unknown_lang_is_a_400_in_both_languages(anonymous, directory):
         "detail": "Valeur non valide pour\u00a0: lang.",
         "errors": {
             "lang": [
-                "Langue inconnue «\u00a0de\u00a0»\u00a0: utilisez l'une de celles-ci\u00a0: fr, en."
+                "Langue inconnue «\u00a0de\u00a0»\u00a0: utilisez l’une de celles-ci\u00a0: fr, en."
             ]
         },
     }
@@ -201,12 +201,12 @@ def test_updated_since_keeps_only_later_changes(anonymous, directory):
         (
             "cursor=bm90LWEtY3Vyc29y",
             "cursor",
-            "This cursor was not given out by this API; start again without it or use the “next” address of the previous page.",
+            "This cursor was not issued by this API; start again without it or use the “next” address of the previous page.",
         ),
         (
             "cursor=!!!",
             "cursor",
-            "This cursor was not given out by this API; start again without it or use the “next” address of the previous page.",
+            "This cursor was not issued by this API; start again without it or use the “next” address of the previous page.",
         ),
         (
             "format=xml",
@@ -230,7 +230,7 @@ def test_bad_filter_message_in_french(anonymous, directory):
     data = get_json(anonymous, f"{LIST}?sector=nope", status=400, HTTP_ACCEPT_LANGUAGE="fr")
     assert data == {
         "detail": "Valeur non valide pour\u00a0: sector.",
-        "errors": {"sector": ["Aucun secteur n'a ce slug."]},
+        "errors": {"sector": ["Aucun secteur n’a cet identifiant d’URL."]},
     }
 
 

@@ -17,7 +17,7 @@ def json_error(client, url, status, *, method="get", language="fr"):
 
 
 NOT_FOUND = {
-    "fr": {"detail": "Introuvable\u00a0: l'API n'a aucune ressource à cette adresse."},
+    "fr": {"detail": "Introuvable\xa0: l’API n’a aucune ressource à cette adresse."},
     "en": {"detail": "Not found: the API has no resource at this address."},
 }
 
@@ -65,7 +65,7 @@ def test_post_without_the_trailing_slash_is_a_json_4xx(directory, settings, debu
     }
     data = json_error(client, "/api/v1/enterprises", 404, method="post", language="fr")
     assert data == {
-        "detail": "Introuvable\u00a0: les adresses de l'API finissent par une barre oblique,"
+        "detail": "Introuvable\xa0: les adresses de l’API finissent par une barre oblique,"
         " comme /api/v1/enterprises/."
     }
 
@@ -96,9 +96,9 @@ def _cursor(raw: bytes) -> str:
 
 
 BAD_CURSOR = {
-    "fr": "Ce curseur n'a pas été donné par cette API\u00a0; recommencez sans lui"
-    " ou utilisez l'adresse «\u00a0next\u00a0» de la page précédente.",
-    "en": "This cursor was not given out by this API; start again without it"
+    "fr": "Ce curseur n’a pas été fourni par cette API\u202f; recommencez sans lui"
+    " ou utilisez l’adresse «\xa0next\xa0» de la page précédente.",
+    "en": "This cursor was not issued by this API; start again without it"
     " or use the “next” address of the previous page.",
 }
 
@@ -138,7 +138,7 @@ def test_server_error_under_the_api_is_json(language, detail):
     ("language", "detail"),
     [
         ("en", "Bad request: the address could not be read."),
-        ("fr", "Requête incorrecte\u00a0: l'adresse n'a pas pu être lue."),
+        ("fr", "Requête incorrecte\xa0: l’adresse n’a pas pu être lue."),
     ],
 )
 def test_bad_request_under_the_api_is_json(language, detail):

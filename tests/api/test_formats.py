@@ -194,7 +194,7 @@ def test_errors_are_json_even_when_csv_was_asked(anonymous, directory):
     response = anonymous.get(f"{LIST}?format=csv&region=99")
     assert response["Content-Type"] == "application/json"
     # Without Accept-Language, messages are in French, the portal's first language.
-    assert json_of(response, status=400)["errors"] == {"region": ["Aucune région n'a ce code."]}
+    assert json_of(response, status=400)["errors"] == {"region": ["Aucune région n’a ce code."]}
 
 
 @pytest.mark.parametrize(

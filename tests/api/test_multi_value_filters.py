@@ -49,7 +49,7 @@ def test_one_bad_value_among_several_is_a_400(anonymous, directory, query, field
 
 def test_bad_value_among_several_in_french(anonymous, directory):
     data = get_json(anonymous, f"{LIST}?region=06&region=99", status=400, HTTP_ACCEPT_LANGUAGE="fr")
-    assert data["errors"] == {"region": ["Aucune région n'a ce code."]}
+    assert data["errors"] == {"region": ["Aucune région n’a ce code."]}
 
 
 def test_query_count_does_not_grow_with_the_values(anonymous, directory):

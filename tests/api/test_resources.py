@@ -139,13 +139,13 @@ def test_event_detail_lists_only_published_visits(anonymous, directory):
         (
             "/api/v1/poles/x/",
             "Not found: no regional pole has the identifier “x”.",
-            "Introuvable\u00a0: l'identifiant «\u00a0x\u00a0» ne correspond à aucun enregistrement"
+            "Introuvable\u00a0: l’identifiant «\u00a0x\u00a0» ne correspond à aucun enregistrement"
             " (pôle régional).",
         ),
         (
             "/api/v1/regions/99/",
             "Not found: no administrative region has the identifier “99”.",
-            "Introuvable\u00a0: l'identifiant «\u00a099\u00a0» ne correspond à aucun"
+            "Introuvable\u00a0: l’identifiant «\u00a099\u00a0» ne correspond à aucun"
             " enregistrement (région administrative).",
         ),
     ],

@@ -14,7 +14,7 @@ UNKNOWN = {
     "en": "Unknown parameter: this address takes {names}.",
     "fr": "Paramètre inconnu\u00a0: cette adresse accepte {names}.",
 }
-ONCE = {"en": "Give this parameter once.", "fr": "Donnez ce paramètre une seule fois."}
+ONCE = {"en": "Give this parameter once.", "fr": "Indiquez ce paramètre une seule fois."}
 DETAIL = {"en": "Invalid value for: {names}.", "fr": "Valeur non valide pour\u00a0: {names}."}
 
 
@@ -116,7 +116,7 @@ def test_format_parameter_wins_over_accept(anonymous, directory):
 
 NAIVE = {
     "en": "Give the time zone too, e.g. 2026-01-31T12:00:00Z or 2026-01-31T07:00:00-05:00.",
-    "fr": "Donnez aussi le fuseau horaire, par exemple 2026-01-31T12:00:00Z ou"
+    "fr": "Indiquez aussi le fuseau horaire, par exemple 2026-01-31T12:00:00Z ou"
     " 2026-01-31T07:00:00-05:00.",
 }
 
@@ -139,13 +139,13 @@ def test_updated_since_with_an_offset_is_read_in_utc(anonymous, directory):
     [
         (
             "en",
-            "This cursor was not given out by this API; start again without it"
+            "This cursor was not issued by this API; start again without it"
             " or use the “next” address of the previous page.",
         ),
         (
             "fr",
-            "Ce curseur n'a pas été donné par cette API\u00a0; recommencez sans lui"
-            " ou utilisez l'adresse «\u00a0next\u00a0» de la page précédente.",
+            "Ce curseur n’a pas été fourni par cette API\u202f; recommencez sans lui"
+            " ou utilisez l’adresse «\xa0next\xa0» de la page précédente.",
         ),
     ],
 )

@@ -158,6 +158,22 @@ def test_json_ld_tombstones_read_as_rdf(anonymous, directory):
     }
 
 
+@pytest.mark.parametrize("related", ["pole_a", "montreal", "housing"])
+def test_renaming_what_an_enterprise_shows_brings_it_into_the_sync(anonymous, directory, related):
+    since = since_before()
+    record = directory[related]
+    record.name_en = "Renamed"
+    record.save()
+    changes = get_json(anonymous, f"{LIST}?updated_since={since}&lang=en")["results"]
+    assert [row["slug"] for row in changes] == ["envol"]
+    shown = {
+        "pole_a": changes[0]["pole"]["name"],
+        "montreal": changes[0]["region"]["name"],
+        "housing": changes[0]["sectors"][0]["name"],
+    }
+    assert shown[related] == "Renamed"
+
+
 # --- The other resources ------------------------------------------------------
 
 RESOURCES = {
@@ -284,7 +300,14 @@ def random_change(rng, directory, counter):
     enterprises = list(Enterprise.objects.order_by("id"))
     action = rng.choice(
         ["create", "edit", "unpublish", "archive", "delete", "republish", "move", "resector"]
+        + ["rename_pole"]
     )
+    if action == "rename_pole":
+        # Shown in each enterprise of the pole: their copies must follow.
+        pole = rng.choice([directory["pole_a"], directory["pole_b"]])
+        pole.name_fr = f"Pôle {rng.random()}"
+        pole.save()
+        return
     if action == "create" or not enterprises:
         counter[0] += 1
         enterprise = EnterpriseFactory(

@@ -49,7 +49,7 @@ def test_any_status_a_detail_may_show(personas, directory):
         ("en", "Only published enterprises are public; drafts and archives are for pole staff."),
         (
             "fr",
-            "Seules les entreprises publiées sont publiques\u00a0; les brouillons et les"
+            "Seules les entreprises publiées sont publiques\u202f; les brouillons et les"
             " archives sont réservés au personnel des pôles.",
         ),
     ],

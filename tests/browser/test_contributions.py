@@ -3,6 +3,7 @@ the admin, and the public page shows the change; the new public pages pass axe-c
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import translation
 
 from contributions.models import Contribution
 from entreprises.models import Enterprise
@@ -81,4 +82,16 @@ def test_add_an_enterprise_page_is_accessible_with_its_errors(
     assert_accessible(page)
     page.locator("button[type=submit]").click()
     page.wait_for_selector("#form-errors")
+    assert_accessible(page)
+
+
+def test_this_is_my_enterprise_page_is_accessible(portal, personas, new_page):
+    enterprise = Enterprise.objects.published().order_by("name_fr").first()
+    with translation.override("en"):
+        url, name = enterprise.get_absolute_url(), enterprise.name
+    page = new_page(locale="en-CA")
+    page.goto(portal + url)
+    page.get_by_role("link", name="This is my enterprise").click()
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == f"Update the page of {name}"
     assert_accessible(page)

@@ -127,3 +127,13 @@ def test_phone_menu_is_reachable_without_javascript(portal, browser):
     page.get_by_role("link", name="Events").click()
     page.wait_for_url(re.compile(r"/en/events/$"))
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/fr/statistiques/", "/en/statistics/"])
+def test_statistics_page_stays_under_2500_px_at_1280(portal, new_page, path):
+    """Published figures first, tables folded and charts side by side keep the page short."""
+    page = new_page(width=1280)
+    page.goto(portal + path)
+    assert page.evaluate("document.documentElement.scrollHeight") < 2500
+    headings = page.locator("main h2").all_inner_texts()
+    assert headings[0] in {"Chiffres publiés", "Published figures"}

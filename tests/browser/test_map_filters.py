@@ -139,6 +139,12 @@ def test_the_address_keeps_the_view_after_a_pan_and_a_reload_restores_it(
     assert view_of(french) == view and "legal_form=nonprofit" in french
     list_link = page.get_by_role("link", name="Show these results as a list")
     assert view_of(list_link.get_attribute("href")) == view
+    # The clusters are drawn again once the pan is over: read them when they are back.
+    wait_until(
+        page,
+        "!document.querySelector('#map .leaflet-zoom-anim, #map .leaflet-cluster-anim')"
+        " && document.querySelectorAll('#map .leaflet-marker-icon').length > 0",
+    )
     before = marker_positions(page)
     assert before
     page.screenshot(path=screenshots_dir / f"map-panned-en-{width}.png")

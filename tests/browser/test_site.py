@@ -49,8 +49,8 @@ def test_every_page_type_has_no_axe_violation_in_either_language(portal, french_
 
 def test_search_from_home_then_facet(portal, french_page):
     french_page.goto(portal + "/fr/")
-    french_page.get_by_label("Chercher une entreprise").fill("cooperative")
-    french_page.get_by_role("button", name="Chercher").click()
+    french_page.get_by_label("Rechercher une entreprise").fill("cooperative")
+    french_page.get_by_role("button", name="Rechercher").click()
     french_page.wait_for_url(re.compile(r"/fr/entreprises/\?q=cooperative"))
     heading = french_page.locator("#results-title").inner_text()
     found = int(re.sub(r"\D", "", heading))

@@ -107,7 +107,7 @@ def test_home_landmarks_and_skip_link(client):
 @pytest.mark.parametrize("figures", [1, 12])
 def test_home_query_count_does_not_grow_with_figures(client, figures):
     KeyFigureFactory.create_batch(figures, featured=True)
-    assert query_count(client, "/fr/") == 9
+    assert query_count(client, "/fr/") == 12
 
 
 def test_healthz_reports_database_up(client):

@@ -43,7 +43,8 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(staff):
     again = attempt(client, staff, PASSWORD)
     assert again.status_code == 429
     assert (
-        "Trop de connexions échouées pour ce compte depuis votre adresse." in again.content.decode()
+        "Trop de tentatives de connexion infructueuses pour ce compte depuis votre adresse."
+        in again.content.decode()
     )
     assert "_auth_user_id" not in client.session
 
@@ -111,10 +112,10 @@ def test_refused_next_lands_on_the_admin_index(staff, refused):
         (
             "fr",
             "<title>Compte verrouillé | Administration du portail</title>",
-            "Portail de l'économie sociale : administration",
-            "Le compte se déverrouille de lui-même dans 30 minutes. D'ici là, l'équipe nationale, "
+            "Portail de l’économie sociale : administration",
+            "Le compte se déverrouille de lui-même dans 30 minutes. D’ici là, l’équipe nationale, "
             "qui gère les comptes du portail, peut le déverrouiller : Tentatives de connexion, "
-            "dans l'administration.",
+            "dans l’administration.",
         ),
     ],
 )

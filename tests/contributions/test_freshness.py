@@ -70,7 +70,7 @@ def test_public_notice_on_an_overdue_record_in_both_languages(anonymous, records
     french = anonymous.get("/fr/entreprises/en-retard/").content.decode()
     english = anonymous.get("/en/enterprises/en-retard/").content.decode()
     assert (
-        '<p class="stale-notice">Cette fiche n’a pas été confirmée récemment auprès de l’entreprise : certains renseignements peuvent ne plus être à jour.</p>'
+        '<p class="stale-notice">Cette fiche n’a pas été confirmée récemment auprès de l’entreprise\u00a0: certains renseignements peuvent ne plus être à jour.</p>'
         in french
     )
     assert (

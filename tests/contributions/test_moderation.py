@@ -161,7 +161,7 @@ def test_reject_needs_a_reason_and_changes_nothing(personas, report, enterprise)
     assert enterprise.phone == "514 555-0100"
     # Decided: shown, no longer decidable.
     page = client.get(review_url(report)).content.decode()
-    assert "Motif : Déjà à jour." in page
+    assert "Motif\u00a0: Déjà à jour." in page
     again = client.post(review_url(report), {"decision": "accept"})
     assert again.status_code == 403
 
@@ -199,7 +199,7 @@ def test_a_new_enterprise_with_the_same_name_in_the_same_town_asks_first(persona
         **{f"value__{k}": v for k, v in new_in_laval.proposed.items()},
     }
     page = client.get(review_url(new_in_laval)).content.decode()
-    assert "Doublons possibles (même NEQ, ou même nom dans la même ville) :" in page
+    assert "Doublons possibles (même NEQ, ou même nom dans la même ville)\xa0:" in page
     refused = client.post(review_url(new_in_laval), answers)
     assert "Doublon possible" in refused.content.decode()
     assert Enterprise.objects.filter(name_fr="Épicerie solidaire").count() == 0

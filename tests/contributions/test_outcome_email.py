@@ -124,7 +124,7 @@ def test_acceptance_is_mailed_in_french_with_the_page_link(
     assert message.get_content_type() == "text/plain"
     body = message.get_content()
     assert "Merci de votre contribution sur Coopérative La Ruche." in body
-    assert "La page de l’entreprise : https://portail.example/fr/entreprises/la-ruche/" in body
+    assert "La page de l’entreprise\u00a0: https://portail.example/fr/entreprises/la-ruche/" in body
 
 
 def test_rejection_is_mailed_in_english_as_plain_text(personas, enterprise, smtp, smtp_settings):

@@ -35,7 +35,7 @@ def test_report_form_in_french(anonymous, enterprise):
     assert "<h1>Signaler une erreur sur Coopérative La Ruche</h1>" in page
     assert '<label for="id_message">Qu’est-ce qui est inexact?' in page
     assert (
-        "<legend>Corrections (facultatives) : ne remplissez que ce qui doit changer</legend>"
+        "<legend>Corrections (facultatives)\u00a0: ne remplissez que ce qui doit changer</legend>"
         in page
     )
     assert '<div hidden><label for="id_homepage">Laissez ce champ vide' in page

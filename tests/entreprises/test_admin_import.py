@@ -93,7 +93,7 @@ def test_preview_writes_nothing_then_confirm_imports_everything(personas, world)
 
     done = client.post(IMPORT, {"confirm": "1"}, follow=True)
     assert [str(m) for m in done.context["messages"]] == [
-        "Import terminé : 2 entreprises créées, 0 modifiées, 0 inchangées."
+        "Importation terminée\u00a0: 2 entreprises créées, 0 modifiées, 0 inchangées."
     ]
     cafe = Enterprise.objects.get(neq="1140000010")
     assert (cafe.name_fr, cafe.name_en, cafe.pole, cafe.region) == (
@@ -131,23 +131,23 @@ def test_one_bad_row_rejects_the_whole_file_with_every_error(personas, world):
     response = preview(client, csv_file(rows))
     errors = row_errors(response)
     assert errors == {
-        3: ["neq : Un numéro d'entreprise du Québec (NEQ) compte exactement 10 chiffres."],
-        4: ["postal_code : Saisissez un code postal canadien au format A1A\u00a01A1."],
+        3: ["neq\u00a0: Un numéro d’entreprise du Québec (NEQ) compte exactement 10 chiffres."],
+        4: ["postal_code\u00a0: Saisissez un code postal canadien au format A1A\u00a01A1."],
         5: [
-            "primary_sector : « astronautique » n'est pas une valeur connue (secteur). "
-            "Valeurs acceptées : Alimentation, Habitation."
+            "primary_sector\u00a0: «\u00a0astronautique\u00a0» n’est pas une valeur connue (secteur). "
+            "Valeurs acceptées\u00a0: Alimentation, Habitation."
         ],
         6: [
-            "pole : vous ne pouvez pas placer une entreprise dans « Pôle de Laval », un pôle pour lequel vous ne travaillez pas."
+            "pole\u00a0: vous ne pouvez pas placer une entreprise dans «\u00a0Pôle de Laval\u00a0», un pôle pour lequel vous ne travaillez pas."
         ],
-        7: ["Doublon : la ligne 2 a le même NEQ."],
+        7: ["Doublon\u00a0: la ligne 2 a le même NEQ."],
         8: [
-            "Doublon : une entreprise nommée « Épicerie solidaire du Plateau » existe déjà à Montréal."
+            "Doublon\u00a0: une entreprise nommée «\u00a0Épicerie solidaire du Plateau\u00a0» existe déjà à Montréal."
         ],
         9: ["Cette entreprise appartient à un pôle pour lequel vous ne travaillez pas."],
-        10: ["region : Le pôle choisi ne dessert pas cette région."],
+        10: ["region\u00a0: Le pôle choisi ne dessert pas cette région."],
         11: [
-            "phone : Saisissez un numéro de téléphone nord-américain, p. ex. 514 555-0123 (un poste peut suivre)."
+            "phone\u00a0: Saisissez un numéro de téléphone nord-américain, p. ex. 514 555-0123 (un poste peut suivre)."
         ],
     }
     assert "Rien ne sera importé" in response.content.decode()
@@ -208,21 +208,21 @@ def test_unreadable_files_get_a_clear_message(personas, world):
         (SimpleUploadedFile("notes.txt", b"hello"), "Envoyez un fichier .csv ou .xlsx."),
         (
             SimpleUploadedFile("a.xlsx", b"not a zip"),
-            "Le fichier n'est pas un classeur XLSX lisible.",
+            "Le fichier n’est pas un classeur XLSX lisible.",
         ),
         (
             SimpleUploadedFile("a.csv", "nom\n".encode("latin-1") + b"\xe9"),
-            "Le fichier CSV n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».",
+            "Le fichier CSV n’est pas en UTF-8\xa0: enregistrez-le en «\xa0CSV UTF-8\xa0».",
         ),
         (
             csv_file([["x"]], header=["name_fr", "colour"]),
-            "Colonnes inconnues : colour. Le modèle donne les colonnes à utiliser.",
+            "Colonnes inconnues\u00a0: colour. Le modèle donne les colonnes à utiliser.",
         ),
-        (csv_file([["x"]], header=["name_fr"]), "Colonnes manquantes : legal_form."),
+        (csv_file([["x"]], header=["name_fr"]), "Colonnes manquantes\u00a0: legal_form."),
         (SimpleUploadedFile("a.csv", b""), "Le fichier soumis est vide."),
         (
             SimpleUploadedFile("a.csv", b",\n"),
-            "Le fichier est vide : sa première ligne doit nommer les colonnes.",
+            "Le fichier est vide\xa0: sa première ligne doit nommer les colonnes.",
         ),
     ]
     for upload, message in cases:
@@ -289,7 +289,7 @@ def test_template_downloads_with_drop_downs_and_an_example_that_is_skipped(perso
     header, example = csv_template.content.decode("utf-8-sig").splitlines()
     assert header == ";".join(SPREADSHEET)
     assert example.split(";")[1:4] == [
-        "Exemple (cette ligne n'est jamais importée)",
+        "Exemple (cette ligne n’est jamais importée)",
         "",
         "coopérative",
     ]
@@ -339,7 +339,7 @@ def test_template_downloads_with_drop_downs_and_an_example_that_is_skipped(perso
 def test_staff_without_pole_cannot_create_through_import(personas, world):
     client = personas.client_for(personas.staff_without_pole)
     response = preview(client, csv_file([good_row(pole="")]))
-    assert row_errors(response) == {2: ["pole : indiquez le pôle de cette entreprise."]}
+    assert row_errors(response) == {2: ["pole\xa0: indiquez le pôle de cette entreprise."]}
     assert Enterprise.objects.count() == 2
 
 
@@ -368,7 +368,7 @@ def test_a_bad_file_replaces_the_good_one_previewed_before(personas, world):
     assert preview(client, csv_file([good_row(neq="12")])).context["error_rows"] == 1
     done = client.post(IMPORT, {"confirm": "1"}, follow=True)
     assert [str(m) for m in done.context["messages"]] == [
-        "Rien à importer : envoyez de nouveau le fichier."
+        "Rien à importer\xa0: envoyez de nouveau le fichier."
     ]
     assert Enterprise.objects.count() == 2
 
@@ -378,7 +378,7 @@ def test_too_many_rows_refused_as_a_whole(personas, world, settings):
     client = personas.client_for(personas.staff_a)
     response = preview(client, csv_file([good_row(), good_row(name="Autre", neq="1140000011")]))
     assert response.context["form"].errors["file"] == [
-        "Le fichier compte plus de 1 ligne ; on peut en importer au plus 1 à la fois."
+        "Le fichier compte plus de 1 ligne\u202f; on peut en importer au plus 1 à la fois."
     ]
 
 

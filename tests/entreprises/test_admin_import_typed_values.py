@@ -111,9 +111,9 @@ def test_a_pole_by_its_short_name_or_the_region_it_alone_serves(personas, world)
     response = preview(client, csv_file(rows, header=HEADER))
     assert row_errors(response) == {
         6: [
-            "pole : « Montérégie » peut désigner Pôle régional d'économie sociale de la "
+            "pole\u00a0: «\u00a0Montérégie\u00a0» peut désigner Pôle régional d'économie sociale de la "
             "Montérégie Est, Table régionale d'économie sociale de Chaudière-Appalaches "
-            "(TRESCA) : écrivez le nom complet."
+            "(TRESCA)\u00a0: écrivez le nom complet."
         ]
     }
     poles = {
@@ -129,13 +129,13 @@ def test_unknown_values_list_the_accepted_ones_in_both_languages(personas, world
     french = row_errors(preview(client, csv_file(rows, header=HEADER)))
     assert french == {
         2: [
-            "legal_form : « OBNLL » n'est pas une valeur connue (forme juridique). Valeurs "
-            "acceptées : coopérative, organisme à but non lucratif, mutuelle.",
-            "status : « en attente » n'est pas une valeur connue (statut). Valeurs acceptées : "
+            "legal_form\u00a0: «\u00a0OBNLL\u00a0» n’est pas une valeur connue (forme juridique). Valeurs "
+            "acceptées\u00a0: coopérative, organisme à but non lucratif, mutuelle.",
+            "status\u00a0: «\u00a0en attente\u00a0» n’est pas une valeur connue (statut). Valeurs acceptées\u00a0: "
             "brouillon, publiée, archivée.",
-            "pole : vous ne pouvez pas placer une entreprise dans « Pôle de Laval », un pôle pour "
+            "pole\u00a0: vous ne pouvez pas placer une entreprise dans «\u00a0Pôle de Laval\u00a0», un pôle pour "
             "lequel vous ne travaillez pas.",
-            "region : « Mars » n'est pas une valeur connue (région). Valeurs acceptées : "
+            "region\u00a0: «\u00a0Mars\u00a0» n’est pas une valeur connue (région). Valeurs acceptées\u00a0: "
             "06 Montréal, 13 Laval.",
         ]
     }
@@ -199,7 +199,7 @@ def test_import_primary_sector_rule(personas, world):
     response = preview(client, csv_file(rows, header=HEADER))
     assert row_errors(response) == {
         3: [
-            "primary_sector : Cette entreprise a plusieurs secteurs : indiquez lequel est le "
+            "primary_sector\u00a0: Cette entreprise a plusieurs secteurs\u00a0: indiquez lequel est le "
             "secteur principal."
         ]
     }
@@ -229,7 +229,7 @@ def test_form_primary_sector_rule_matches_the_import(personas, world):
     response = client.post(url, several)
     assert response.status_code == 200
     assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
-        "Cette entreprise a plusieurs secteurs : indiquez lequel est le secteur principal."
+        "Cette entreprise a plusieurs secteurs\xa0: indiquez lequel est le secteur principal."
     ]
     assert not EnterpriseSector.objects.filter(enterprise=world.enterprise_a).exists()
 

@@ -12,7 +12,7 @@ from tests.entreprises.conftest import enterprise_form_data
 
 CHANGELIST = reverse("admin:entreprises_enterprise_changelist")
 WARNINGS = {
-    "fr": "Cette entreprise publiée n'a pas de coordonnées : elle manque sur la carte.",
+    "fr": "Cette entreprise publiée n’a pas de coordonnées\u00a0: elle manque sur la carte.",
     "en": "This published enterprise has no coordinates: it is missing from the map.",
 }
 

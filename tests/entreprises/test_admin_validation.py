@@ -26,7 +26,7 @@ CASES = [
         {"neq": "12345"},
         "neq",
         "A Québec enterprise number (NEQ) has exactly 10 digits.",
-        "Un numéro d'entreprise du Québec (NEQ) compte exactement 10 chiffres.",
+        "Un numéro d’entreprise du Québec (NEQ) compte exactement 10 chiffres.",
     ),
     (
         {"postal_code": "12345"},
@@ -63,7 +63,7 @@ CASES = [
         {"founded_year": str(timezone.localdate().year + 1)},
         "founded_year",
         "The year founded cannot be in the future.",
-        "L'année de fondation ne peut pas être dans le futur.",
+        "L’année de fondation ne peut pas être postérieure à l’année en cours.",
     ),
 ]
 
@@ -86,10 +86,12 @@ def test_same_name_in_same_city_warns_until_confirmed(personas, world):
     warned = post_form(personas, world, "en", name_fr="épicerie du coin")
     assert form_errors(warned)["__all__"] == [
         "Possible duplicate: an enterprise named “épicerie du coin” already exists in Montréal. "
-        "Check it is not the same one, then tick “This is not a duplicate” to save."
+        "Make sure it is not the same one, then check “This is not a duplicate” to save."
     ]
     french = post_form(personas, world, "fr", name_fr="épicerie du coin")
-    assert form_errors(french)["__all__"][0].startswith("Doublon possible : une entreprise nommée")
+    assert form_errors(french)["__all__"][0].startswith(
+        "Doublon possible\xa0: une entreprise nommée"
+    )
     confirmed = post_form(
         personas, world, "en", name_fr="épicerie du coin", confirm_not_duplicate="on"
     )

@@ -61,11 +61,11 @@ def test_delete_archives_and_keeps_the_record(personas, world):
     form = client.get(change_url(world.enterprise_a)).content.decode()
     assert f'<a href="{url}" class="deletelink">Archiver</a>' in form
     confirmation = client.get(url)
-    assert "Rien n'est supprimé" in confirmation.content.decode()
+    assert "Rien n’est supprimé" in confirmation.content.decode()
     response = client.post(url, {"post": "yes"}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
-        "« Épicerie solidaire du Plateau » a été archivée : elle n'apparaît plus sur le site, "
-        "et rien n'a été supprimé."
+        "«\u00a0Épicerie solidaire du Plateau\u00a0» a été archivée\u00a0: elle n’apparaît plus sur le site, "
+        "et rien n’a été supprimé."
     ]
     world.enterprise_a.refresh_from_db()
     assert world.enterprise_a.status == "archived"
@@ -143,7 +143,7 @@ def test_english_missing_filter_and_index_counts(personas, world):
     assert [str(e) for e in complete.context["cl"].result_list] == ["Épicerie solidaire du Plateau"]
 
     index = client.get(reverse("admin:index")).content.decode()
-    assert "Entreprises dont l'anglais manque, par pôle" in index
+    assert "Entreprises dont l’anglais manque, par pôle" in index
     assert f'?pole={world.pole_b.pk}&amp;english_missing=yes">1</a>' in index
     assert f'?pole={world.pole_a.pk}&amp;english_missing=yes">0</a>' in index
     staff_index = personas.client_for(personas.staff_a).get(

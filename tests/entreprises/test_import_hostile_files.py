@@ -62,7 +62,7 @@ def test_upload_over_the_size_limit_is_refused_before_reading(personas, world, s
         "Split it into several files."
     ]
     assert file_errors(client, content, name="a.csv", language="fr") == [
-        "Le fichier pèse 1,7\xa0Kio ; on peut en importer au plus 1000\xa0octets à la fois. "
+        "Le fichier pèse 1,7\xa0Kio\u202f; on peut en importer au plus 1000\xa0octets à la fois. "
         "Découpez-le en plusieurs fichiers."
     ]
 
@@ -93,7 +93,7 @@ def test_a_huge_cell_is_refused(personas, world):
     csv_content = f"name_fr,legal_form\n{long_name},cooperative\n".encode()
     assert file_errors(client, csv_content, name="a.csv") == [message]
     assert file_errors(client, csv_content, name="a.csv", language="fr") == [
-        "Ligne 2 : une cellule compte 10001 caractères ; au plus 10000 sont permis."
+        "Ligne 2\u00a0: une cellule compte 10001 caractères\u202f; au plus 10000 sont permis."
     ]
 
 
@@ -134,7 +134,7 @@ def test_unreadable_workbooks_get_one_clear_message(personas, world, content):
     client = personas.client_for(personas.staff_a)
     assert file_errors(client, content) == ["The file is not a readable XLSX workbook."]
     assert file_errors(client, content, language="fr") == [
-        "Le fichier n'est pas un classeur XLSX lisible."
+        "Le fichier n’est pas un classeur XLSX lisible."
     ]
     assert Enterprise.objects.count() == 2
 

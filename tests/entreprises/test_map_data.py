@@ -71,7 +71,7 @@ def test_view_box_narrows_to_points(client, located, settings):
 
 BAD_BOX = (
     "Give the box as min_lon,min_lat,max_lon,max_lat: four numbers separated by commas.",
-    "Donnez la zone sous la forme min_lon,min_lat,max_lon,max_lat\u00a0: quatre nombres"
+    "Indiquez la zone sous la forme min_lon,min_lat,max_lon,max_lat\u00a0: quatre nombres"
     " séparés par des virgules.",
 )
 BOX_ORDER = (

@@ -97,7 +97,7 @@ def test_list_and_map_show_the_same_results(client, places, lang, query, expecte
 @pytest.mark.parametrize(
     ("lang", "legend", "chip", "title"),
     [
-        ("fr", "Secteur", "Secteur : Habitation", "2 entreprises sur la carte"),
+        ("fr", "Secteur", "Secteur\u00a0: Habitation", "2 entreprises sur la carte"),
         ("en", "Sector", "Sector: Housing", "2 enterprises on the map"),
     ],
 )
@@ -162,7 +162,7 @@ def test_area_searched_is_a_filter_of_both_pages(client, places, lang, other, ch
 @pytest.mark.parametrize(
     ("lang", "notice"),
     [
-        ("fr", "La zone de la carte n'a pas été comprise\u00a0; ce filtre a été ignoré."),
+        ("fr", "La zone de la carte n’a pas été comprise\u202f; ce filtre a été ignoré."),
         ("en", "The map area was not understood; that filter was ignored."),
     ],
 )
@@ -206,7 +206,7 @@ def test_map_view_in_the_address_is_restored_and_carried(client, places, lang, o
     [
         (
             "fr",
-            "La position de la carte dans l’adresse n’a pas été comprise\u00a0; "
+            "La position de la carte dans l’adresse n’a pas été comprise\u202f; "
             "la carte montre tous les résultats.",
         ),
         ("en", "The map's position in the address was not understood; it shows every result."),

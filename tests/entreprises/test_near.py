@@ -170,7 +170,7 @@ def test_unknown_place_or_bad_coordinates_say_so_and_match_nothing(client, place
         ("/en/enterprises/?near=Rimouski&radius_km=7", "The radius must be 5, 10, 25, 50 or 100"),
         (
             "/fr/entreprises/?near=Rimouski&radius_km=1000",
-            "Le rayon doit être de 5, 10, 25, 50 ou 100\xa0km\xa0; 25\xa0km a été utilisé.",
+            "Le rayon doit être de 5, 10, 25, 50 ou 100\xa0km\u202f; 25\xa0km a été utilisé.",
         ),
         ("/en/enterprises/?near=Rimouski&radius_km=abc", "km; 25 km was used."),
     ],

@@ -24,7 +24,7 @@ def test_founded_year_in_future_rejected_in_both_languages():
         "The year founded cannot be in the future."
     ]
     assert errors_of(enterprise, "fr")["founded_year"] == [
-        "L'année de fondation ne peut pas être dans le futur."
+        "L’année de fondation ne peut pas être postérieure à l’année en cours."
     ]
 
 
@@ -38,7 +38,7 @@ def test_region_not_served_by_pole_rejected():
 def test_bad_neq_message_in_french():
     enterprise = EnterpriseFactory.build(neq="12AB")
     assert errors_of(enterprise, "fr")["neq"] == [
-        "Un numéro d'entreprise du Québec (NEQ) compte exactement 10 chiffres."
+        "Un numéro d’entreprise du Québec (NEQ) compte exactement 10 chiffres."
     ]
 
 

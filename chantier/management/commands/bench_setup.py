@@ -106,7 +106,7 @@ def write_import_file(*, path: Path, rows: int, seed: int = 7) -> None:
                     "founded_year": 1990 + n % 30,
                     "employees": n % 50,
                     "description_fr": "Coopérative de travail fictive pour mesurer l'import.",
-                    "description_en": "A fictitious worker co-operative to measure the import.",
+                    "description_en": "A fictitious worker cooperative to measure the import.",
                 }
             )
 
