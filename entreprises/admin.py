@@ -42,7 +42,9 @@ from entreprises.services import (
     confirm_verified,
     new_enterprise_slug,
     one_search_refresh,
+    record_sectors_in_history,
     refresh_search_vectors,
+    restore_sectors,
     set_status,
 )
 from poles.models import Region
@@ -251,7 +253,16 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._visible_or_404(request, object_id)
         with one_search_refresh():
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                # The version's sectors come back with it.
+                enterprise = Enterprise.objects.get(pk=int(unquote(object_id)))
+                restore_sectors(enterprise=enterprise, version_id=int(version_id))
+            return response
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_sectors_in_history(enterprise=form.instance)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "pole":

@@ -85,6 +85,49 @@ def touch_enterprises(*, ids: Sequence[int]) -> None:
         Enterprise.objects.filter(pk__in=list(ids)).update(updated_at=timezone.now())
 
 
+def record_sectors_in_history(*, enterprise: Enterprise) -> None:
+    """Keep the enterprise's sector lines as they are now in its latest version: the admin
+    writes them after the enterprise itself, whose version then held the old ones."""
+    version = enterprise.history.order_by("-history_date", "-history_id").first()
+    if version is None:
+        return
+    lines = _sector_lines_model()
+    lines.objects.filter(history=version).delete()
+    lines.objects.bulk_create(
+        lines(
+            id=link.pk,
+            history=version,
+            enterprise=enterprise,
+            sector_id=link.sector_id,
+            is_primary=link.is_primary,
+        )
+        for link in EnterpriseSector.objects.filter(enterprise=enterprise)
+    )
+
+
+@transaction.atomic
+def restore_sectors(*, enterprise: Enterprise, version_id: int) -> bool:
+    """Give the enterprise the sectors of one of its versions; False when that version
+    kept none (versions older than the sectors' history)."""
+    kept = list(
+        _sector_lines_model().objects.filter(history_id=version_id).select_related("sector")
+    )
+    if not kept:
+        return False
+    primary = next((line.sector for line in kept if line.is_primary), kept[0].sector)
+    set_sectors(
+        enterprise=enterprise,
+        primary=primary,
+        secondary=[line.sector for line in kept if line.sector != primary],
+    )
+    record_sectors_in_history(enterprise=enterprise)
+    return True
+
+
+def _sector_lines_model():
+    return Enterprise.history.model.__dict__["sectors"].model
+
+
 # Ids noted by refresh_search_vectors() inside one_search_refresh(); ALL for every row.
 ALL = "all"
 _pending: ContextVar[set | str | None] = ContextVar("search_refresh_pending", default=None)
