@@ -23,6 +23,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
 GENERATION_KEY = "public-cache:generation"
+# Derived data outlives no generation; this only lets an idle cache forget it.
+DERIVED_DATA_SECONDS = 24 * 3600
 CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
 # Headers a cached copy must not repeat to another visitor.
 PER_RESPONSE_HEADERS = frozenset(
@@ -67,6 +69,22 @@ def cached_until_change(name: str, parts: tuple, compute):
     seconds = settings.PUBLIC_CACHE_SECONDS
     if seconds <= 0:
         return compute()
+    return _kept(name, parts, compute, seconds)
+
+
+def derived_until_change(name: str, parts: tuple, compute):
+    """`compute()`, kept until any public record changes, even with the page cache off.
+
+    For data derived from the whole directory, like an index, that requests need
+    rather than serve: the search vocabulary the "did you mean" pages look words up
+    in. It is never stale (a change starts a new generation), so turning the page
+    cache off (`PUBLIC_CACHE_SECONDS=0`) must not turn every such request into a
+    scan of the directory.
+    """
+    return _kept(name, parts, compute, DERIVED_DATA_SECONDS)
+
+
+def _kept(name: str, parts: tuple, compute, seconds: int):
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
     key = f"public-cache:{_generation()}:{name}:{digest}"
     value = cache.get(key)

@@ -258,8 +258,6 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
             kwargs["queryset"] = poles_of(user=request.user)
             # Pole staff always file an enterprise under one of their poles.
             kwargs["required"] = not is_national_team(user=request.user)
-        if db_field.name == "region":
-            kwargs["queryset"] = regions_of(user=request.user)
         return super().formfield_for_foreignkey(
             db_field, request, **forgiving_autocomplete(self, db_field, request, kwargs)
         )

@@ -35,7 +35,7 @@ from django.db.models.functions import Floor
 from django.utils.translation import gettext as _
 
 from common import tombstones
-from common.public_cache import cached_until_change
+from common.public_cache import cached_until_change, derived_until_change
 from common.tombstones import Tombstone
 from entreprises.enums import LegalForm, Status
 from entreprises.models import (
@@ -322,7 +322,7 @@ def search_suggestions(*, q: str) -> SearchSuggestions:
     words = query_words(q)
     if not words:
         return SearchSuggestions()
-    vocabulary = cached_until_change("search-vocabulary", (), _search_vocabulary)
+    vocabulary = derived_until_change("search-vocabulary", (), _search_vocabulary)
     better = corrected_words(words, vocabulary)
     query = ""
     if (

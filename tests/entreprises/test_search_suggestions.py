@@ -11,7 +11,7 @@ from entreprises.search import corrected_words
 from entreprises.selectors import search_suggestions
 from entreprises.services import refresh_search_vectors, set_sectors
 from tests.factories import EnterpriseFactory
-from tests.helpers import body_of
+from tests.helpers import body_of, captured_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,32 @@ def test_a_hostile_query_is_escaped_in_the_suggestion(client, corpus):
     _url, html = directory(client, "en", "<script>habitaton")
     assert "<script>habitaton" not in html
     assert '?q=script+habitation">script habitation</a>' in html or "no-results" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_vocabulary_is_kept_until_a_record_changes_even_with_the_page_cache_off(
+    corpus, settings
+):
+    """The "did you mean" pages look words up in the whole index's vocabulary: a scan of
+    every published record, made once per change of the data, not once per request."""
+    settings.PUBLIC_CACHE_SECONDS = 0
+
+    def vocabulary_scans(q):
+        with captured_queries() as captured:
+            suggestions = search_suggestions(q=q)
+        scans = [query for query in captured if "tsvector_to_array" in query["sql"]]
+        return suggestions, len(scans)
+
+    first, scans = vocabulary_scans("habitaton")
+    assert (first.query, scans > 0) == ("habitation", True)
+    assert vocabulary_scans("habitaton") == (first, 0)
+    assert vocabulary_scans("fromagrie") == (search_suggestions(q="fromagrie"), 0)
+    assert search_suggestions(q="fromagrie").query == ""
+
+    # The change starts a new generation when it commits (here, at once: no transaction).
+    newcomer = EnterpriseFactory(name_fr="Fromagerie du Bic", name_en="", city="Rimouski")
+    set_sectors(enterprise=newcomer, primary=Sector.objects.get(slug="agroalimentaire"))
+    refresh_search_vectors()
+    suggestions, scans = vocabulary_scans("fromagrie")
+    assert (suggestions.query, scans > 0) == ("fromagerie", True)
+    assert vocabulary_scans("fromagrie") == (suggestions, 0)
