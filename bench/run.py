@@ -15,7 +15,8 @@ printed and written to docs/benchmarks.md. A route the portal does not have
 Environment: BENCH_DURATION (seconds per measurement, default 10), BENCH_COUNT
 (default 100000), BENCH_WORKERS (gunicorn workers, default 4), BENCH_CONNECTIONS
 (default 1,8,32), BENCH_DATA_DIR (default .data/bench), BENCH_PORT (default 8765),
-BENCH_WRITE (0: do not write docs/benchmarks.md), SOAK_DURATION (default 300),
+BENCH_WRITE (0: do not write docs/benchmarks.md), BENCH_ROUTES (a comma-separated
+list of words: only the routes whose names hold one, beside the floor), SOAK_DURATION (default 300),
 SOAK_CONNECTIONS (default 32).
 """
 
@@ -359,6 +360,20 @@ def machine() -> str:
     )
 
 
+def selected(route_list: list[Route]) -> list[Route]:
+    """BENCH_ROUTES="directory,suggestion": only the routes whose names contain one of
+    these words (and the floor routes, the yardstick), without the downloads and the
+    import timing: a quick comparison of a few routes in one run."""
+    words = [word.strip() for word in os.environ.get("BENCH_ROUTES", "").split(",") if word]
+    if not words:
+        return route_list
+    return [
+        route
+        for route in route_list
+        if route.kind == "floor" or any(word in route.name for word in words)
+    ]
+
+
 def run_bench(args) -> int:
     duration = env_int("BENCH_DURATION", 10)
     levels = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "1,8,32").split(",")]
@@ -375,7 +390,7 @@ def run_bench(args) -> int:
             bench.start(PUBLIC_CACHE_SECONDS=seconds)
             with urllib.request.urlopen(bench.base + "/fr/", timeout=60) as response:  # noqa: S310
                 home_bytes = len(response.read())
-            route_list = routes(fixtures, home_bytes=home_bytes, static_path=static_path)
+            route_list = selected(routes(fixtures, home_bytes=home_bytes, static_path=static_path))
             for route in route_list:
                 if mode == "cached" and not (route.cacheable or route.kind == "floor"):
                     continue
@@ -399,7 +414,7 @@ def run_bench(args) -> int:
                         f" 5xx {measure.status_5xx} socket errors {measure.socket_errors}",
                         flush=True,
                     )
-            if mode == "uncached":
+            if mode == "uncached" and not os.environ.get("BENCH_ROUTES"):
                 for name, path in (
                     ("full streamed CSV export (API)", "/api/v1/enterprises/?format=csv"),
                     ("map GeoJSON of the whole directory", "/fr/carte/entreprises.geojson"),
@@ -419,7 +434,8 @@ def run_bench(args) -> int:
             bench.stop()
     finally:
         bench.stop()
-    extras.append(("10,000-row admin import (all rows new)", bench.timed_import()))
+    if not os.environ.get("BENCH_ROUTES"):
+        extras.append(("10,000-row admin import (all rows new)", bench.timed_import()))
     report = render(
         results=results,
         unavailable=unavailable,

@@ -9,8 +9,8 @@ from django.db.models.functions import Floor
 
 from chantier.enums import FigureUnit
 from chantier.models import KeyFigure
-from entreprises.enums import LegalForm
-from entreprises.models import Enterprise, Sector
+from entreprises.enums import LegalForm, Status
+from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import (
     poles_with_counts,
     published_counts_by,
@@ -159,3 +159,18 @@ def map_preview() -> dict:
         for column, row, count in ((float(c), float(r), n) for c, r, n in cells)
     ]
     return {"width": PREVIEW_WIDTH, "height": height, "dots": dots}
+
+
+def pole_sectors(*, pole: Pole) -> list[tuple[Sector, int]]:
+    """The sectors of a pole's published enterprises (primary sector), most common first."""
+    counts = (
+        EnterpriseSector.objects.filter(
+            is_primary=True, enterprise__pole=pole, enterprise__status=Status.PUBLISHED
+        )
+        .values_list("sector")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_id = dict(counts)
+    sectors = Sector.objects.filter(pk__in=by_id)
+    return sorted(((s, by_id[s.pk]) for s in sectors), key=lambda pair: (-pair[1], pair[0].name))

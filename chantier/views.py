@@ -161,7 +161,9 @@ class PoleDetailView(ForgivingPaginationMixin, ListView):
         return with_list_details(public_enterprises().filter(pole=self.pole).order_by("name", "id"))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(pole=self.pole, **kwargs)
+        return super().get_context_data(
+            pole=self.pole, sectors=selectors.pole_sectors(pole=self.pole), **kwargs
+        )
 
 
 class AboutView(TemplateView):

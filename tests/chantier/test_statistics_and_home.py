@@ -167,3 +167,10 @@ def test_poles_are_listed_and_titled_by_region_in_both_languages(client, referen
     # Abitibi-Témiscamingue comes first, Saguenay–Lac-Saint-Jean last.
     assert orders["/fr/poles/"][0] == Pole.objects.get(regions__code="08").slug
     assert orders["/fr/poles/"][-1] == Pole.objects.get(regions__code="02").slug
+
+
+def test_pole_page_counts_its_enterprises_by_main_sector(client, montreal_enterprises):
+    pole = Pole.objects.filter(regions=montreal_enterprises).first()
+    html = html_of(client, f"/fr/poles/{pole.slug}/")
+    assert f'href="/fr/entreprises/?pole={pole.slug}&amp;sector=habitation-test">' in html
+    assert 'Habitation test <span class="chip-count">3</span></a>' in html
