@@ -149,7 +149,7 @@ def test_duplicate_warning_names_no_record_of_another_pole(personas, world):
     )
     assert response.context["adminform"].form.errors["__all__"] == [
         "Possible duplicate: a record of another pole has the same name in the same city. "
-        "Ask the national team whether it is the same enterprise; if it is not, tick "
+        "Ask the national team whether it is the same enterprise; if it is not, check "
         "“This is not a duplicate” to save."
     ]
 
