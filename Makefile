@@ -96,7 +96,7 @@ wrk:
 
 # The Nu HTML Checker (runs on the machine's Java), for tests/test_html_validity.py.
 vnu:
-	test -f node_modules/vnu-jar/build/dist/vnu.jar || npm install --no-save --silent vnu-jar
+	test -f node_modules/vnu-jar/build/dist/vnu.jar || npm install --no-save --silent vnu-jar@26.9.27
 
 bench: install wrk
 	$(BIN)/python bench/run.py bench $(BENCH_ARGS)

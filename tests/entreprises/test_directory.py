@@ -132,9 +132,11 @@ def test_chips_remove_one_value_each_and_clear_all(client, directory):
     assert '<a class="chip-clear" href="/en/enterprises/">Clear all</a>' in html
     assert "<summary>Filters (2)</summary>" in html
     html = html_of(client, "/fr/entreprises/?region=03&legal_form=nonprofit")
-    assert '<a class="chip" href="?legal_form=nonprofit">Région : Capitale-Nationale' in html
+    # French typography: a no-break space before the colon.
+    assert '<a class="chip" href="?legal_form=nonprofit">Région\u00a0: Capitale-Nationale' in html
     assert (
-        '<a class="chip" href="?region=03">Forme juridique : Organisme à but non lucratif' in html
+        '<a class="chip" href="?region=03">Forme juridique\u00a0: Organisme à but non lucratif'
+        in html
     )
     assert '<a class="chip-clear" href="/fr/entreprises/">Tout effacer</a>' in html
     assert "<summary>Filtres (2)</summary>" in html
