@@ -118,11 +118,9 @@ class OwnerSentView(TemplateView):
     template_name = "contributions/owner_sent.html"
 
 
-class OwnerEditView(EnterpriseFormMixin, FormView):
-    """The owner's form, reached by their link: for that record only, sent once."""
-
-    template_name = "contributions/owner_edit.html"
-    form_class = OwnerEditForm
+class OwnerLinkMixin(EnterpriseFormMixin):
+    """Pages reached by an owner's link: a link that is expired or used says so (410); one
+    that never was, or is for another record, is a 404."""
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -140,6 +138,13 @@ class OwnerEditView(EnterpriseFormMixin, FormView):
     def get(self, request, *args, **kwargs):
         services.usable_owner_link(enterprise=self.enterprise, token=kwargs["token"])
         return super().get(request, *args, **kwargs)
+
+
+class OwnerEditView(OwnerLinkMixin, FormView):
+    """The owner's form, reached by their link: for that record only, sent once."""
+
+    template_name = "contributions/owner_edit.html"
+    form_class = OwnerEditForm
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "enterprise": self.enterprise}
@@ -157,28 +162,11 @@ class OwnerEditView(EnterpriseFormMixin, FormView):
         return redirect("contributions:thanks")
 
 
-class OwnerConfirmView(EnterpriseFormMixin, TemplateView):
+class OwnerConfirmView(OwnerLinkMixin, TemplateView):
     """ "Still accurate": a page with one button (a GET never changes the record, so a mail
     scanner opening the link confirms nothing)."""
 
     template_name = "contributions/owner_confirm.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except services.LinkProblem as problem:
-            if problem.reason == "invalid":
-                raise Http404 from None
-            return self.response_class(
-                request=request,
-                template=["contributions/owner_link_problem.html"],
-                context={"reason": problem.reason},
-                status=410,
-            )
-
-    def get(self, request, *args, **kwargs):
-        services.usable_owner_link(enterprise=self.enterprise, token=kwargs["token"])
-        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         services.confirm_by_owner(enterprise=self.enterprise, token=kwargs["token"])
