@@ -8,6 +8,7 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.db import connection, transaction
 
 TOKEN_SALT = "contributions.form-started"  # noqa: S105 (a salt, not a secret)
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
@@ -48,10 +49,16 @@ def within_limit(*, scope: str, ident: str, rate: str) -> bool:
     window = int(time.time() // seconds)
     digest = hashlib.sha256(f"{scope}:{ident}".encode()).hexdigest()[:32]
     key = f"contributions:rate:{scope}:{digest}:{window}"
-    cache.add(key, 0, timeout=seconds + 1)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.set(key, 1, timeout=seconds + 1)
-        used = 1
+    # The database cache's increment is a read then a write: requests arriving together
+    # would all read the same count. A transaction-scoped advisory lock on the key makes
+    # them take turns (Redis's own increment is atomic; the lock then costs one query).
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(digest[:15], 16)])
+        cache.add(key, 0, timeout=seconds + 1)
+        try:
+            used = cache.incr(key)
+        except ValueError:  # expired between the two calls
+            cache.set(key, 1, timeout=seconds + 1)
+            used = 1
     return used <= int(count)

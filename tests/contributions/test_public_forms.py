@@ -1,6 +1,7 @@
 """The public's two forms over HTTP, in both languages: an error report on an enterprise's
 page and a new enterprise, with what keeps robots and floods out."""
 
+import threading
 import time
 
 import pytest
@@ -261,3 +262,27 @@ def test_new_enterprise_needs_a_french_name_a_town_and_a_sector(anonymous, secto
     assert '<a href="#id_city">Town</a>: This field is required.' in page
     assert '<a href="#id_sector">Main sector of activity</a>: This field is required.' in page
     assert stored() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_arriving_together_never_pass_the_limit():
+    """Twelve processes' worth of simultaneous submissions from one address: with the
+    database cache, exactly the allowed number gets through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    from contributions.guards import within_limit
+
+    start = threading.Barrier(12)
+
+    def one(_):
+        try:
+            start.wait()
+            return within_limit(scope="burst-test", ident="203.0.113.77", rate="5/hour")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(one, range(12)))
+    assert answers.count(True) == 5
