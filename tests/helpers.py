@@ -1,7 +1,8 @@
-"""The few helpers every test shares: reading JSON answers, counting queries, and naming the
+"""The few helpers every test shares: reading HTML and JSON answers, counting queries, and naming the
 database constraint a write broke."""
 
 import json
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -14,6 +15,18 @@ def body_of(response) -> bytes:
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
+
+
+def html_of(client, url, status=200) -> str:
+    """A public page's HTML, once its status is the one expected."""
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return body_of(response).decode()
+
+
+def names_in(html: str) -> list[str]:
+    """The enterprise names of a result list, in their order."""
+    return re.findall(r'<h3 class="card-title"><a href="[^"]+">([^<]+)</a></h3>', html)
 
 
 def json_of(response, *, status=200):

@@ -16,15 +16,9 @@ from tests.factories import (
     RegionFactory,
     SectorFactory,
 )
-from tests.helpers import body_of, get_json, query_count
+from tests.helpers import get_json, html_of, query_count
 
 pytestmark = pytest.mark.django_db
-
-
-def html_of(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, (url, response.status_code)
-    return body_of(response).decode()
 
 
 def title_of(html):

@@ -13,15 +13,9 @@ from entreprises.services import set_sectors
 from evenements.models import Event
 from poles.models import Pole, Region
 from tests.factories import EnterpriseFactory, EventFactory, SectorFactory
-from tests.helpers import body_of
+from tests.helpers import body_of, html_of
 
 pytestmark = pytest.mark.django_db
-
-
-def html_of(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return body_of(response).decode()
 
 
 def csv_of(client, url):

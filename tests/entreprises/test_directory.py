@@ -9,19 +9,9 @@ from django.utils import timezone
 from entreprises.models import Enterprise
 from entreprises.services import refresh_search_vectors, set_sectors
 from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
-from tests.helpers import body_of, query_count
+from tests.helpers import html_of, names_in, query_count
 
 pytestmark = pytest.mark.django_db
-
-
-def html_of(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return body_of(response).decode()
-
-
-def names_in(html):
-    return re.findall(r'<h3 class="card-title"><a href="[^"]+">([^<]+)</a></h3>', html)
 
 
 def title_of(html):

@@ -11,19 +11,13 @@ from django.utils.html import escape
 
 from entreprises.services import refresh_search_vectors, set_sectors
 from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
-from tests.helpers import body_of, query_count
+from tests.helpers import body_of, html_of, query_count
 
 pytestmark = pytest.mark.django_db
 
 MAP = {"fr": "/fr/carte/", "en": "/en/map/"}
 DIRECTORY = {"fr": "/fr/entreprises/", "en": "/en/enterprises/"}
 MONTREAL_BOX = "-74,45,-73,46"
-
-
-def html_of(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return body_of(response).decode()
 
 
 def listed(html):

@@ -8,7 +8,7 @@ import pytest
 
 from entreprises.services import refresh_search_vectors, set_sectors
 from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
-from tests.helpers import body_of, get_json, query_count
+from tests.helpers import get_json, html_of, names_in, query_count
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +25,6 @@ def great_circle_km(a, b):
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
-
-
-def html_of(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return body_of(response).decode()
-
-
-def names_in(html):
-    return re.findall(r'<h3 class="card-title"><a href="[^"]+">([^<]+)</a></h3>', html)
 
 
 def distances_in(html):
