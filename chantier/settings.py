@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "chantier.context_processors.language_alternates",
                 "chantier.context_processors.site_footer",
+                "chantier.context_processors.feed_links",
             ],
         },
     },

@@ -5,7 +5,7 @@ from django.db.models import F, Q, QuerySet
 
 from entreprises.selectors import public_enterprises
 from evenements.enums import EventKind
-from evenements.models import Event
+from evenements.models import Event, Organization
 
 
 def timeline() -> QuerySet[Event]:
@@ -28,6 +28,19 @@ def upcoming_events(*, today: date) -> QuerySet[Event]:
 def history(*, today: date) -> QuerySet[Event]:
     """Everything that has taken place (or whose date no source gives), latest first."""
     return timeline().exclude(_upcoming(today) & ~Q(kind=EventKind.MILESTONE))
+
+
+def calendar_events(*, organization: Organization | None = None) -> QuerySet[Event]:
+    """The events a calendar can show (those with a day), of one organization when given:
+    organized, partnered or attended by it."""
+    events = Event.objects.filter(start_date__isnull=False)
+    if organization is not None:
+        events = events.filter(
+            Q(organizers=organization)
+            | Q(partners=organization)
+            | Q(participating_organizations=organization)
+        ).distinct()
+    return events.order_by("start_date", "slug")
 
 
 def by_year(events) -> list[tuple[int | None, list[Event]]]:
