@@ -50,9 +50,9 @@ ATOM = "application/atom+xml"
 
 
 def feed_links(request):
-    """The feeds a page offers (`<link rel="alternate">` in every page's head): the events'
-    calendar on the events' pages, the Atom feed of new enterprises on the directory,
-    a sector's page and a pole's page."""
+    """The feeds a page offers (`<link rel="alternate">` in every page's head): the
+    events' calendar on the events' pages, an organization's on its page, and the Atom
+    feed of new enterprises on the directory, a sector's page and a pole's page."""
     match = request.resolver_match
     name = match.view_name if match else ""
     slug = match.kwargs.get("slug") if match else None
@@ -61,6 +61,9 @@ def feed_links(request):
         feeds.append(
             ("text/calendar", _("Calendar of events (iCal)"), reverse("evenements:calendar"))
         )
+    elif name == "evenements:organization":
+        url = reverse("evenements:organization-calendar", kwargs={"slug": slug})
+        feeds.append(("text/calendar", _("This organization’s events (iCal)"), url))
     elif name == "entreprises:directory":
         feeds.append((ATOM, _("New enterprises (Atom)"), reverse("entreprises:feed")))
     elif name == "entreprises:sector":

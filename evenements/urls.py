@@ -14,4 +14,10 @@ urlpatterns = [
         name="organization-calendar",
     ),
     path(_("events/<slug:slug>/"), views.EventDetailView.as_view(), name="detail"),
+    path(_("organizations/"), views.OrganizationListView.as_view(), name="organizations"),
+    path(
+        _("organizations/<slug:slug>/"),
+        views.OrganizationDetailView.as_view(),
+        name="organization",
+    ),
 ]

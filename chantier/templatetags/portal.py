@@ -51,3 +51,11 @@ def pole_map_embed(context, pole) -> dict:
         'style="border:0" loading="lazy"></iframe>'
     )
     return {"url": url, "code": code}
+
+
+@register.filter
+def web_address(url: str) -> str:
+    """A website as people read it: « chantier.qc.ca » for « https://www.chantier.qc.ca/ »."""
+    for prefix in ("https://", "http://", "www."):
+        url = url.removeprefix(prefix)
+    return url.rstrip("/")

@@ -186,3 +186,27 @@ def test_events_page_links_the_calendar(client, events, language):
     }[language]
     assert f'<link rel="alternate" type="text/calendar" title="{title}" href="{url}">' in html
     assert f'<a href="{url}" type="text/calendar">{text}</a>' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "feed", "title", "text"),
+    [
+        (
+            "/fr/organisations/ocde/",
+            "/fr/organisations/ocde/evenements.ics",
+            "Événements de cette organisation (iCal)",
+            "S’abonner aux événements de cette organisation (iCal)",
+        ),
+        (
+            "/en/organizations/ocde/",
+            "/en/organizations/ocde/events.ics",
+            "This organization’s events (iCal)",
+            "Subscribe to this organization’s events (iCal)",
+        ),
+    ],
+)
+def test_organization_page_links_its_calendar(client, events, url, feed, title, text):
+    events[0].organizers.add(OrganizationFactory(name_fr="OCDE", slug="ocde"))
+    html = html_of(client, url)
+    assert f'<link rel="alternate" type="text/calendar" title="{title}" href="{feed}">' in html
+    assert f'<a href="{feed}" type="text/calendar">{text}</a>' in html
