@@ -24,6 +24,7 @@ PAGES = [
     "/fr/evenements/", "/en/events/", "/fr/evenements/fiess-2011/", "/en/events/fiess-2011/",
     "/fr/carte/", "/en/map/", "/fr/statistiques/", "/en/statistics/", "/fr/a-propos/", "/en/about/",
     "/fr/accessibilite/", "/en/accessibility/", "/fr/confidentialite/", "/en/privacy/",
+    "/fr/donnees-ouvertes/", "/en/open-data/",
 ]  # fmt: skip
 
 
