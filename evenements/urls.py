@@ -8,4 +8,10 @@ app_name = "evenements"
 urlpatterns = [
     path(_("events/"), views.EventListView.as_view(), name="list"),
     path(_("events/<slug:slug>/"), views.EventDetailView.as_view(), name="detail"),
+    path(_("organizations/"), views.OrganizationListView.as_view(), name="organizations"),
+    path(
+        _("organizations/<slug:slug>/"),
+        views.OrganizationDetailView.as_view(),
+        name="organization",
+    ),
 ]

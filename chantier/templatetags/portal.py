@@ -34,3 +34,11 @@ def json_ld(data):
     """A schema.org JSON-LD block; the JSON is escaped so it cannot close the script."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.filter
+def web_address(url: str) -> str:
+    """A website as people read it: « chantier.qc.ca » for « https://www.chantier.qc.ca/ »."""
+    for prefix in ("https://", "http://", "www."):
+        url = url.removeprefix(prefix)
+    return url.rstrip("/")
