@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
-from chantier import selectors
+from chantier import releases, selectors
 from chantier.formatting import figure_display
 from entreprises.forms import DirectoryForm
 from entreprises.models import Sector
@@ -174,6 +174,15 @@ class AboutView(TemplateView):
 
 class AccessibilityView(TemplateView):
     template_name = "chantier/accessibility.html"
+
+
+class OpenDataView(TemplateView):
+    """The dated open-data releases, newest first, with their files and checksums."""
+
+    template_name = "chantier/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(releases=releases.published_releases(), **kwargs)
 
 
 class PrivacyView(TemplateView):

@@ -66,6 +66,7 @@ PAGES = [
     ("/fr/a-propos/", "/en/about/", "À propos du Chantier de l’économie sociale", "About the Chantier de l’économie sociale"),
     ("/fr/accessibilite/", "/en/accessibility/", "Déclaration d’accessibilité", "Accessibility statement"),
     ("/fr/confidentialite/", "/en/privacy/", "Confidentialité", "Privacy"),
+    ("/fr/donnees-ouvertes/", "/en/open-data/", "Données ouvertes\u00a0: publications datées", "Open data: dated releases"),
 ]  # fmt: skip
 
 
