@@ -156,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "chantier.context_processors.language_alternates",
                 "chantier.context_processors.site_footer",
+                "chantier.context_processors.feed_links",
             ],
         },
     },

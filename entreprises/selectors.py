@@ -262,6 +262,19 @@ def with_list_details(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]
     )
 
 
+def newly_published(
+    *, pole: Pole | None = None, sector: Sector | None = None, limit: int = 50
+) -> QuerySet[Enterprise]:
+    """The latest enterprises to enter the public directory, of one pole or sector when
+    given: the feed of new enterprises."""
+    enterprises = public_enterprises()
+    if pole is not None:
+        enterprises = enterprises.filter(pole=pole)
+    if sector is not None:
+        enterprises = enterprises.filter(in_sectors([sector]))
+    return with_list_details(enterprises.order_by("-published_at", "-id"))[:limit]
+
+
 def in_sectors(sectors) -> Exists:
     """An enterprise linked to any of `sectors` (one row each, however many match)."""
     return Exists(EnterpriseSector.objects.filter(enterprise=OuterRef("pk"), sector__in=sectors))

@@ -31,6 +31,19 @@ def history(*, today: date) -> QuerySet[Event]:
     return timeline().exclude(_upcoming(today) & ~Q(kind=EventKind.MILESTONE))
 
 
+def calendar_events(*, organization: Organization | None = None) -> QuerySet[Event]:
+    """The events a calendar can show (those with a day), of one organization when given:
+    organized, partnered or attended by it."""
+    events = Event.objects.filter(start_date__isnull=False)
+    if organization is not None:
+        events = events.filter(
+            Q(organizers=organization)
+            | Q(partners=organization)
+            | Q(participating_organizations=organization)
+        ).distinct()
+    return events.order_by("start_date", "slug")
+
+
 def by_year(events) -> list[tuple[int | None, list[Event]]]:
     return [(year, list(group)) for year, group in groupby(events, key=lambda e: e.year)]
 
