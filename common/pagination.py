@@ -1,9 +1,29 @@
 """Pagination that never fails: a bad page number gives a real page and a message."""
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 PAGE_SIZE = 20
+
+
+class DeferredJoinPaginator(Paginator):
+    """Past the first page, reads the page's ids first, then only those rows (one query).
+
+    `OFFSET` then skips entries of the order's index, not rows of the wide table: page
+    200 of the directory no longer reads the 3,980 enterprises before it.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom == 0 or not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
 
 class ForgivingPaginationMixin:
@@ -13,7 +33,7 @@ class ForgivingPaginationMixin:
     page_problem = ""
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = Paginator(queryset, page_size)
+        paginator = DeferredJoinPaginator(queryset, page_size)
         known_count = self.get_result_count()
         if known_count is not None:
             # Counted already (with the facets, say): spare the database a second count.
