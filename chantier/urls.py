@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from chantier import views
 from chantier.floor import floor_view
 from chantier.sitemaps import SITEMAPS
+from entreprises.views import EmbedMapView
 
 # A pole's page lists its enterprises: composed here, above both apps.
 POLE_PAGES = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("api/", include("chantier.api")),
     # After the API's routes: every other address under /api/ is a JSON 404.
     re_path(r"^api(?:/[\s\S]*)?\Z", views.api_not_found),
+    # For other sites to frame: outside the language prefix, in the visitor's language.
+    path("embed/map/", EmbedMapView.as_view(), name="embed-map"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -1,5 +1,6 @@
-"""The enterprise admin's form: the duplicate warning, the sector lines' primary rule, and
-autocomplete selects that redraw safely when a POST named no valid choice."""
+"""The enterprise admin's form: the duplicate warning, the map that places the record, the
+sector lines' primary rule, and autocomplete selects that redraw safely when a POST named
+no valid choice."""
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -7,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from entreprises.selectors import enterprises_visible_to, possible_duplicates
+from entreprises.admin_widgets import CoordinatesMapWidget
+from entreprises.selectors import enterprises_visible_to, possible_duplicates, territory_bounds
 from entreprises.services import primary_and_others
 
 
@@ -48,6 +50,21 @@ class EnterpriseAdminForm(forms.ModelForm):
     confirm_not_duplicate = forms.BooleanField(
         label=_("This is not a duplicate: save it anyway"), required=False
     )
+    place_on_map = forms.Field(
+        label=_("Place on the map"),
+        required=False,
+        widget=CoordinatesMapWidget,
+        help_text=_(
+            "Click the map or drag the marker: the latitude and longitude fill themselves, "
+            "and can still be typed."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "place_on_map" in self.fields and self.user is not None:
+            # The map opens on the territory of the user's poles.
+            self.fields["place_on_map"].widget.bounds = territory_bounds(user=self.user)
 
     def clean(self):
         cleaned_data = super().clean()

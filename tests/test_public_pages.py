@@ -59,6 +59,8 @@ PAGES = [
     ("/fr/secteurs/logement/", "/en/sectors/logement/", "Logement étudiant", "Student housing"),
     ("/fr/evenements/", "/en/events/", "Événements internationaux et étapes marquantes", "International events and milestones"),
     ("/fr/evenements/fiess-2011/", "/en/events/fiess-2011/", "Forum international de l’économie sociale et solidaire (FIESS)", "International Forum on the Social and Solidarity Economy (FIESS)"),
+    ("/fr/organisations/", "/en/organizations/", "Organisations", "Organizations"),
+    ("/fr/organisations/oit/", "/en/organizations/oit/", "Organisation internationale du travail (OIT)", "International Labour Organization (ILO)"),
     ("/fr/carte/", "/en/map/", "Carte des entreprises", "Map of enterprises"),
     ("/fr/statistiques/", "/en/statistics/", "Statistiques", "Statistics"),
     ("/fr/a-propos/", "/en/about/", "À propos du Chantier de l’économie sociale", "About the Chantier de l’économie sociale"),

@@ -20,6 +20,8 @@ PAGE_TYPES = [
     ("/fr/secteurs/habitation/", "/en/sectors/habitation/"),
     ("/fr/evenements/", "/en/events/"),
     ("/fr/evenements/fiess-2011/", "/en/events/fiess-2011/"),
+    ("/fr/organisations/", "/en/organizations/"),
+    ("/fr/organisations/oit/", "/en/organizations/oit/"),
     ("/fr/carte/", "/en/map/"),
     ("/fr/statistiques/", "/en/statistics/"),
     ("/fr/a-propos/", "/en/about/"),

@@ -65,7 +65,7 @@ DROP FUNCTION entreprises_enterprise_sector_ids();
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('entreprises', '0011_sector_links_in_history'),
+        ('entreprises', '0012_published_at'),
         ('poles', '0004_verification_months'),
     ]
 
