@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path(_("about/"), views.AboutView.as_view(), name="about"),
     path(_("accessibility/"), views.AccessibilityView.as_view(), name="accessibility"),
     path(_("privacy/"), views.PrivacyView.as_view(), name="privacy"),
+    path(_("open-data/"), views.OpenDataView.as_view(), name="open-data"),
     path("", include("entreprises.urls")),
     path("", include((POLE_PAGES, "poles"))),
     path("", include("evenements.urls")),

@@ -26,6 +26,7 @@ PAGES = [
     "/en/organizations/oit/",
     "/fr/carte/", "/en/map/", "/fr/statistiques/", "/en/statistics/", "/fr/a-propos/", "/en/about/",
     "/fr/accessibilite/", "/en/accessibility/", "/fr/confidentialite/", "/en/privacy/",
+    "/fr/donnees-ouvertes/", "/en/open-data/",
     "/embed/map/?pole=cesim-montreal",
 ]  # fmt: skip
 

@@ -27,6 +27,7 @@ PAGE_TYPES = [
     ("/fr/a-propos/", "/en/about/"),
     ("/fr/accessibilite/", "/en/accessibility/"),
     ("/fr/confidentialite/", "/en/privacy/"),
+    ("/fr/donnees-ouvertes/", "/en/open-data/"),
     ("/fr/page-inexistante/", "/en/missing-page/"),
 ]
 
