@@ -239,15 +239,15 @@ def pole_counts(*, pole: Pole) -> PoleCounts:
     return PoleCounts(total=counts["total"], located=counts["located"])
 
 
-# Changed again within this time of its creation: an enterprise still counts as added.
-ADDED_WITHIN = timedelta(days=1)
+# Changed again within this time of its publication: an enterprise still counts as new.
+PUBLISHED_WITHIN = timedelta(days=1)
 
 
 def latest_changes(*, pole: Pole, limit: int = 10) -> list[Enterprise]:
     """A pole's published enterprises most recently changed, latest first, each with
-    `is_new` when its last change came within a day of its creation."""
+    `is_new` when that change was (or came within a day of) its publication."""
     is_new = ExpressionWrapper(
-        Q(updated_at__lt=F("created_at") + ADDED_WITHIN), output_field=BooleanOutput()
+        Q(updated_at__lt=F("published_at") + PUBLISHED_WITHIN), output_field=BooleanOutput()
     )
     enterprises = public_enterprises().filter(pole=pole).annotate(is_new=is_new)
     return list(with_list_details(enterprises).order_by("-updated_at", "-id")[:limit])
