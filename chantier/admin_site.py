@@ -1,6 +1,6 @@
 """The portal's admin site: Django's, with guards that hold for every model at once: no NUL
-byte in a query string, a history version is a number, and "view on site" only for what
-the user may see."""
+byte in a query string, a history version is a number, "view on site" only for what
+the user may see; and the two-factor pages (chantier/admin_two_factor.py)."""
 
 from functools import wraps
 
@@ -12,6 +12,9 @@ from django.http import Http404, HttpResponseBadRequest
 from django.urls import path
 from django.utils.translation import gettext
 
+from chantier.admin_two_factor import enrol_view, verify_view
+from poles.two_factor import sign_in_complete, uses_second_factor
+
 
 class PortalAdminSite(admin.AdminSite):
     def admin_view(self, view, cacheable=False):
@@ -20,6 +23,8 @@ class PortalAdminSite(admin.AdminSite):
     def get_urls(self):
         urls = [url for url in super().get_urls() if getattr(url, "name", "") != "view_on_site"]
         return [
+            path("two-factor/", self.admin_view(enrol_view), name="two_factor_enrol"),
+            path("two-factor/code/", self.admin_view(verify_view), name="two_factor_verify"),
             path(
                 "r/<int:content_type_id>/<path:object_id>/",
                 self.admin_view(self.view_on_site),
@@ -27,6 +32,16 @@ class PortalAdminSite(admin.AdminSite):
             ),
             *urls,
         ]
+
+    def login(self, request, extra_context=None):
+        response = super().login(request, extra_context)
+        # The failed attempts are forgotten once signed in, which a second factor may still
+        # stand between (then chantier.admin_two_factor.verify_view forgets them).
+        user = request.user
+        signed_in = request.method == "POST" and response.status_code == 302
+        if signed_in and user.is_authenticated and not uses_second_factor(user):
+            sign_in_complete(request, user=user)
+        return response
 
     def view_on_site(self, request, content_type_id, object_id):
         """Django's "view on site" shortcut, only to a record the user's admin lists: staff

@@ -7,6 +7,7 @@ from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from chantier.api_releases import ReleaseViewSet
 from common.api.views import JsonErrorsMixin
 from entreprises.api.views import EnterpriseViewSet, SectorViewSet
 from evenements.api.views import EventViewSet, OrganizationViewSet
@@ -39,6 +40,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("sectors", SectorViewSet, basename="sector")
 router.register("events", EventViewSet, basename="event")
 router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("releases", ReleaseViewSet, basename="release")
 
 app_name = "api"
 

@@ -39,3 +39,13 @@ class PortalAdminConfig(admin_apps.AdminConfig):
     default = False  # ChantierConfig stays the default configuration of this module
 
     default_site = "chantier.admin_site.PortalAdminSite"
+
+    def ready(self):
+        super().ready()
+        # Staff's devices are managed from their account (poles.admin), in plain words.
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        for model in (TOTPDevice, StaticDevice):
+            if self.module.site.is_registered(model):
+                self.module.site.unregister(model)

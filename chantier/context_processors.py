@@ -2,7 +2,8 @@ import functools
 import tomllib
 
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils.translation import gettext as _
 
 from chantier.services import REFERENCE_DIR
 
@@ -43,3 +44,32 @@ def site_footer(request):
         },
         "data_licence": {"name": settings.DATA_LICENCE_NAME, "url": settings.DATA_LICENCE_URL},
     }
+
+
+ATOM = "application/atom+xml"
+
+
+def feed_links(request):
+    """The feeds a page offers (`<link rel="alternate">` in every page's head): the
+    events' calendar on the events' pages, an organization's on its page, and the Atom
+    feed of new enterprises on the directory, a sector's page and a pole's page."""
+    match = request.resolver_match
+    name = match.view_name if match else ""
+    slug = match.kwargs.get("slug") if match else None
+    feeds = []
+    if name in ("evenements:list", "evenements:detail"):
+        feeds.append(
+            ("text/calendar", _("Calendar of events (iCal)"), reverse("evenements:calendar"))
+        )
+    elif name == "evenements:organization":
+        url = reverse("evenements:organization-calendar", kwargs={"slug": slug})
+        feeds.append(("text/calendar", _("This organization’s events (iCal)"), url))
+    elif name == "entreprises:directory":
+        feeds.append((ATOM, _("New enterprises (Atom)"), reverse("entreprises:feed")))
+    elif name == "entreprises:sector":
+        url = reverse("entreprises:sector-feed", kwargs={"slug": slug})
+        feeds.append((ATOM, _("New enterprises in this sector (Atom)"), url))
+    elif name == "poles:detail":
+        url = reverse("entreprises:pole-feed", kwargs={"slug": slug})
+        feeds.append((ATOM, _("New enterprises of this pole (Atom)"), url))
+    return {"feed_links": [{"type": t, "title": title, "url": url} for t, title, url in feeds]}

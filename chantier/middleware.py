@@ -1,14 +1,20 @@
-"""Middleware of the whole portal: request ids, and the one security header no library sets."""
+"""Middleware of the whole portal: request ids, the one security header no library sets,
+compression of what holds no secret, and the second factor staff sessions owe."""
 
 import logging
 import re
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.middleware.gzip import GZipMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from chantier.logs import current_request_id
+from poles.two_factor import second_factor_step
 
 logger = logging.getLogger("chantier.requests")
 
@@ -90,3 +96,24 @@ def holds_no_secret(request, response) -> bool:
         return False
     cache_control = response.get("Cache-Control", "").lower()
     return "private" not in cache_control and "no-store" not in cache_control
+
+
+class SecondFactorMiddleware:
+    """A staff session that still owes a second factor (poles/two_factor.py) reaches only
+    the page that takes it, the sign-in and the sign-out; the rest of the admin sends it
+    there, and the public site and the API see an anonymous visitor."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        step = second_factor_step(request.user)
+        if step is None:
+            return self.get_response(request)
+        open_paths = {reverse(step), reverse("admin:login"), reverse("admin:logout")}
+        if request.path in open_paths:
+            return self.get_response(request)
+        if request.path.startswith(reverse("admin:index")):
+            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+        request.user = AnonymousUser()
+        return self.get_response(request)

@@ -88,3 +88,25 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class OpenDataRelease(models.Model):
+    """A dated open-data release: its files in the media storage, never rewritten.
+
+    `files` lists each file written, as {"name", "path", "media_type", "bytes",
+    "sha256"}, `datapackage.json` last (chantier.releases writes them).
+    """
+
+    identifier = models.CharField(_("identifier"), max_length=20, unique=True, editable=False)
+    released_on = models.DateField(_("release date"), unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    files = models.JSONField(_("files"), default=list, editable=False)
+    counts = models.JSONField(_("records per table"), default=dict, editable=False)
+
+    class Meta:
+        ordering = ["-released_on"]
+        verbose_name = _("open-data release")
+        verbose_name_plural = _("open-data releases")
+
+    def __str__(self):
+        return self.identifier

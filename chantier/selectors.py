@@ -2,9 +2,11 @@
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Value
+from django.db.models import BooleanField as BooleanOutput
+from django.db.models import Count, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Floor
 
 from chantier.enums import FigureUnit
@@ -13,9 +15,11 @@ from entreprises.enums import LegalForm, Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import (
     poles_with_counts,
+    public_enterprises,
     published_counts_by,
     regions_with_counts,
     sectors_with_counts,
+    with_list_details,
 )
 from evenements.models import Event
 from poles.models import Pole, Region
@@ -174,3 +178,32 @@ def pole_sectors(*, pole: Pole) -> list[tuple[Sector, int]]:
     by_id = dict(counts)
     sectors = Sector.objects.filter(pk__in=by_id)
     return sorted(((s, by_id[s.pk]) for s in sectors), key=lambda pair: (-pair[1], pair[0].name))
+
+
+@dataclass(frozen=True)
+class PoleCounts:
+    total: int  # its published enterprises
+    located: int  # those the map can show
+
+
+def pole_counts(*, pole: Pole) -> PoleCounts:
+    counts = (
+        public_enterprises()
+        .filter(pole=pole)
+        .aggregate(total=Count("id"), located=Count("id", filter=Q(latitude__isnull=False)))
+    )
+    return PoleCounts(total=counts["total"], located=counts["located"])
+
+
+# Changed again within this time of its creation: an enterprise still counts as added.
+ADDED_WITHIN = timedelta(days=1)
+
+
+def latest_changes(*, pole: Pole, limit: int = 10) -> list[Enterprise]:
+    """A pole's published enterprises most recently changed, latest first, each with
+    `is_new` when its last change came within a day of its creation."""
+    is_new = ExpressionWrapper(
+        Q(updated_at__lt=F("created_at") + ADDED_WITHIN), output_field=BooleanOutput()
+    )
+    enterprises = public_enterprises().filter(pole=pole).annotate(is_new=is_new)
+    return list(with_list_details(enterprises).order_by("-updated_at", "-id")[:limit])

@@ -102,6 +102,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    # Staff's second factor: codes from an authentication app, and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +129,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which second factor verified the session; then what a session still owes one may reach.
+    "django_otp.middleware.OTPMiddleware",
+    "chantier.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change kept in the history.
@@ -149,6 +156,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "chantier.context_processors.language_alternates",
                 "chantier.context_processors.site_footer",
+                "chantier.context_processors.feed_links",
             ],
         },
     },
@@ -427,10 +435,14 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Failures (passwords and second-factor codes alike) are forgotten only when a sign-in is
+# complete (poles/two_factor.py): a right password alone must not reset the count.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "chantier.views.locked_out"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
+# The name authentication apps show beside the account (docs/operations.md, Two-factor sign-in).
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Portail de l'économie sociale")
 # Staff sessions (the public site keeps none) end after this many seconds, and with the browser.
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_SECONDS", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from entreprises.models import Sector
 from entreprises.selectors import public_enterprises
-from evenements.models import Event
+from evenements.models import Event, Organization
 from poles.models import Pole
 
 
@@ -25,6 +25,7 @@ class StaticPagesSitemap(BilingualSitemap):
             "entreprises:map",
             "poles:list",
             "evenements:list",
+            "evenements:organizations",
             "statistics",
             "about",
             "accessibility",
@@ -58,10 +59,16 @@ class EventSitemap(BilingualSitemap):
         return Event.objects.only("slug").order_by("id")
 
 
+class OrganizationSitemap(BilingualSitemap):
+    def items(self):
+        return Organization.objects.only("slug").order_by("id")
+
+
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "enterprises": EnterpriseSitemap,
     "poles": PoleSitemap,
     "sectors": SectorSitemap,
     "events": EventSitemap,
+    "organizations": OrganizationSitemap,
 }

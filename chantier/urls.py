@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from chantier import views
 from chantier.floor import floor_view
 from chantier.sitemaps import SITEMAPS
+from entreprises.views import EmbedMapView
 
 # A pole's page lists its enterprises: composed here, above both apps.
 POLE_PAGES = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("api/", include("chantier.api")),
     # After the API's routes: every other address under /api/ is a JSON 404.
     re_path(r"^api(?:/[\s\S]*)?\Z", views.api_not_found),
+    # For other sites to frame: outside the language prefix, in the visitor's language.
+    path("embed/map/", EmbedMapView.as_view(), name="embed-map"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
@@ -45,6 +48,7 @@ urlpatterns += i18n_patterns(
     path(_("about/"), views.AboutView.as_view(), name="about"),
     path(_("accessibility/"), views.AccessibilityView.as_view(), name="accessibility"),
     path(_("privacy/"), views.PrivacyView.as_view(), name="privacy"),
+    path(_("open-data/"), views.OpenDataView.as_view(), name="open-data"),
     path("", include("entreprises.urls")),
     path("", include((POLE_PAGES, "poles"))),
     path("", include("evenements.urls")),

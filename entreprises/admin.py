@@ -136,6 +136,7 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
                     "city",
                     "postal_code",
                     ("latitude", "longitude"),
+                    "place_on_map",
                 ]
             },
         ),

@@ -1,5 +1,6 @@
-"""The enterprise admin's form: the duplicate warning, the sector lines' primary rule, and
-autocomplete selects that redraw safely when a POST named no valid choice."""
+"""The enterprise admin's form: the duplicate warning, the map that places the record, the
+sector lines' primary rule, and autocomplete selects that redraw safely when a POST named
+no valid choice."""
 
 from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -9,8 +10,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from entreprises import images, opening_hours
+from entreprises.admin_widgets import CoordinatesMapWidget
 from entreprises.enums import Customer
-from entreprises.selectors import enterprises_visible_to, possible_duplicates
+from entreprises.selectors import enterprises_visible_to, possible_duplicates, territory_bounds
 from entreprises.services import FALLBACK_SLUG, primary_and_others
 
 
@@ -70,6 +72,16 @@ class EnterpriseAdminForm(forms.ModelForm):
     confirm_not_duplicate = forms.BooleanField(
         label=_("This is not a duplicate: save it anyway"), required=False
     )
+    place_on_map = forms.Field(
+        label=_("Place on the map"),
+        required=False,
+        widget=CoordinatesMapWidget,
+        help_text=_(
+            "Click the map or drag the marker: the latitude and longitude fill themselves, "
+            "and can still be typed."
+        ),
+    )
+
     opening_hours = OpeningHoursField(
         label=_("Opening hours"),
         required=False,
@@ -90,6 +102,12 @@ class EnterpriseAdminForm(forms.ModelForm):
         help_text=_("A JPEG, PNG, WebP or GIF image; it is resized for the page."),
     )
     remove_image = forms.BooleanField(label=_("Remove the logo or photo"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "place_on_map" in self.fields and self.user is not None:
+            # The map opens on the territory of the user's poles.
+            self.fields["place_on_map"].widget.bounds = territory_bounds(user=self.user)
 
     def clean_image(self):
         """The resized copies of a new image (ValidationError when it is not one)."""

@@ -271,6 +271,9 @@ class Enterprise(Located):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    # Written by the database itself (a trigger, migration 0012) whenever the status
+    # becomes published, by any path: the admin, imports, bulk updates, raw SQL.
+    published_at = models.DateTimeField(_("published"), null=True, editable=False)
     # Written by entreprises.services.refresh_search_vectors(), read by the search.
     search_vector = SearchVectorField(null=True, editable=False)
     last_verified_at = models.DateField(
@@ -356,6 +359,12 @@ class Enterprise(Located):
                 name="enterprise_published_lat_lon",
             ),
             GinIndex(fields=["search_vector"], name="enterprise_search_vector"),
+            # The feed of newly published enterprises: the latest first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status=Status.PUBLISHED),
+                name="enterprise_newly_published",
+            ),
             # The directory's order in each language, read page by page without a sort.
             models.Index(
                 fields=["name_fr", "id"],

@@ -24,6 +24,7 @@ from django.db.models import (
     Exists,
     F,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -37,6 +38,12 @@ from django.utils.translation import gettext as _
 from common import tombstones
 from common.public_cache import cached_until_change, derived_until_change
 from common.tombstones import Tombstone
+from common.validators import (
+    QUEBEC_MAX_LATITUDE,
+    QUEBEC_MAX_LONGITUDE,
+    QUEBEC_MIN_LATITUDE,
+    QUEBEC_MIN_LONGITUDE,
+)
 from entreprises.enums import LegalForm, Status
 from entreprises.models import (
     Enterprise,
@@ -134,6 +141,20 @@ class Facets:
 def public_enterprises() -> QuerySet[Enterprise]:
     """Every enterprise the public may see: published ones only."""
     return Enterprise.objects.published()
+
+
+def territory_bounds(*, user) -> tuple[float, float, float, float]:
+    """Where `user` places records, as (south, west, north, east): around the located
+    enterprises of their poles; all of Québec for the national team, or when none is."""
+    quebec = (QUEBEC_MIN_LATITUDE, QUEBEC_MIN_LONGITUDE, QUEBEC_MAX_LATITUDE, QUEBEC_MAX_LONGITUDE)
+    if is_national_team(user=user):
+        return quebec
+    box = enterprises_visible_to(user=user).aggregate(
+        south=Min("latitude"), west=Min("longitude"), north=Max("latitude"), east=Max("longitude")
+    )
+    if box["south"] is None:
+        return quebec
+    return tuple(float(box[side]) for side in ("south", "west", "north", "east"))
 
 
 def enterprises_visible_to(*, user) -> QuerySet[Enterprise]:
@@ -239,6 +260,19 @@ def with_list_details(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]
             to_attr="primary_links",
         )
     )
+
+
+def newly_published(
+    *, pole: Pole | None = None, sector: Sector | None = None, limit: int = 50
+) -> QuerySet[Enterprise]:
+    """The latest enterprises to enter the public directory, of one pole or sector when
+    given: the feed of new enterprises."""
+    enterprises = public_enterprises()
+    if pole is not None:
+        enterprises = enterprises.filter(pole=pole)
+    if sector is not None:
+        enterprises = enterprises.filter(in_sectors([sector]))
+    return with_list_details(enterprises.order_by("-published_at", "-id"))[:limit]
 
 
 def in_sectors(sectors) -> Exists:

@@ -1,6 +1,7 @@
 import json
 from dataclasses import dataclass, replace
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse, QueryDict, StreamingHttpResponse
@@ -8,9 +9,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from common.pagination import ForgivingPaginationMixin
@@ -318,12 +321,50 @@ class MapView(DirectoryFormMixin, TemplateView):
             map_view=view_form.view(),
             # The view travels to the list and back; the list starts on its first page.
             list_url=reverse("entreprises:directory") + query_without(query, "page"),
-            geojson_url=reverse("entreprises:map-data")
-            + query_without(query, "page", "sort", *MAP_VIEW_PARAMETERS),
+            geojson_url=map_data_url(query),
             tile_url=settings.MAP_TILE_URL,
             tile_attribution=settings.MAP_TILE_ATTRIBUTION,
             **kwargs,
         )
+
+
+# Any site may frame the embeddable map, and only it: every other page keeps
+# `frame-ancestors 'none'` and `X-Frame-Options: DENY`.
+@method_decorator(xframe_options_exempt, name="dispatch")
+@method_decorator(csp_replace({"frame-ancestors": ["*"]}), name="dispatch")
+class EmbedMapView(DirectoryFormMixin, TemplateView):
+    """The map alone, for other sites to frame (`/embed/map/?pole=…`): the directory's
+    filters read from the address by the directory's form, the map page's own data,
+    and a link to the same results on the portal.
+
+    Sets no cookie (no session, no form) and speaks the visitor's language."""
+
+    template_name = "entreprises/embed_map.html"
+
+    def get_filters(self):
+        return replace(super().get_filters(), located=True)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET
+        return super().get_context_data(
+            filters=self.get_filters(),
+            total=located_enterprises(filters=self.get_filters()).count(),
+            map_view=MapViewForm(query).view(),
+            geojson_url=map_data_url(query),
+            portal_url=self.request.build_absolute_uri(
+                reverse("entreprises:map") + query_without(query, "page", "sort")
+            ),
+            tile_url=settings.MAP_TILE_URL,
+            tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+            **kwargs,
+        )
+
+
+def map_data_url(query: QueryDict) -> str:
+    """The map data of the results a query string asks for, whatever the view and order."""
+    return reverse("entreprises:map-data") + query_without(
+        query, "page", "sort", *MAP_VIEW_PARAMETERS
+    )
 
 
 class MapDataView(DirectoryFormMixin, TemplateView):

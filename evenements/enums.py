@@ -22,3 +22,16 @@ class OrganizationKind(models.TextChoices):
     FINANCE = "finance", _("solidarity finance")
     SOCIAL_ECONOMY = "social_economy", _("social economy organization")
     UNION = "union", _("trade union federation")
+
+
+# The organizations page's sections, in this order: the Québec social economy first.
+ORGANIZATION_KIND_HEADINGS = {
+    OrganizationKind.SOCIAL_ECONOMY: _("Social economy organizations"),
+    OrganizationKind.FINANCE: _("Solidarity finance"),
+    OrganizationKind.GOVERNMENT: _("Governments"),
+    OrganizationKind.MUNICIPALITY: _("Municipalities"),
+    OrganizationKind.NETWORK: _("Networks"),
+    OrganizationKind.INTERNATIONAL: _("International organizations"),
+    OrganizationKind.DEVELOPMENT_BANK: _("Development banks"),
+    OrganizationKind.UNION: _("Trade union federations"),
+}

@@ -38,6 +38,9 @@ class Organization(models.Model):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    def get_absolute_url(self):
+        return reverse("evenements:organization", kwargs={"slug": self.slug})
+
 
 class Event(models.Model):
     """An international event, a mission or a milestone of the Québec social economy."""

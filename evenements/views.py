@@ -1,9 +1,16 @@
 from django.utils import timezone
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from evenements.linked_data import event_json_ld
-from evenements.models import Event
-from evenements.selectors import by_year, event_details, history, upcoming_events
+from evenements.models import Event, Organization
+from evenements.selectors import (
+    by_year,
+    event_details,
+    history,
+    organization_events,
+    organizations_by_kind,
+    upcoming_events,
+)
 
 
 class EventListView(ListView):
@@ -36,3 +43,21 @@ class EventDetailView(DetailView):
             visited_urls=[build(e.get_absolute_url()) for e in details["visited"]],
         )
         return super().get_context_data(**details, json_ld=json_ld, **kwargs)
+
+
+class OrganizationListView(TemplateView):
+    template_name = "evenements/organization_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(groups=organizations_by_kind(), **kwargs)
+
+
+class OrganizationDetailView(DetailView):
+    """An organization and the events it organized, supported or attended."""
+
+    template_name = "evenements/organization_detail.html"
+    context_object_name = "organization"
+    model = Organization
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**organization_events(self.object), **kwargs)

@@ -1,12 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.admin_history import ReadableHistoryAdmin
 from common.admin_languages import OneSwitchTranslationAdmin
 from poles.models import Pole, PoleMembership, Region
 from poles.selectors import poles_of, regions_of
+from poles.two_factor import turn_off, with_second_factor
 
 
 @admin.register(Region)
@@ -59,7 +62,38 @@ class StaffAccountAdmin(UserAdmin):
 
     Only a superuser makes a superuser, grants single permissions or changes a
     superuser's account: nobody else can give themselves more than their role.
+    Two-factor sign-in is turned off here for someone who lost their phone.
     """
+
+    actions = ["turn_off_two_factor"]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "two_factor"]
+
+    def get_queryset(self, request):
+        return with_second_factor(super().get_queryset(request))
+
+    @admin.display(boolean=True, description=_("two-factor sign-in"))
+    def two_factor(self, obj):
+        return obj.has_second_factor
+
+    @admin.action(description=_("Turn off two-factor sign-in (lost phone)"), permissions=["change"])
+    def turn_off_two_factor(self, request, queryset):
+        if not request.user.is_superuser:
+            queryset = queryset.exclude(is_superuser=True)
+        count = turn_off(users=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in turned off for %(count)d account: it sets it up again at "
+                "its next sign-in.",
+                "Two-factor sign-in turned off for %(count)d accounts: each sets it up again "
+                "at its next sign-in.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

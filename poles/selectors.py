@@ -1,8 +1,8 @@
-import unicodedata
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from common.text import sort_key
 from poles.models import Pole, Region
 from poles.roles import NATIONAL_TEAM_GROUP
 
@@ -31,16 +31,12 @@ def regions_of(*, user) -> QuerySet[Region]:
     return Region.objects.filter(poles__in=poles_of(user=user)).distinct()
 
 
-def _folded(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-
-
 def sorted_by_region(poles: Iterable[Pole]) -> list[Pole]:
     """Poles by the official (French) name of their first region, then by their own name:
     the same order in both languages. Their regions must be prefetched."""
 
     def key(pole):
-        regions = sorted(_folded(region.name_fr) for region in pole.regions.all())
-        return (regions[0] if regions else "~", _folded(pole.name_fr))
+        regions = sorted(sort_key(region.name_fr) for region in pole.regions.all())
+        return (regions[0] if regions else "~", sort_key(pole.name_fr))
 
     return sorted(poles, key=key)

@@ -22,8 +22,12 @@ PAGES = [
     "/fr/entreprises/{slug}/", "/en/enterprises/{slug}/", "/fr/poles/", "/en/poles/",
     "/fr/poles/cesim-montreal/", "/en/poles/cesim-montreal/", "/fr/secteurs/", "/en/sectors/habitation/",
     "/fr/evenements/", "/en/events/", "/fr/evenements/fiess-2011/", "/en/events/fiess-2011/",
+    "/fr/organisations/", "/en/organizations/", "/fr/organisations/chantier-economie-sociale/",
+    "/en/organizations/oit/",
     "/fr/carte/", "/en/map/", "/fr/statistiques/", "/en/statistics/", "/fr/a-propos/", "/en/about/",
     "/fr/accessibilite/", "/en/accessibility/", "/fr/confidentialite/", "/en/privacy/",
+    "/fr/donnees-ouvertes/", "/en/open-data/",
+    "/embed/map/?pole=cesim-montreal",
 ]  # fmt: skip
 
 

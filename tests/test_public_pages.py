@@ -59,11 +59,14 @@ PAGES = [
     ("/fr/secteurs/logement/", "/en/sectors/logement/", "Logement étudiant", "Student housing"),
     ("/fr/evenements/", "/en/events/", "Événements internationaux et étapes marquantes", "International events and milestones"),
     ("/fr/evenements/fiess-2011/", "/en/events/fiess-2011/", "Forum international de l’économie sociale et solidaire (FIESS)", "International Forum on the Social and Solidarity Economy (FIESS)"),
+    ("/fr/organisations/", "/en/organizations/", "Organisations", "Organizations"),
+    ("/fr/organisations/oit/", "/en/organizations/oit/", "Organisation internationale du travail (OIT)", "International Labour Organization (ILO)"),
     ("/fr/carte/", "/en/map/", "Carte des entreprises", "Map of enterprises"),
     ("/fr/statistiques/", "/en/statistics/", "Statistiques", "Statistics"),
     ("/fr/a-propos/", "/en/about/", "À propos du Chantier de l’économie sociale", "About the Chantier de l’économie sociale"),
     ("/fr/accessibilite/", "/en/accessibility/", "Déclaration d’accessibilité", "Accessibility statement"),
     ("/fr/confidentialite/", "/en/privacy/", "Confidentialité", "Privacy"),
+    ("/fr/donnees-ouvertes/", "/en/open-data/", "Données ouvertes\u00a0: publications datées", "Open data: dated releases"),
 ]  # fmt: skip
 
 
@@ -219,7 +222,7 @@ def test_directory_paginates(client, site):
 
 def test_pole_page_shows_territory_and_enterprises(client, reference_data):
     html = html_of(client, "/fr/poles/pole-vallee-du-haut-saint-laurent/")
-    assert "Vaudreuil-Soulanges, Beauharnois-Salaberry" in html
+    assert "<li>Vaudreuil-Soulanges</li><li>Beauharnois-Salaberry</li>" in html
     assert "Montérégie" in html
     assert "neomedia.com (2021)" in html
 

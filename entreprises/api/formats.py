@@ -51,7 +51,7 @@ def _text_aggregate(expression: str) -> str:
 # The CSV is written by PostgreSQL itself (COPY ... TO STDOUT): the rows, the joined
 # sectors and the quoting never pass through Python objects, so the whole directory
 # streams in seconds with flat memory. Text cells are neutralised against formulas.
-def _csv_copy_sql() -> str:
+def _csv_copy_sql(*, reason_column: bool) -> str:
     aggregates = [
         "max(sector.slug) FILTER (WHERE link.is_primary) AS primary_sector",
         _text_aggregate("sector.slug") + " AS slugs",
@@ -62,16 +62,17 @@ def _csv_copy_sql() -> str:
         ),
     ]
     from_sql = _FROM_SQL.format(sector_aggregates=",\n    ".join(aggregates))
-    select = select_list(API_CSV, neutralise=True) + ", NULL"
+    select = select_list(API_CSV, neutralise=True) + (", NULL" if reason_column else "")
     return f"COPY (\nSELECT {select}{from_sql}) TO STDOUT WITH (FORMAT csv)"
 
 
 COPY_BUFFER_BYTES = 64 * 1024
 
 
-def csv_copy(queryset, context: dict):
-    """The CSV rows of `queryset` (without the header), in blocks of about 64 kB."""
-    sql = _csv_copy_sql().format(**_query_parts(queryset, context))
+def csv_copy(queryset, context: dict, *, reason_column: bool = True):
+    """The CSV rows of `queryset` (without the header), in blocks of about 64 kB; the last
+    column, `reason`, empty (tombstones fill it), unless `reason_column` is False."""
+    sql = _csv_copy_sql(reason_column=reason_column).format(**_query_parts(queryset, context))
     buffer = bytearray()
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for block in copy:

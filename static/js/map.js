@@ -121,6 +121,11 @@
     var link = document.createElement("a");
     link.href = properties.url;
     link.textContent = properties.name;
+    if (element.dataset.linkTarget) {
+      // Framed by another site (the embeddable map): the portal's pages open outside it.
+      link.target = element.dataset.linkTarget;
+      link.rel = "noopener";
+    }
     wrapper.appendChild(link);
     if (properties.city) {
       wrapper.appendChild(document.createTextNode(" — " + properties.city));

@@ -23,6 +23,7 @@ def test_index_lists_every_resource(anonymous, db):
         "sectors": "http://testserver/api/v1/sectors/",
         "events": "http://testserver/api/v1/events/",
         "organizations": "http://testserver/api/v1/organizations/",
+        "releases": "http://testserver/api/v1/releases/",
     }
 
 

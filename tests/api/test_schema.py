@@ -75,6 +75,8 @@ def test_schema_documents_every_endpoint_parameter_and_error(anonymous):
         "/api/v1/poles/{slug}/",
         "/api/v1/regions/",
         "/api/v1/regions/{code}/",
+        "/api/v1/releases/",
+        "/api/v1/releases/{identifier}/",
         "/api/v1/sectors/",
         "/api/v1/sectors/{slug}/",
     ]

@@ -20,11 +20,14 @@ PAGE_TYPES = [
     ("/fr/secteurs/habitation/", "/en/sectors/habitation/"),
     ("/fr/evenements/", "/en/events/"),
     ("/fr/evenements/fiess-2011/", "/en/events/fiess-2011/"),
+    ("/fr/organisations/", "/en/organizations/"),
+    ("/fr/organisations/oit/", "/en/organizations/oit/"),
     ("/fr/carte/", "/en/map/"),
     ("/fr/statistiques/", "/en/statistics/"),
     ("/fr/a-propos/", "/en/about/"),
     ("/fr/accessibilite/", "/en/accessibility/"),
     ("/fr/confidentialite/", "/en/privacy/"),
+    ("/fr/donnees-ouvertes/", "/en/open-data/"),
     ("/fr/page-inexistante/", "/en/missing-page/"),
 ]
 

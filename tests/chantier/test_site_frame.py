@@ -52,8 +52,16 @@ def test_header_menu_works_with_and_without_script(client):
 @pytest.mark.parametrize(
     ("url", "contact_title", "links"),
     [
-        ("/fr/", "Coordonnées", ["/fr/accessibilite/", "/fr/confidentialite/", "/api/docs/"]),
-        ("/en/", "Contact", ["/en/accessibility/", "/en/privacy/", "/api/docs/"]),
+        (
+            "/fr/",
+            "Coordonnées",
+            ["/fr/accessibilite/", "/fr/confidentialite/", "/fr/donnees-ouvertes/", "/api/docs/"],
+        ),
+        (
+            "/en/",
+            "Contact",
+            ["/en/accessibility/", "/en/privacy/", "/en/open-data/", "/api/docs/"],
+        ),
     ],
 )
 def test_footer_gives_the_chantier_contact_and_site_pages(client, url, contact_title, links):
