@@ -33,12 +33,12 @@ def pole():
     )
 
 
-def make_enterprise(pole, number, *, updated, created=None, **fields):
+def make_enterprise(pole, number, *, updated, published=None, **fields):
     enterprise = EnterpriseFactory(
         name_fr=f"Entreprise {number:02d}", slug=f"entreprise-{number:02d}", pole=pole, **fields
     )
     Enterprise.objects.filter(pk=enterprise.pk).update(
-        updated_at=updated, created_at=created or updated - timedelta(days=400)
+        updated_at=updated, published_at=published or updated - timedelta(days=400)
     )
     return enterprise
 
@@ -115,18 +115,21 @@ def test_latest_changes_are_the_ten_latest_published_with_their_dates(client, po
     for number in range(12):
         make_enterprise(pole, number, updated=NOON - timedelta(days=number))
     make_enterprise(pole, 40, updated=NOON + timedelta(days=1), status="draft")
-    # Created and last changed on the same day: added, not updated.
-    make_enterprise(pole, 41, updated=NOON + timedelta(days=2), created=NOON + timedelta(days=2))
+    # Published, then corrected within the day: still new.
+    make_enterprise(
+        pole, 41, updated=NOON + timedelta(days=2, hours=3), published=NOON + timedelta(days=2)
+    )
     html = html_of(client, "/fr/poles/pole-estrie/")
     changes = html[html.index('id="changes-title"') :]
     changes = changes[: changes.index("</section>")]
     names = re.findall(r'<a href="/fr/entreprises/[\w-]+/">([^<]+)</a>', changes)
     assert names == ["Entreprise 41"] + [f"Entreprise {n:02d}" for n in range(9)]
-    assert 'Ajoutée le <time datetime="2026-11-22">22 novembre 2026</time>' in changes
+    assert 'Publiée le <time datetime="2026-11-22">22 novembre 2026</time>' in changes
     assert 'Mise à jour le <time datetime="2026-11-20">20 novembre 2026</time>' in changes
     assert '<a href="/fr/entreprises/?pole=pole-estrie&amp;sort=updated">' in changes
+    assert '<a href="/fr/poles/pole-estrie/nouvelles.atom" type="application/atom+xml">' in changes
     english = html_of(client, "/en/poles/pole-estrie/")
-    assert 'Added on <time datetime="2026-11-22">Nov. 22, 2026</time>' in english
+    assert 'Published on <time datetime="2026-11-22">Nov. 22, 2026</time>' in english
     assert 'Updated on <time datetime="2026-11-20">Nov. 20, 2026</time>' in english
 
 

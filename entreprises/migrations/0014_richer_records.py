@@ -16,7 +16,7 @@ def forget_invented_english_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('entreprises', '0012_published_at'),
+        ('entreprises', '0013_sector_ids'),
         ('poles', '0004_verification_months'),
     ]
 
