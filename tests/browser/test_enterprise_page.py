@@ -24,9 +24,7 @@ def an_enterprise_with_hours() -> Enterprise:
 
 @pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("locale", ["fr-CA", "en-CA"])
-def test_enterprise_page_contact_card_map_and_axe(
-    portal, new_page, screenshots_dir, locale, width
-):
+def test_enterprise_page_contact_card_map_and_axe(portal, new_page, screenshots_dir, locale, width):
     enterprise = an_enterprise_with_hours()
     page = new_page(locale=locale, width=width, height=844 if width == 390 else 900)
     page.goto(portal + PATHS[locale].format(slug=enterprise.slug))
