@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils import timezone
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
@@ -367,3 +368,31 @@ def test_only_web_addresses_are_taken():
     assert refused.value.code == "scheme"
     with override_settings(WEBHOOK_ALLOW_PRIVATE_ADDRESSES=False):
         check_outbound_url("https://93.184.216.34/hook")  # a public address passes
+
+
+def test_the_national_team_turns_a_webhook_back_on_in_the_admin(webhook, personas):
+    Webhook.objects.filter(pk=webhook.pk).update(
+        is_active=False, consecutive_failures=10, disabled_at=timezone.now()
+    )
+    national = personas.client_for(personas.national)
+    url = f"/admin/chantier/webhook/{webhook.pk}/change/"
+    data = {
+        "api_key": webhook.api_key_id,
+        "url": webhook.url,
+        "email": webhook.email,
+        "is_active": "on",
+    }
+    response = national.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    webhook.refresh_from_db()
+    assert (webhook.is_active, webhook.consecutive_failures, webhook.disabled_at) == (
+        True,
+        0,
+        None,
+    )
+    # An address on the portal's own network is refused in production.
+    with override_settings(WEBHOOK_ALLOW_PRIVATE_ADDRESSES=False):
+        refused = national.post("/admin/chantier/webhook/add/", {**data, "url": "http://10.0.0.5/"})
+    assert refused.status_code == 200
+    assert "Cette adresse est sur un réseau privé ou local" in refused.content.decode()
+    assert Webhook.objects.count() == 1
