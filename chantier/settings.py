@@ -513,6 +513,9 @@ if DATABASE_REPLICA_URL:
 
 # Seconds an anonymous public response (page or API) is kept in the cache; 0 turns it off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
+# After a change, the previous answer is served for at most this many seconds (counted
+# from when it was made) while one request makes the fresh one; 0: never served stale.
+PUBLIC_CACHE_STALE_SECONDS = env_int("PUBLIC_CACHE_STALE_SECONDS", 10)
 # Larger responses (streamed exports) are served but not cached.
 PUBLIC_CACHE_MAX_BYTES = env_int("PUBLIC_CACHE_MAX_BYTES", 2_000_000)
 # Never cached, whoever asks: the health check, the admin, the benchmark floor.

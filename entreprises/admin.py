@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin_history import ReadableHistoryAdmin
 from common.admin_languages import OneSwitchTranslationAdmin
+from common.pagination import EstimatedCountPaginator
 from entreprises.admin_filters import (
     EnglishMissingFilter,
     NextPageCountPaginator,
@@ -213,7 +214,8 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
             except ValueError:
                 page = 1
             return NextPageCountPaginator(queryset, per_page, page=page)
-        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        # The change list: a broad search at 100,000 records is estimated, not counted.
+        return EstimatedCountPaginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_object(self, request, object_id, from_field=None):
         enterprise = super().get_object(request, object_id, from_field)

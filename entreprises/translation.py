@@ -18,4 +18,8 @@ class EnterpriseTranslationOptions(TranslationOptions):
 
 # After the translation fields exist, so the history keeps both languages.
 keep_history(Sector)
-keep_history(Enterprise, excluded_fields=["search_vector", "published_at"], m2m_fields=["sectors"])
+keep_history(
+    Enterprise,
+    excluded_fields=["search_vector", "published_at", "sector_ids"],
+    m2m_fields=["sectors"],
+)
