@@ -453,6 +453,8 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 ENTERPRISE_IMPORT_MAX_ROWS = env_int("ENTERPRISE_IMPORT_MAX_ROWS", 20_000)
 # The largest spreadsheet the import accepts, in bytes (an XLSX may unpack to ten times it).
 ENTERPRISE_IMPORT_MAX_BYTES = env_int("ENTERPRISE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# The largest logo or photo of an enterprise the admin accepts, in bytes.
+ENTERPRISE_IMAGE_MAX_BYTES = env_int("ENTERPRISE_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 SIMPLE_HISTORY_REVERT_DISABLED = False
 # -- Scaling: shared state, read replica, public page cache, benchmark ---------------------
 # The app keeps no state of its own, so any number of web containers can serve it:

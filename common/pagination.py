@@ -73,9 +73,10 @@ class ForgivingPaginationMixin:
 
 
 class EstimatedCountPaginator(Paginator):
-    """Counts exactly up to `exact_up_to` rows; past that, PostgreSQL's own estimate of the
-    number of rows (EXPLAIN), which costs no scan: a search word common to most of 100,000
-    records would otherwise cost a full count on every page. `estimated` says which.
+    """Trusts PostgreSQL's estimate of the number of rows (EXPLAIN, a millisecond, no scan)
+    when it is above `exact_up_to`, and counts exactly below: a search word common to most
+    of 100,000 records would otherwise cost a full count on every page. `estimated` says
+    which; the pages say "about".
 
     Past an estimate, any page number is accepted: one beyond the last is empty, not an error.
     """
@@ -92,11 +93,11 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         unordered = self.object_list.order_by()
-        capped = unordered[: self.exact_up_to + 1].count()
-        if capped <= self.exact_up_to:
-            return capped
+        planned = planned_rows(unordered)
+        if planned <= self.exact_up_to:
+            return unordered.count()
         self.estimated = True
-        return max(planned_rows(unordered), capped)
+        return planned
 
     def validate_number(self, number):
         if not (self.count and self.estimated):

@@ -12,7 +12,14 @@ class SectorTranslationOptions(TranslationOptions):
 
 @register(Enterprise)
 class EnterpriseTranslationOptions(TranslationOptions):
-    fields = ("name", "description", "mission")
+    fields = (
+        "name",
+        "description",
+        "mission",
+        "products_services",
+        "opening_hours_note",
+        "image_alt",
+    )
     required_languages = {"fr": ("name",)}
 
 

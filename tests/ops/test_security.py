@@ -14,8 +14,8 @@ from django.test import Client
 from chantier.settings import _tile_source
 from tests.factories import EnterpriseFactory
 from tests.helpers import captured_queries, json_of
-from tests.personas import signed_in
 from tests.ops.policies import PERMISSIONS, STRICT_POLICY, directives
+from tests.personas import signed_in
 
 pytestmark = pytest.mark.django_db
 
