@@ -1,6 +1,7 @@
 """The runs of `make bench` beyond the route table: the directory under edits, and the cost
 as the directory grows (a table and an SVG chart written beside docs/benchmarks.md)."""
 
+import re
 import subprocess
 import threading
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 
 EDIT_PREFIX = "EDIT "
 EDIT_MARK = " · édition "
+EDIT_SHOWN = re.compile(re.escape(EDIT_MARK) + r"(\d+)")
 GROWTH_ROUTES = ("directory, page 1", "search", "facet (sector)", "API list JSON")
 CHART_COLOURS = ("#1f5fa8", "#b5461b", "#2f7d32", "#7b3fa0")
 
@@ -37,11 +39,8 @@ def under_edits(bench, *, paths: list[str], duration: int, staleness: int) -> di
         while not stop.is_set():
             with urllib.request.urlopen(bench.base + "/fr/entreprises/", timeout=60) as answer:  # noqa: S310
                 page = answer.read().decode()
-            shown = 0
-            if EDIT_MARK in page:
-                digits = page.split(EDIT_MARK, 1)[1]
-                shown = int("".join(c for c in digits[:8] if c.isdigit()) or 0)
-            polls.append((time.time(), shown))
+            found = EDIT_SHOWN.search(page)
+            polls.append((time.time(), int(found.group(1)) if found else 0))
             stop.wait(0.2)
 
     threads = [threading.Thread(target=read_edits), threading.Thread(target=poll)]
@@ -73,6 +72,7 @@ def edits_lines(result: dict, *, budget_ms: int) -> list[str]:
     verdict = "met" if m.p95 < budget_ms else "MISSED"
     fresh = "met" if result["oldest"] <= result["staleness"] else "MISSED"
     return [
+        "",
         "## Directory under edits",
         "",
         "Directory page 1, a search, a two-word search and a facet, mixed, at 8 connections "
@@ -97,6 +97,7 @@ def growth_lines(results: dict[int, dict], *, chart: Path, load: dict[int, str])
     """`results[count][route]` is the Measure of that route, uncached, 8 connections."""
     counts = sorted(results)
     lines = [
+        "",
         "## Growth (uncached, 8 connections)",
         "",
         "p95 in milliseconds (req/s in brackets) with the public cache off, at each size of "
