@@ -476,7 +476,12 @@ def publish_release(*, released_on: date | None = None, dry_run: bool = False) -
             f"The release of {identifier} exists already: releases are never rewritten."
         )
     with tempfile.TemporaryDirectory(prefix="open-data-") as folder:
-        built = build_release(folder=Path(folder), released_on=released_on, created=now)
+        try:
+            built = build_release(folder=Path(folder), released_on=released_on, created=now)
+        except OSError as error:
+            raise ReleaseError(
+                f"The release's files could not be written in a temporary folder: {error}"
+            ) from error
         if dry_run:
             return built
         try:
