@@ -42,13 +42,14 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
+        figures = selectors.published_figures()
         return super().get_context_data(
             key_figures=selectors.key_figures(featured_only=True),
-            counts=selectors.live_counts(),
+            counts=figures.counts,
             form=DirectoryForm(),
             featured_sectors=Sector.objects.filter(parent=None)[:8],
-            regions=regions_with_counts(),
-            map_preview=selectors.map_preview(),
+            regions=regions_with_counts(counts=figures.by_region),
+            map_preview=selectors.map_preview(figures),
             upcoming_events=upcoming_events(today=today)[:4],
             latest_events=history(today=today).exclude(kind=EventKind.MILESTONE)[:4],
             **kwargs,

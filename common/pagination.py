@@ -12,6 +12,25 @@ from django.utils.translation import gettext as _
 PAGE_SIZE = 20
 
 
+class DeferredJoinPaginator(Paginator):
+    """Past the first page, reads the page's ids first, then only those rows (one query).
+
+    `OFFSET` then skips entries of the order's index, not rows of the wide table: page
+    200 of the directory no longer reads the 3,980 enterprises before it.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if bottom == 0 or not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
+
 class ForgivingPaginationMixin:
     """For ListView: `?page=abc`, `?page=0` or `?page=99999` show a page, not an error."""
 
@@ -19,7 +38,7 @@ class ForgivingPaginationMixin:
     page_problem = ""
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = Paginator(queryset, page_size)
+        paginator = DeferredJoinPaginator(queryset, page_size)
         known_count = self.get_result_count()
         if known_count is not None:
             # Counted already (with the facets, say): spare the database a second count.
@@ -54,9 +73,10 @@ class ForgivingPaginationMixin:
 
 
 class EstimatedCountPaginator(Paginator):
-    """Counts exactly up to `exact_up_to` rows; past that, PostgreSQL's own estimate of the
-    number of rows (EXPLAIN), which costs no scan: a search word common to most of 100,000
-    records would otherwise cost a full count on every page. `estimated` says which.
+    """Trusts PostgreSQL's estimate of the number of rows (EXPLAIN, a millisecond, no scan)
+    when it is above `exact_up_to`, and counts exactly below: a search word common to most
+    of 100,000 records would otherwise cost a full count on every page. `estimated` says
+    which; the pages say "about".
 
     Past an estimate, any page number is accepted: one beyond the last is empty, not an error.
     """
@@ -73,11 +93,11 @@ class EstimatedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         unordered = self.object_list.order_by()
-        capped = unordered[: self.exact_up_to + 1].count()
-        if capped <= self.exact_up_to:
-            return capped
+        planned = planned_rows(unordered)
+        if planned <= self.exact_up_to:
+            return unordered.count()
         self.estimated = True
-        return max(planned_rows(unordered), capped)
+        return planned
 
     def validate_number(self, number):
         if not (self.count and self.estimated):

@@ -75,3 +75,16 @@ def test_import_file_is_imported_whole_as_the_national_team_then_removed(referen
     assert list(national.groups.values_list("name", flat=True)) == [NATIONAL_TEAM_GROUP]
     assert bench_setup("remove-import") == "Removed 3 imported enterprises."
     assert not imported.exists()
+
+
+def test_edits_rename_the_directorys_first_enterprise_then_restore_it():
+    first = EnterpriseFactory(name_fr="Atelier coopératif A")
+    EnterpriseFactory(name_fr="Boulangerie B")
+    lines = bench_setup("edits", "--seconds", "0.3").splitlines()
+    numbers = [int(line.split()[1]) for line in lines]
+    assert [line.split()[0] for line in lines] == ["EDIT"] * len(lines)
+    assert numbers == list(range(1, len(lines) + 1)) and numbers
+    first.refresh_from_db()
+    assert first.name_fr == "Atelier coopératif A"
+    version_names = set(first.history.values_list("name_fr", flat=True))
+    assert "Atelier coopératif A · édition 1" in version_names

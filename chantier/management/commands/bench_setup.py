@@ -1,13 +1,23 @@
 """What `make bench` (bench/run.py) needs in its own database, and nothing else uses.
 
+<<<<<<< HEAD
+`fixtures` prints, as JSON, the records the measured routes name and a pole-staff
+session for the admin's list; `import-file` writes the spreadsheet whose import is
+timed, and `remove-import` deletes what that import created; `edits` saves one record
+a second, as pole staff do, for the run under edits.
+=======
 `fixtures` prints, as JSON, the records the measured routes name and pole-staff and
 national-team sessions for the admin's list; `import-file` writes the spreadsheet whose import is
 timed, and `remove-import` deletes what that import created.
+>>>>>>> main
 """
 
 import csv
 import json
 import random
+import re
+import sys
+import time
 from importlib import import_module
 from pathlib import Path
 
@@ -131,6 +141,36 @@ def remove_imported() -> int:
     return count
 
 
+# The edited enterprise's name ends with the number of the edit, so that a reader of
+# the directory can tell which edit the page it was served shows.
+EDIT_MARK = " · édition "
+EDIT_MARK_PATTERN = re.compile(re.escape(EDIT_MARK) + r"(\d+)")
+
+
+def first_in_directory() -> Enterprise:
+    """The enterprise the directory's first page lists first (French names, then ids)."""
+    return Enterprise.objects.published().order_by("name_fr", "id").first()
+
+
+def save_edits(*, seconds: float, every: float = 1.0, out=sys.stdout) -> int:
+    """Rename the directory's first enterprise every `every` seconds for `seconds`, saving
+    it as the admin does; after each save commits, print `EDIT <n> <unix time>`."""
+    enterprise = first_in_directory()
+    base_name = EDIT_MARK_PATTERN.sub("", enterprise.name_fr)
+    edits, deadline = 0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        edits += 1
+        enterprise.name_fr = f"{base_name}{EDIT_MARK}{edits}"
+        with transaction.atomic():
+            enterprise.save()
+        out.write(f"EDIT {edits} {time.time():.3f}\n")
+        out.flush()
+        time.sleep(max(0.0, every - 0.001))
+    enterprise.name_fr = base_name
+    enterprise.save()
+    return edits
+
+
 class Command(BaseCommand):
     help = "Prepare the benchmark's own database (bench/run.py); not for a real deployment."
 
@@ -142,6 +182,8 @@ class Command(BaseCommand):
         import_file.add_argument("path", type=Path)
         import_file.add_argument("--rows", type=int, default=10_000)
         actions.add_parser("remove-import", help="Delete what that import created.")
+        edits = actions.add_parser("edits", help="Save one enterprise a second, as staff do.")
+        edits.add_argument("--seconds", type=float, default=10)
 
     def handle(self, *args, action, **options):
         if action == "demo-count":
@@ -151,5 +193,7 @@ class Command(BaseCommand):
         elif action == "import-file":
             write_import_file(path=options["path"], rows=options["rows"])
             self.stdout.write(f"Wrote {options['rows']} rows to {options['path']}.")
+        elif action == "edits":
+            save_edits(seconds=options["seconds"], out=self.stdout)
         else:
             self.stdout.write(f"Removed {remove_imported()} imported enterprises.")
