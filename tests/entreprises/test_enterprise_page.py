@@ -222,7 +222,7 @@ def test_english_directory_sorts_by_the_names_it_shows(client, cafe):
     EnterpriseFactory(name_fr="Atelier vélo", name_en="", slug="atelier")
     EnterpriseFactory(name_fr="Brasserie", name_en="Brewery of the North", slug="brasserie")
     html = html_of(client, "/en/enterprises/")
-    shown = re.findall(r'<a href="/en/enterprises/([\w-]+)/">', html)
+    shown = re.findall(r'<a href="/en/enterprises/([\w-]+)/"', html)
     assert shown == ["atelier", "brasserie", "la-remise", "zebre"]
 
 
@@ -247,3 +247,11 @@ def test_page_query_count_does_not_grow_with_sectors_and_links(client, cafe):
         linkedin_url="https://www.linkedin.com/company/laremise",
     )
     assert query_count(client, url) == few
+
+
+def test_english_lists_mark_a_french_name_as_french(client, cafe):
+    EnterpriseFactory(name_fr="Brasserie", name_en="Brewery of the North", slug="brasserie")
+    html = html_of(client, "/en/enterprises/")
+    assert '<a href="/en/enterprises/la-remise/" lang="fr">Café coopératif La Remise</a>' in html
+    assert '<a href="/en/enterprises/brasserie/">Brewery of the North</a>' in html
+    assert '<a href="/fr/entreprises/la-remise/">' in html_of(client, "/fr/entreprises/")
