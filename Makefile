@@ -99,7 +99,7 @@ vnu:
 	test -f node_modules/vnu-jar/build/dist/vnu.jar || npm install --no-save --silent vnu-jar@26.9.27
 
 bench: install wrk
-	$(BIN)/python bench/run.py bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.run bench $(BENCH_ARGS)
 
 soak: install wrk
-	$(BIN)/python bench/run.py soak
+	$(BIN)/python -m bench.run soak

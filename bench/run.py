@@ -16,8 +16,12 @@ Environment: BENCH_DURATION (seconds per measurement, default 10), BENCH_COUNT
 (default 100000), BENCH_WORKERS (gunicorn workers, default 4), BENCH_CONNECTIONS
 (default 1,8,32), BENCH_DATA_DIR (default .data/bench), BENCH_PORT (default 8765),
 BENCH_WRITE (0: do not write docs/benchmarks.md), BENCH_ROUTES (a comma-separated
-list of words: only the routes whose names hold one, beside the floor), SOAK_DURATION (default 300),
-SOAK_CONNECTIONS (default 32).
+list of words: only the routes whose names hold one, beside the floor; "edits" runs the
+directory under edits), BENCH_GROWTH (say 10000,100000,300000: the growth run, each size
+in its own database, .data/bench<thousands> unless it is BENCH_COUNT), SOAK_DURATION
+(default 300), SOAK_CONNECTIONS (default 32). Each measurement notes the machine's load
+average (1 minute) when it ended. What follows KEPT_MARK in docs/benchmarks.md (the
+changes measured before and after) is kept when the file is written again.
 """
 
 import argparse
@@ -35,10 +39,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import scaling
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LUA = Path(__file__).resolve().parent / "report.lua"
 RESULTS = BASE_DIR / "docs" / "benchmarks.md"
+CHART = BASE_DIR / "docs" / "benchmarks-growth.svg"
+KEPT_MARK = "<!-- Kept by make bench: written by hand below. -->"
 
 # Budgets of issue 6 (p95 in milliseconds at 8 connections; ratios to the minimal view).
 PAGE_P95_MS = 100
@@ -57,7 +65,7 @@ def env_int(name: str, default: int) -> int:
 class Route:
     name: str
     path: str
-    kind: str  # page, search, api, admin, floor, map
+    kind: str  # page, search, api, admin, admin-search, floor, map
     cacheable: bool = True
     headers: dict = field(default_factory=dict)
     more_paths: list = field(default_factory=list)  # cycled through with `path`
@@ -73,6 +81,7 @@ class Measure:
     status_4xx: int
     status_5xx: int
     socket_errors: int
+    load: float = 0.0  # the machine's load average (1 minute) when it ended
 
 
 class Bench:
@@ -83,6 +92,8 @@ class Bench:
         self.base = f"http://127.0.0.1:{port}"
         self.server: subprocess.Popen | None = None
         self.timings: dict[str, str] = {}
+        self.python = BIN / "python"
+        self.base_dir = BASE_DIR
 
     # -- the portal --------------------------------------------------------------------
 
@@ -256,6 +267,7 @@ class Bench:
             status_4xx=data["status_4xx"],
             status_5xx=data["status_5xx"],
             socket_errors=data["socket_errors"],
+            load=os.getloadavg()[0],
         )
 
     def timed_download(self, path: str) -> tuple[float, int, float]:
@@ -340,11 +352,40 @@ def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
             cacheable=False,
             headers=admin,
         ),
+        *admin_searches(fixtures),
+    ]
+
+
+# The change list's search box, as pole staff and as the national team: a word most
+# records hold (an estimated count), a word and a town, a NEQ.
+ADMIN_SEARCHES = [
+    ("a common word", "q=cooperative"),
+    ("a word and a town", "q=habitation+montreal"),
+    ("a NEQ", "q=1100000000"),
+]
+
+
+def admin_searches(fixtures: dict) -> list[Route]:
+    return [
+        Route(
+            f"admin change-list search, {what} ({who})",
+            f"/admin/entreprises/enterprise/?{query}",
+            "admin-search",
+            cacheable=False,
+            headers={"Cookie": f"sessionid={fixtures[session]}"},
+        )
+        for who, session in (("pole staff", "session"), ("national team", "national_session"))
+        for what, query in ADMIN_SEARCHES
     ]
 
 
 def _today() -> str:
     return datetime.datetime.now(tz=datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def load_average() -> str:
+    """The machine's 1, 5 and 15-minute load averages: other work sharing the cores."""
+    return ", ".join(f"{load:.1f}" for load in os.getloadavg())
 
 
 def machine() -> str:
@@ -384,6 +425,7 @@ def run_bench(args) -> int:
     results: dict[tuple[str, str], dict[int, Measure]] = {}
     unavailable: dict[str, int] = {}
     extras: list[tuple[str, str]] = []
+    extra_sections: list[str] = []
     route_list: list[Route] = []
     try:
         for mode, seconds in (("uncached", 0), ("cached", 300)):
@@ -411,9 +453,24 @@ def run_bench(args) -> int:
                     print(
                         f"{mode:8} {route.name:38} c={connections:<3} {measure.rps:8.0f} rps "
                         f"p50 {measure.p50:7.1f} p95 {measure.p95:7.1f} p99 {measure.p99:7.1f} ms"
-                        f" 5xx {measure.status_5xx} socket errors {measure.socket_errors}",
+                        f" 5xx {measure.status_5xx} socket errors {measure.socket_errors}"
+                        f" load {measure.load:.1f}",
                         flush=True,
                     )
+            if mode == "cached" and wants_edits():
+                paths = [r.path for r in routes(fixtures, home_bytes=0, static_path="")]
+                paths = [
+                    p for p in paths if p.startswith("/fr/entreprises/?") or p == "/fr/entreprises/"
+                ]
+                bench.settle()
+                edited = scaling.under_edits(
+                    bench,
+                    paths=paths[:1] + paths[2:5],
+                    duration=duration,
+                    staleness=env_int("PUBLIC_CACHE_STALE_SECONDS", 10),
+                )
+                extra_sections += scaling.edits_lines(edited, budget_ms=PAGE_P95_MS)
+                print(f"under edits: {edited}", flush=True)
             if mode == "uncached" and not os.environ.get("BENCH_ROUTES"):
                 for name, path in (
                     ("full streamed CSV export (API)", "/api/v1/enterprises/?format=csv"),
@@ -436,6 +493,9 @@ def run_bench(args) -> int:
         bench.stop()
     if not os.environ.get("BENCH_ROUTES"):
         extras.append(("10,000-row admin import (all rows new)", bench.timed_import()))
+    sizes = [int(n) for n in os.environ.get("BENCH_GROWTH", "").split(",") if n.strip()]
+    if sizes:
+        extra_sections += run_growth(args, sizes=sizes, duration=duration)
     report = render(
         results=results,
         unavailable=unavailable,
@@ -447,11 +507,50 @@ def run_bench(args) -> int:
         fixtures=fixtures,
         workers=args.workers,
     )
+    report += "\n".join(extra_sections) + "\n"
     print(report)
     if os.environ.get("BENCH_WRITE", "1") != "0":
-        RESULTS.write_text(report)
+        kept = RESULTS.read_text().partition(KEPT_MARK)[2] if RESULTS.exists() else ""
+        RESULTS.write_text(report + "\n" + KEPT_MARK + (kept or "\n"))
         print(f"Written to {RESULTS.relative_to(BASE_DIR)}")
     return 0
+
+
+def wants_edits() -> bool:
+    words = os.environ.get("BENCH_ROUTES", "")
+    return not words or "edits" in words.split(",")
+
+
+def run_growth(args, *, sizes: list[int], duration: int) -> list[str]:
+    """The growth routes, uncached at 8 connections, on a database of each size."""
+    results: dict[int, dict[str, Measure]] = {}
+    load: dict[int, str] = {}
+    for count in sizes:
+        data_dir = (
+            args.data_dir if count == args.count else BASE_DIR / ".data" / f"bench{count // 1000}"
+        )
+        bench = Bench(data_dir=data_dir, port=args.port, workers=args.workers)
+        fixtures = bench.prepare(count=count, fresh=False)
+        results[count] = {}
+        try:
+            bench.start(PUBLIC_CACHE_SECONDS=0)
+            for route in routes(fixtures, home_bytes=0, static_path=""):
+                if route.name not in scaling.GROWTH_ROUTES:
+                    continue
+                bench.settle()
+                bench.status_of(route)
+                measure = bench.wrk([route.path], connections=8, duration=duration)
+                results[count][route.name] = measure
+                print(
+                    f"growth {fixtures['count']:>7} {route.name:24} {measure.rps:6.0f} rps "
+                    f"p95 {measure.p95:7.1f} ms load {measure.load:.1f}",
+                    flush=True,
+                )
+        finally:
+            bench.stop()
+        load[count] = f"{max(m.load for m in results[count].values()):.1f}"
+    scaling.write_chart(results, CHART)
+    return scaling.growth_lines(results, chart=CHART, load=load)
 
 
 def render(*, results, unavailable, extras, timings, routes, levels, duration, fixtures, workers):
@@ -459,7 +558,8 @@ def render(*, results, unavailable, extras, timings, routes, levels, duration, f
     lines = [
         "# Benchmarks",
         "",
-        f"Measured {_today()} by `make bench` on {machine()}.",
+        f"Measured {_today()} by `make bench` on {machine()}; load average at the end "
+        f"of the run {load_average()}.",
         f"{fixtures['count']:,} published enterprises; gunicorn with {workers} sync workers, "
         f"production settings (DEBUG off), embedded PostgreSQL 16 on the same machine; wrk, "
         f"{duration} s per measurement. The machine is shared: compare routes as ratios to the "
@@ -474,8 +574,8 @@ def render(*, results, unavailable, extras, timings, routes, levels, duration, f
         lines += [
             f"## {mode.capitalize()}",
             "",
-            "| route | conn. | req/s | p50 | p95 | p99 | 5xx | × minimal view |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| route | conn. | req/s | p50 | p95 | p99 | 5xx | × minimal view | load |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for route in routes:
             by_level = results.get((mode, route.name))
@@ -486,7 +586,7 @@ def render(*, results, unavailable, extras, timings, routes, levels, duration, f
                 ratio = m.rps / floor[connections].rps if connections in floor else 0
                 lines.append(
                     f"| {route.name} | {connections} | {m.rps:,.0f} | {m.p50:.1f} | "
-                    f"{m.p95:.1f} | {m.p99:.1f} | {m.status_5xx} | {ratio:.2f} |"
+                    f"{m.p95:.1f} | {m.p99:.1f} | {m.status_5xx} | {ratio:.2f} | {m.load:.1f} |"
                 )
         lines.append("")
     if unavailable:
@@ -508,7 +608,7 @@ def budget_lines(*, results, routes, floor_name, extras) -> list[str]:
         uncached = results.get(("uncached", route.name), {}).get(8)
         if uncached is None or route.kind == "floor":
             continue
-        limit = SEARCH_P95_MS if route.kind == "search" else PAGE_P95_MS
+        limit = SEARCH_P95_MS if route.kind in {"search", "admin-search"} else PAGE_P95_MS
         verdict = "met" if uncached.p95 < limit else "MISSED"
         lines.append(f"- {route.name}: p95 {uncached.p95:.1f} ms uncached (< {limit}): {verdict}")
         cached = results.get(("cached", route.name), {}).get(8)

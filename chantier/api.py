@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from chantier.api_releases import ReleaseViewSet
+from chantier.api_webhooks import WebhookViewSet
 from common.api.views import JsonErrorsMixin
 from entreprises.api.views import (
     EnterpriseCSVViewSet,
@@ -64,7 +65,13 @@ ONE_FORMAT_LISTS = [
     for view in (EnterpriseCSVViewSet, EnterpriseGeoJSONViewSet, EnterpriseJSONLDViewSet)
 ]
 
+# Partners' own webhooks: not a public resource, so not in the index (docs/api.md).
+webhooks = ApiRouter(trailing_slash=True)
+webhooks.include_root_view = False
+webhooks.register("webhooks", WebhookViewSet, basename="webhook")
+
 urlpatterns = [
+    path("v1/", include(webhooks.urls)),
     path("v1/", include(router.urls)),
     *ONE_FORMAT_LISTS,
     # The documentation is the same for everybody and reads no data: never rate-limited.

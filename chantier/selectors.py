@@ -2,20 +2,25 @@
 
 import math
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Floor
+from django.db import connection
+from django.db.models import BooleanField as BooleanOutput
+from django.db.models import Count, ExpressionWrapper, F, Q
 
 from chantier.enums import FigureUnit
 from chantier.models import KeyFigure
+from common.public_cache import derived_until_change
 from entreprises.enums import LegalForm, Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import (
     poles_with_counts,
+    public_enterprises,
     published_counts_by,
     regions_with_counts,
     sectors_with_counts,
+    with_list_details,
 )
 from evenements.models import Event
 from poles.models import Pole, Region
@@ -40,17 +45,74 @@ def key_figures(*, featured_only: bool = False) -> list[KeyFigure]:
 
 def live_counts() -> LiveCounts:
     """What the directory holds right now; published enterprises only."""
-    enterprises = Enterprise.objects.published().aggregate(
-        published=Count("id"), demo=Count("id", filter=Q(is_demo=True))
-    )
-    return LiveCounts(
-        enterprises=enterprises["published"],
-        demo_enterprises=enterprises["demo"],
+    return published_figures().counts
+
+
+@dataclass(frozen=True)
+class PublishedFigures:
+    """The home page's figures, all read in one scan of the published enterprises."""
+
+    counts: LiveCounts
+    by_region: dict[int, int]
+    # (column, row, enterprises) of the map preview's quarter-degree cells.
+    preview_cells: list[tuple[float, float, int]]
+
+
+def published_figures() -> PublishedFigures:
+    """Kept per data generation, even with the page cache off: the scan reads every
+    published enterprise, and the home page is the most visited."""
+    return derived_until_change("published-figures", (), _published_figures)
+
+
+PUBLISHED_FIGURES_SQL = """
+SELECT GROUPING(region_id), GROUPING(preview_column), region_id, preview_column, preview_row,
+  count(*), count(*) FILTER (WHERE is_demo)
+FROM (
+  SELECT region_id, is_demo,
+    CASE WHEN in_preview THEN floor(longitude / %(cell)s) END AS preview_column,
+    CASE WHEN in_preview THEN floor(latitude / %(cell)s) END AS preview_row
+  FROM (
+    SELECT region_id, is_demo, longitude, latitude,
+      coalesce(longitude BETWEEN %(west)s AND %(east)s
+        AND latitude BETWEEN %(south)s AND %(north)s, false) AS in_preview
+    FROM entreprises_enterprise WHERE status = %(published)s
+  ) AS published
+) AS placed
+GROUP BY GROUPING SETS ((), (region_id), (preview_column, preview_row))
+"""
+
+
+def _published_figures() -> PublishedFigures:
+    total = demo = 0
+    by_region, cells = {}, []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            PUBLISHED_FIGURES_SQL,
+            {
+                "cell": Decimal(PREVIEW_CELL),
+                "west": PREVIEW_WEST,
+                "east": PREVIEW_EAST,
+                "south": PREVIEW_SOUTH,
+                "north": PREVIEW_NORTH,
+                "published": Status.PUBLISHED,
+            },
+        )
+        for no_region, no_cell, region, column, row, count, demo_count in cursor.fetchall():
+            if no_region and no_cell:
+                total, demo = count, demo_count
+            elif not no_region:
+                by_region[region] = count
+            elif column is not None:
+                cells.append((float(column), float(row), count))
+    counts = LiveCounts(
+        enterprises=total,
+        demo_enterprises=demo,
         poles=Pole.objects.count(),
         regions=Region.objects.count(),
         sectors=Sector.objects.count(),
         events=Event.objects.count(),
     )
+    return PublishedFigures(counts=counts, by_region=by_region, preview_cells=sorted(cells))
 
 
 @dataclass(frozen=True)
@@ -81,7 +143,7 @@ def statistics_charts() -> list[Chart]:
     """Live counts of published enterprises by region, pole, sector and legal form."""
     forms = published_counts_by("legal_form")
     return [
-        _chart("region", [(r.name, r.published_count) for r in regions_with_counts()]),
+        _chart("region", [(r.name, r.published_count) for r in _regions()]),
         _chart("pole", [(p.regional_title, p.published_count) for p in poles_with_counts()]),
         _chart("sector", [(s.name, s.published_count) for s in sectors_with_counts()]),
         _chart("legal_form", [(label, forms.get(value, 0)) for value, label in LegalForm.choices]),
@@ -110,8 +172,7 @@ def coverage_by_region() -> list[CoverageRow]:
     for figure in regional.order_by("region_id", F("year").desc(nulls_last=True)):
         latest.setdefault(figure.region_id, figure)
     return [
-        CoverageRow(region, region.published_count, latest.get(region.pk))
-        for region in regions_with_counts()
+        CoverageRow(region, region.published_count, latest.get(region.pk)) for region in _regions()
     ]
 
 
@@ -130,22 +191,9 @@ class PreviewDot:
     radius: float
 
 
-def map_preview() -> dict:
+def map_preview(figures: PublishedFigures) -> dict:
     """Dots on a plain projection of southern Québec, one per quarter-degree cell."""
-    cells = (
-        Enterprise.objects.published()
-        .filter(
-            longitude__range=(PREVIEW_WEST, PREVIEW_EAST),
-            latitude__range=(PREVIEW_SOUTH, PREVIEW_NORTH),
-        )
-        .annotate(
-            column=Floor(F("longitude") / Value(Decimal(PREVIEW_CELL))),
-            row=Floor(F("latitude") / Value(Decimal(PREVIEW_CELL))),
-        )
-        .values_list("column", "row")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    cells = figures.preview_cells
     # Degrees of longitude shrink with latitude: scale them at the middle of the area.
     stretch = math.cos(math.radians((PREVIEW_SOUTH + PREVIEW_NORTH) / 2))
     scale = PREVIEW_WIDTH / ((PREVIEW_EAST - PREVIEW_WEST) * stretch)
@@ -156,7 +204,7 @@ def map_preview() -> dict:
             y=round((PREVIEW_NORTH - (row + 0.5) * float(PREVIEW_CELL)) * scale, 1),
             radius=round(min(3 + 2 * math.sqrt(count), 16), 1),
         )
-        for column, row, count in ((float(c), float(r), n) for c, r, n in cells)
+        for column, row, count in cells
     ]
     return {"width": PREVIEW_WIDTH, "height": height, "dots": dots}
 
@@ -174,3 +222,36 @@ def pole_sectors(*, pole: Pole) -> list[tuple[Sector, int]]:
     by_id = dict(counts)
     sectors = Sector.objects.filter(pk__in=by_id)
     return sorted(((s, by_id[s.pk]) for s in sectors), key=lambda pair: (-pair[1], pair[0].name))
+
+
+@dataclass(frozen=True)
+class PoleCounts:
+    total: int  # its published enterprises
+    located: int  # those the map can show
+
+
+def pole_counts(*, pole: Pole) -> PoleCounts:
+    counts = (
+        public_enterprises()
+        .filter(pole=pole)
+        .aggregate(total=Count("id"), located=Count("id", filter=Q(latitude__isnull=False)))
+    )
+    return PoleCounts(total=counts["total"], located=counts["located"])
+
+
+# Changed again within this time of its publication: an enterprise still counts as new.
+PUBLISHED_WITHIN = timedelta(days=1)
+
+
+def latest_changes(*, pole: Pole, limit: int = 10) -> list[Enterprise]:
+    """A pole's published enterprises most recently changed, latest first, each with
+    `is_new` when that change was (or came within a day of) its publication."""
+    is_new = ExpressionWrapper(
+        Q(updated_at__lt=F("published_at") + PUBLISHED_WITHIN), output_field=BooleanOutput()
+    )
+    enterprises = public_enterprises().filter(pole=pole).annotate(is_new=is_new)
+    return list(with_list_details(enterprises).order_by("-updated_at", "-id")[:limit])
+
+
+def _regions():
+    return regions_with_counts(counts=published_figures().by_region)

@@ -454,6 +454,8 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 ENTERPRISE_IMPORT_MAX_ROWS = env_int("ENTERPRISE_IMPORT_MAX_ROWS", 20_000)
 # The largest spreadsheet the import accepts, in bytes (an XLSX may unpack to ten times it).
 ENTERPRISE_IMPORT_MAX_BYTES = env_int("ENTERPRISE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+# The largest logo or photo of an enterprise the admin accepts, in bytes.
+ENTERPRISE_IMAGE_MAX_BYTES = env_int("ENTERPRISE_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 SIMPLE_HISTORY_REVERT_DISABLED = False
 # -- Scaling: shared state, read replica, public page cache, benchmark ---------------------
 # The app keeps no state of its own, so any number of web containers can serve it:
@@ -514,6 +516,9 @@ if DATABASE_REPLICA_URL:
 
 # Seconds an anonymous public response (page or API) is kept in the cache; 0 turns it off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
+# After a change, the previous answer is served for at most this many seconds (counted
+# from when it was made) while one request makes the fresh one; 0: never served stale.
+PUBLIC_CACHE_STALE_SECONDS = env_int("PUBLIC_CACHE_STALE_SECONDS", 10)
 # Larger responses (streamed exports) are served but not cached.
 PUBLIC_CACHE_MAX_BYTES = env_int("PUBLIC_CACHE_MAX_BYTES", 2_000_000)
 # Never cached, whoever asks: the health check, the admin, the benchmark floor.
@@ -550,6 +555,17 @@ OWNER_LINK_HOURS = env_int("OWNER_LINK_HOURS", 24)
 # then its square, its cube... (5: 5 s, 25 s, 125 s, 10 min, 52 min).
 TASK_RETRY_ATTEMPTS = env_int("TASK_RETRY_ATTEMPTS", 5)
 TASK_RETRY_BACKOFF_SECONDS = env_int("TASK_RETRY_BACKOFF_SECONDS", 5)
+# Webhooks (docs/api.md): each delivery is retried as any job; after WEBHOOK_MAX_FAILURES
+# failed attempts in a row the webhook is turned off and its partner (and
+# WEBHOOK_ALERT_EMAIL, when set) told by e-mail. WEBHOOK_POLL_SECONDS: how often changes
+# that sent no signal (bulk actions, imports) are looked for while a webhook is active.
+# Partners' addresses on private or local networks are refused unless
+# WEBHOOK_ALLOW_PRIVATE_ADDRESSES (the tests only).
+WEBHOOK_MAX_FAILURES = env_int("WEBHOOK_MAX_FAILURES", 10)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_POLL_SECONDS = env_int("WEBHOOK_POLL_SECONDS", 60)
+WEBHOOK_ALERT_EMAIL = env_str("WEBHOOK_ALERT_EMAIL")
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 # E-mail: printed on the console in development, sent by SMTP otherwise.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend"

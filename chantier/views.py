@@ -14,25 +14,22 @@ from django.http import (
     HttpResponseRedirect,
     JsonResponse,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.generic import ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from chantier import releases, selectors
 from chantier.formatting import figure_display
-from common.pagination import ForgivingPaginationMixin
 from entreprises.forms import DirectoryForm
 from entreprises.models import Sector
 from entreprises.selectors import (
     poles_with_counts,
-    public_enterprises,
     regions_with_counts,
-    with_list_details,
 )
 from evenements.enums import EventKind
 from evenements.selectors import history, upcoming_events
@@ -45,13 +42,14 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
+        figures = selectors.published_figures()
         return super().get_context_data(
             key_figures=selectors.key_figures(featured_only=True),
-            counts=selectors.live_counts(),
+            counts=figures.counts,
             form=DirectoryForm(),
             featured_sectors=Sector.objects.filter(parent=None)[:8],
-            regions=regions_with_counts(),
-            map_preview=selectors.map_preview(),
+            regions=regions_with_counts(counts=figures.by_region),
+            map_preview=selectors.map_preview(figures),
             upcoming_events=upcoming_events(today=today)[:4],
             latest_events=history(today=today).exclude(kind=EventKind.MILESTONE)[:4],
             **kwargs,
@@ -148,21 +146,26 @@ class PoleListView(ListView):
         return sorted_by_region(poles_with_counts())
 
 
-class PoleDetailView(ForgivingPaginationMixin, ListView):
-    """A pole's territory and contact, then its enterprises, paginated."""
+class PoleDetailView(DetailView):
+    """A pole's territory and contact, its enterprises on a small map and by sector, and
+    its latest changes; the directory lists them all."""
 
     template_name = "poles/detail.html"
-    context_object_name = "enterprises"
+    context_object_name = "pole"
 
     def get_queryset(self):
-        self.pole = get_object_or_404(
-            Pole.objects.prefetch_related("regions"), slug=self.kwargs["slug"]
-        )
-        return with_list_details(public_enterprises().filter(pole=self.pole).order_by("name", "id"))
+        return Pole.objects.prefetch_related("regions")
 
     def get_context_data(self, **kwargs):
+        pole = self.object
         return super().get_context_data(
-            pole=self.pole, sectors=selectors.pole_sectors(pole=self.pole), **kwargs
+            counts=selectors.pole_counts(pole=pole),
+            sectors=selectors.pole_sectors(pole=pole),
+            latest=selectors.latest_changes(pole=pole),
+            geojson_url=reverse("entreprises:map-data") + f"?pole={pole.slug}",
+            tile_url=settings.MAP_TILE_URL,
+            tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+            **kwargs,
         )
 
 

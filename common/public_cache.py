@@ -1,16 +1,26 @@
 """The cache of anonymous public responses, for every route (pages and API alike).
 
 A response is kept per scheme, host, path, query string, language and `Accept`
-header (absolute addresses in a page or an answer name the host asked), under a
-generation number that any change to a record bumps: one cache write forgets
-every page at once, on every web container sharing the cache. Only what anybody
-would be served is kept: GET requests without a session, CSRF cookie or
-credentials, answered 200 without setting a cookie and without `private` or
-`no-store`. Streamed responses are kept when they end under
+header (absolute addresses in a page or an answer name the host asked), with the
+generation number it was made under; any change to a record bumps the generation,
+one cache write that makes every kept answer stale at once, on every web container
+sharing the cache. A hit costs one round trip to the cache: the generation and the
+answer are read together.
+
+A stale answer is not thrown away: for `PUBLIC_CACHE_STALE_SECONDS` after it was
+made, it is served while one request (one per answer, whichever takes the lock)
+makes the fresh one; past that, or with the setting at 0, a change shows on the
+very next request. So a save by one pole's staff does not make every visitor's
+next page wait for the database, and no answer shows data older than the setting.
+
+Only what anybody would be served is kept: GET requests without a session, CSRF
+cookie or credentials, answered 200 without setting a cookie and without `private`
+or `no-store`. Streamed responses are kept when they end under
 `PUBLIC_CACHE_MAX_BYTES`.
 """
 
 import hashlib
+import time
 import uuid
 
 from django.conf import settings
@@ -25,6 +35,9 @@ from django.utils.translation import get_language
 GENERATION_KEY = "public-cache:generation"
 # Derived data outlives no generation; this only lets an idle cache forget it.
 DERIVED_DATA_SECONDS = 24 * 3600
+# How long the request making a fresh answer holds its turn: past it (the request
+# failed), the next request of that answer makes it.
+RECOMPUTE_TURN_SECONDS = 30
 CREDENTIAL_HEADERS = ("HTTP_AUTHORIZATION", "HTTP_X_API_KEY")
 # Headers a cached copy must not repeat to another visitor.
 PER_RESPONSE_HEADERS = frozenset(
@@ -86,11 +99,12 @@ def derived_until_change(name: str, parts: tuple, compute):
 
 def _kept(name: str, parts: tuple, compute, seconds: int):
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"public-cache:{_generation()}:{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
+    key = f"public-cache:derived:{name}:{digest}"
+    generation, kept = _generation_and(key)
+    if kept is not None and kept["generation"] == generation:
+        return kept["value"]
+    value = compute()
+    cache.set(key, {"generation": generation, "value": value}, seconds)
     return value
 
 
@@ -134,7 +148,7 @@ def cacheable_response(response) -> bool:
     return not cache_control & {"private", "no-store", "no-cache"}
 
 
-def response_key(request, generation: str) -> str:
+def response_key(request) -> str:
     identity = "\n".join(
         [
             get_language() or "",
@@ -145,7 +159,27 @@ def response_key(request, generation: str) -> str:
         ]
     )
     digest = hashlib.sha256(identity.encode()).hexdigest()
-    return f"public-cache:{generation}:{digest}"
+    return f"public-cache:response:{digest}"
+
+
+def _generation_and(key: str) -> tuple[str, dict | None]:
+    """The current generation and the answer kept under `key`, in one round trip."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or _generation()
+    return generation, found.get(key)
+
+
+def _servable_stale(kept: dict) -> bool:
+    return time.time() - kept["made_at"] <= settings.PUBLIC_CACHE_STALE_SECONDS
+
+
+def _take_turn(key: str) -> bool:
+    """Whether this request makes the fresh answer (no other request is making it)."""
+    return cache.add(f"{key}:turn", 1, RECOMPUTE_TURN_SECONDS)
+
+
+def _end_turn(key: str) -> None:
+    cache.delete(f"{key}:turn")
 
 
 class PublicCacheMiddleware:
@@ -157,63 +191,92 @@ class PublicCacheMiddleware:
     def __call__(self, request):
         if not cacheable_request(request):
             return self.get_response(request)
-        key = response_key(request, _generation())
-        cached = cache.get(key)
-        if cached is not None:
-            response = _rebuild(cached)
-            if settings.PUBLIC_CACHE_HIT_HOOK:
-                response = import_string(settings.PUBLIC_CACHE_HIT_HOOK)(request, response)
-                if response.status_code != 200:
-                    return response
-            # A partner revalidating its copy gets 304 from the cache as from the view.
-            return get_conditional_response(
-                request,
-                etag=response.get("ETag"),
-                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-                response=response,
-            )
-        response = self.get_response(request)
+        key = response_key(request)
+        generation, kept = _generation_and(key)
+        turn = False
+        if kept is not None:
+            if kept["generation"] == generation:
+                return self.served(request, kept, "hit")
+            if _servable_stale(kept):
+                turn = _take_turn(key)
+                if not turn:
+                    return self.served(request, kept, "stale")
+        made_at = time.time()
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            if turn:
+                _end_turn(key)
+            raise
         if not cacheable_response(response):
+            if turn:
+                _end_turn(key)
             return response
+        entry = {"generation": generation, "made_at": made_at}
         if response.streaming:
             response.streaming_content = _keep_when_complete(
-                response, response.streaming_content, key
+                response, response.streaming_content, key, entry, turn
             )
         else:
-            cache.set(key, _frozen(response, response.content), settings.PUBLIC_CACHE_SECONDS)
+            cache.set(key, _frozen(response, response.content, entry), _kept_seconds())
+            if turn:
+                _end_turn(key)
         response["X-Cache"] = "miss"
         return response
 
+    def served(self, request, kept: dict, state: str):
+        response = _rebuild(kept, state)
+        if settings.PUBLIC_CACHE_HIT_HOOK:
+            response = import_string(settings.PUBLIC_CACHE_HIT_HOOK)(request, response)
+            if response.status_code != 200:
+                return response
+        # A partner revalidating its copy gets 304 from the cache as from the view.
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
 
-def _frozen(response, content: bytes) -> dict:
+
+def _kept_seconds() -> int:
+    # A stale answer stays available for the whole of its staleness window.
+    return settings.PUBLIC_CACHE_SECONDS + settings.PUBLIC_CACHE_STALE_SECONDS
+
+
+def _frozen(response, content: bytes, entry: dict) -> dict:
     headers = [
         (name, value)
         for name, value in response.items()
         if name.lower() not in PER_RESPONSE_HEADERS
     ]
-    return {"status": response.status_code, "headers": headers, "content": content}
+    return {**entry, "status": response.status_code, "headers": headers, "content": content}
 
 
-def _rebuild(cached: dict) -> HttpResponse:
-    response = HttpResponse(cached["content"], status=cached["status"])
-    for name, value in cached["headers"]:
+def _rebuild(kept: dict, state: str) -> HttpResponse:
+    response = HttpResponse(kept["content"], status=kept["status"])
+    for name, value in kept["headers"]:
         response[name] = value
-    response["X-Cache"] = "hit"
+    response["X-Cache"] = state
     return response
 
 
-def _keep_when_complete(response: StreamingHttpResponse, chunks, key: str):
+def _keep_when_complete(response: StreamingHttpResponse, chunks, key: str, entry: dict, turn: bool):
     kept, size = [], 0
-    for chunk in chunks:
+    try:
+        for chunk in chunks:
+            if kept is not None:
+                size += len(chunk)
+                if size <= settings.PUBLIC_CACHE_MAX_BYTES:
+                    kept.append(chunk)
+                else:
+                    kept = None
+            yield chunk
         if kept is not None:
-            size += len(chunk)
-            if size <= settings.PUBLIC_CACHE_MAX_BYTES:
-                kept.append(chunk)
-            else:
-                kept = None
-        yield chunk
-    if kept is not None:
-        cache.set(key, _frozen(response, b"".join(kept)), settings.PUBLIC_CACHE_SECONDS)
+            cache.set(key, _frozen(response, b"".join(kept), entry), _kept_seconds())
+    finally:
+        if turn:
+            _end_turn(key)
 
 
 def forget_on_change(sender, **kwargs) -> None:

@@ -73,6 +73,18 @@ def normalize_phone(value: str) -> str:
     return f"{number}, {extension}" if extension else number
 
 
+def tel_uri(phone: str) -> str:
+    """A `tel:` address a phone can dial: 'tel:+15145550123', ',123' for an extension (a
+    pause, which dialers understand better than RFC 3966's ';ext=')."""
+    match = PHONE_PATTERN.match(phone or "")
+    if not match:
+        digits = re.sub(r"[^0-9+]", "", phone or "")
+        return f"tel:{digits}"
+    area, exchange, line, extension = match.groups()
+    number = f"tel:+1{area}{exchange}{line}"
+    return f"{number},{extension}" if extension else number
+
+
 BBOX_MESSAGES = {
     "invalid": _(
         "Give the box as min_lon,min_lat,max_lon,max_lat: four numbers separated by commas."

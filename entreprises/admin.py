@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin_history import ReadableHistoryAdmin
 from common.admin_languages import OneSwitchTranslationAdmin
+from common.pagination import EstimatedCountPaginator
+from entreprises import social_links
 from entreprises.admin_filters import (
     EnglishMissingFilter,
     NextPageCountPaginator,
@@ -31,7 +33,7 @@ from entreprises.admin_forms import (
 )
 from entreprises.admin_spreadsheets import SpreadsheetViews
 from entreprises.enums import Status
-from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.models import TEXTS_TO_TRANSLATE, Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import (
     admin_search,
     can_manage_enterprise,
@@ -44,6 +46,7 @@ from entreprises.services import (
     one_search_refresh,
     record_sectors_in_history,
     refresh_search_vectors,
+    replace_image,
     restore_sectors,
     set_status,
 )
@@ -138,7 +141,16 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
                 ]
             },
         ),
-        (_("Contact"), {"fields": ["phone", "email", "website"]}),
+        (
+            _("Contact"),
+            {"fields": ["phone", "email", "website", *social_links.FIELDS]},
+        ),
+        (
+            _("Opening hours and access"),
+            {"fields": ["opening_hours", "opening_hours_note", "step_free_access"]},
+        ),
+        (_("Offer"), {"fields": ["products_services", "sells_to"]}),
+        (_("Logo or photo"), {"fields": ["image", "remove_image", "image_alt"]}),
         (
             _("Facts and follow-up"),
             {
@@ -213,7 +225,8 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
             except ValueError:
                 page = 1
             return NextPageCountPaginator(queryset, per_page, page=page)
-        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        # The change list: a broad search at 100,000 records is estimated, not counted.
+        return EstimatedCountPaginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_object(self, request, object_id, from_field=None):
         enterprise = super().get_object(request, object_id, from_field)
@@ -309,6 +322,9 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
     def save_model(self, request, obj, form, change):
         if not obj.slug:
             obj.slug = new_enterprise_slug(name=obj.name_fr)
+        copies = form.image_copies()
+        if copies is not False:
+            replace_image(enterprise=obj, copies=copies)
         super().save_model(request, obj, form, change)
         refresh_search_vectors(ids=[obj.pk])
 
@@ -365,9 +381,9 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
 
     @admin.display(boolean=True, description=_("English"))
     def english_complete(self, obj):
-        return bool(obj.name_en) and all(
+        return all(
             getattr(obj, f"{text}_en") or not getattr(obj, f"{text}_fr")
-            for text in ("description", "mission")
+            for text in TEXTS_TO_TRANSLATE
         )
 
     def _set_status(self, request, queryset, status, message):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from entreprises import typed_values
 from entreprises.columns import SPREADSHEET
-from entreprises.enums import CooperativeType, LegalForm, Status
+from entreprises.enums import CooperativeType, Customer, LegalForm, Status, StepFreeAccess
 from entreprises.imports import (
     EXAMPLE_NAME,
     ImportRejected,
@@ -82,6 +82,9 @@ def _example_row(lists: dict[str, list[str]]) -> list[str]:
         "postal_code": "J1H 1A1",
         "phone": "819 555-0123",
         "website": "https://example.org",
+        "opening_hours": "lun-ven 9:00-17:00; sam 10:00-12:00, 13:00-16:00",
+        "sells_to": f"{Customer.PUBLIC.label}; {Customer.BUSINESSES.label}",
+        "step_free_access": str(StepFreeAccess.UNKNOWN.label),
     }
     return [example.get(column, "") for column in SPREADSHEET]
 
@@ -160,6 +163,7 @@ class SpreadsheetViews:
             "pole": [pole.name for pole in poles_of(user=request.user).order_by("name")],
             "region": [typed_values.region_label(region) for region in poles_regions],
             "primary_sector": [sector.name for sector in Sector.objects.order_by("name_fr")],
+            "step_free_access": [str(label) for label in StepFreeAccess.labels],
         }
 
     def _template_help(self, lists) -> list[list[str]]:
@@ -174,6 +178,18 @@ class SpreadsheetViews:
             ["neq", gettext("10 digits.")],
             ["postal_code", "A1A 1A1"],
             ["phone", "514 555-0123"],
+            [
+                "opening_hours",
+                gettext(
+                    "Days and times, in French or English: “lun-ven 9:00-17:00; sam 10:00-12:00, "
+                    "13:00-16:00”. Days not given are closed."
+                ),
+            ],
+            [
+                "sells_to",
+                gettext("Separated by semicolons: %(values)s.")
+                % {"values": ", ".join(str(label) for label in Customer.labels)},
+            ],
         ]
 
     def import_view(self, request):

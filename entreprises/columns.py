@@ -19,11 +19,21 @@ from decimal import Decimal
 from django.db import connection
 
 from common.api.languages import LANGUAGE_CODES
+from entreprises import opening_hours, social_links
 
 # The texts an enterprise has in each language (name_fr, name_en...).
-TRANSLATED = ("name", "description", "mission")
-# Several sector slugs in one cell of the admin's spreadsheets, and in the API's CSV.
+TRANSLATED = (
+    "name",
+    "description",
+    "mission",
+    "products_services",
+    "opening_hours_note",
+    "image_alt",
+)
+# Several sector slugs in one cell of the admin's spreadsheets, and in the API's CSV; and
+# several customers.
 SECTOR_SEPARATOR = ";"
+CUSTOMER_SEPARATOR = ";"
 API_JOINER = " | "
 # ISO 8601 in UTC with microseconds, as Python's isoformat() writes it.
 _TIMESTAMP_SQL = """to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
@@ -101,6 +111,20 @@ COLUMNS = {
         Column("website"),
         Column("founded_year", text=False),
         Column("employees", text=False),
+        *(Column(name) for name in social_links.FIELDS),
+        Column(
+            "opening_hours",
+            sql=opening_hours.as_text_sql("e.opening_hours"),
+            read=lambda e: opening_hours.as_text(e.opening_hours),
+        ),
+        Column(
+            "sells_to",
+            sql=f"array_to_string(e.sells_to, '{CUSTOMER_SEPARATOR}')",
+            read=lambda e: CUSTOMER_SEPARATOR.join(e.sells_to or []),
+        ),
+        Column("step_free_access"),
+        Column("image_url", sql="{media_prefix} || nullif(e.image_large, '')"),
+        Column("image_small_url", sql="{media_prefix} || nullif(e.image_small, '')"),
         Column("created_at", sql=_TIMESTAMP_SQL.format("e.created_at"), text=False),
         Column("updated_at", sql=_TIMESTAMP_SQL.format("e.updated_at"), text=False),
         Column("url", sql="{api_prefix} || e.slug || {api_suffix}"),
@@ -131,6 +155,12 @@ API_CSV = [
     "website",
     "founded_year",
     "employees",
+    *social_links.FIELDS,
+    "opening_hours",
+    "sells_to",
+    "step_free_access",
+    "image_url",
+    "image_small_url",
     "status",
     "created_at",
     "updated_at",
@@ -151,6 +181,10 @@ GEOJSON_PROPERTIES = [
     "city",
     "postal_code",
     "website",
+    "opening_hours",
+    "sells_to",
+    "step_free_access",
+    "image_url",
     "status",
     "updated_at",
     "url",
@@ -184,6 +218,16 @@ SPREADSHEET = [
     "description_en",
     "mission_fr",
     "mission_en",
+    *social_links.FIELDS,
+    "opening_hours",
+    "opening_hours_note_fr",
+    "opening_hours_note_en",
+    "products_services_fr",
+    "products_services_en",
+    "sells_to",
+    "step_free_access",
+    "image_alt_fr",
+    "image_alt_en",
 ]
 
 # --- Formula injection: one rule, written for Python and for PostgreSQL ---------------

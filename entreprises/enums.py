@@ -23,3 +23,20 @@ class Status(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("enterprise status", "draft")
     PUBLISHED = "published", pgettext_lazy("enterprise status", "published")
     ARCHIVED = "archived", pgettext_lazy("enterprise status", "archived")
+
+
+class Customer(models.TextChoices):
+    """Who an enterprise sells to (solidarity purchasing looks for the last two)."""
+
+    PUBLIC = "public", _("the public")
+    BUSINESSES = "businesses", _("businesses")
+    PUBLIC_BODIES = "public_bodies", _("public bodies")
+
+
+class StepFreeAccess(models.TextChoices):
+    """Whether a wheelchair user can enter without a step."""
+
+    YES = "yes", pgettext_lazy("step-free access", "yes")
+    PARTIAL = "partial", pgettext_lazy("step-free access", "partial")
+    NO = "no", pgettext_lazy("step-free access", "no")
+    UNKNOWN = "unknown", pgettext_lazy("step-free access", "unknown")

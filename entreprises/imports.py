@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common.api.languages import LANGUAGE_CODES
-from entreprises import typed_values
-from entreprises.columns import COLUMNS, SECTOR_SEPARATOR, SPREADSHEET
-from entreprises.enums import Status
+from entreprises import opening_hours, typed_values
+from entreprises.columns import COLUMNS, CUSTOMER_SEPARATOR, SECTOR_SEPARATOR, SPREADSHEET
+from entreprises.enums import Customer, Status
 from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import enterprises_visible_to
 from entreprises.services import FALLBACK_SLUG, primary_and_others, refresh_search_vectors
@@ -83,14 +83,31 @@ CHOICE_COLUMNS = {
     "legal_form": typed_values.legal_forms,
     "cooperative_type": typed_values.cooperative_types,
     "status": typed_values.statuses,
+    "step_free_access": typed_values.step_free_access,
 }
-_LOOKED_UP = {"slug", "pole", "region", "primary_sector", "other_sectors", *CHOICE_COLUMNS}
+# Columns read by a parser of their own: the hours' text, the customers' list.
+PARSED_COLUMNS = ["opening_hours", "sells_to"]
+_LOOKED_UP = {
+    "slug",
+    "pole",
+    "region",
+    "primary_sector",
+    "other_sectors",
+    *CHOICE_COLUMNS,
+    *PARSED_COLUMNS,
+}
 _FIELDS = {name: Enterprise._meta.get_field(name) for name in SPREADSHEET if name not in _LOOKED_UP}
 INTEGER_COLUMNS = [name for name, f in _FIELDS.items() if isinstance(f, models.IntegerField)]
 DECIMAL_COLUMNS = [name for name, f in _FIELDS.items() if isinstance(f, models.DecimalField)]
 TEXT_COLUMNS = [name for name in _FIELDS if name not in INTEGER_COLUMNS + DECIMAL_COLUMNS]
 # The columns an update writes when the file has them.
-WRITTEN_COLUMNS = [*TEXT_COLUMNS, *CHOICE_COLUMNS, *INTEGER_COLUMNS, *DECIMAL_COLUMNS]
+WRITTEN_COLUMNS = [
+    *TEXT_COLUMNS,
+    *CHOICE_COLUMNS,
+    *PARSED_COLUMNS,
+    *INTEGER_COLUMNS,
+    *DECIMAL_COLUMNS,
+]
 
 
 # The templates' example line: its name says it is never imported, and it is not.
@@ -180,6 +197,7 @@ class _ImportLookup:
     regions: typed_values.Vocabulary
     sectors: typed_values.Vocabulary
     choices: dict[str, typed_values.Vocabulary]
+    customers: typed_values.Vocabulary
     by_slug: dict[str, Enterprise]
     by_neq: dict[str, Enterprise]
     taken_slugs: set[str]
@@ -232,6 +250,7 @@ class _ImportLookup:
             regions=typed_values.regions(Region.objects.all()),
             sectors=typed_values.sectors(Sector.objects.all()),
             choices={column: vocabulary() for column, vocabulary in CHOICE_COLUMNS.items()},
+            customers=typed_values.customers(),
             by_slug=by_slug,
             by_neq=by_neq,
             taken_slugs=taken,
@@ -314,6 +333,7 @@ def _plan_row(*, line, cells, header, lookup: _ImportLookup, user) -> ImportRow:
         if column in header:
             setattr(enterprise, column, cells[column])
     _assign_choices(row=row, cells=cells, header=header, lookup=lookup)
+    _assign_parsed(row=row, cells=cells, header=header, lookup=lookup)
     for column in INTEGER_COLUMNS:
         if column in header:
             value = cells[column]
@@ -382,6 +402,9 @@ def _shown(enterprise: Enterprise, header, sectors: ImportRow | None = None) -> 
     for column in header:
         if column in CHOICE_COLUMNS:
             shown[column] = str(getattr(enterprise, f"get_{column}_display")())
+        elif column == "sells_to":
+            labels = dict(Customer.choices)
+            shown[column] = ", ".join(str(labels[c]) for c in enterprise.sells_to or [])
         elif column == "pole":
             shown[column] = enterprise.pole.name if enterprise.pole else ""
         elif column == "region":
@@ -417,7 +440,7 @@ def _assign_choices(*, row: ImportRow, cells, header, lookup: _ImportLookup) -> 
         if not typed:
             if column == "status" and row.action != "create":
                 continue  # an empty status leaves it as it is; a new record is a draft
-            setattr(row.enterprise, column, Status.DRAFT if column == "status" else "")
+            setattr(row.enterprise, column, Enterprise._meta.get_field(column).get_default())
             continue
         value = vocabulary.find(typed)
         if value is None:
@@ -425,6 +448,29 @@ def _assign_choices(*, row: ImportRow, cells, header, lookup: _ImportLookup) -> 
             row.unread.add(column)
         else:
             setattr(row.enterprise, column, value)
+
+
+def _assign_parsed(*, row: ImportRow, cells, header, lookup: _ImportLookup) -> None:
+    enterprise = row.enterprise
+    if "opening_hours" in header:
+        try:
+            enterprise.opening_hours = opening_hours.parse(cells["opening_hours"])
+        except ValidationError as error:
+            row.errors.extend(_column_error("opening_hours", m) for m in error.messages)
+            row.unread.add("opening_hours")
+            enterprise.opening_hours = {}
+    if "sells_to" in header:
+        typed = [t.strip() for t in re.split(rf"[{CUSTOMER_SEPARATOR},]", cells["sells_to"])]
+        typed = [t for t in typed if t]
+        found = []
+        for name in typed:
+            customer = lookup.customers.find(name)
+            if customer is None:
+                row.errors.append(_column_error("sells_to", lookup.customers.unknown(name)))
+            elif customer not in found:
+                found.append(customer)
+        # In the choices' order, whatever the order typed: one spelling of each list.
+        enterprise.sells_to = [c for c in lookup.customers.labels if c in found]
 
 
 def _assign_pole_and_region(*, row: ImportRow, cells, header, lookup: _ImportLookup) -> None:

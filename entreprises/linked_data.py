@@ -5,7 +5,10 @@ in one language (`?lang=`) or with every language's text. `@id` is the record's
 address in the API, the same whatever the language, and `url` its public page.
 """
 
+from urllib.parse import urljoin
+
 from common.api.languages import LANGUAGE_CODES, translated
+from entreprises import opening_hours, social_links
 from entreprises.models import Enterprise, Sector
 
 ESSGLOBAL_ACTIVITIES = "http://purl.org/essglobal/standard/activities/"
@@ -48,7 +51,16 @@ def organization_node(
         "name": _text(enterprise, "name", lang),
         "description": _text(enterprise, "description", lang),
         "url": page_url,
-        "sameAs": enterprise.website or None,
+        "sameAs": _one_or_list(
+            [
+                url
+                for url in (
+                    enterprise.website,
+                    *(getattr(enterprise, f) for f in social_links.FIELDS),
+                )
+                if url
+            ]
+        ),
         "taxID": enterprise.neq or None,
         "telephone": enterprise.phone or None,
         "email": enterprise.email or None,
@@ -76,7 +88,16 @@ def organization_node(
         ]
         or None,
         "essglobal:mission": _text(enterprise, "mission", lang),
+        "openingHoursSpecification": opening_hours.schema_specification(enterprise.opening_hours)
+        or None,
     }
+    if urls := image_urls(enterprise, base=page_url):
+        node["image"] = {
+            "@type": "ImageObject",
+            "contentUrl": urls["large"],
+            "thumbnailUrl": urls["small"],
+            "caption": _text(enterprise, "image_alt", lang),
+        }
     if enterprise.latitude is not None:
         node["geo"] = {
             "@type": "GeoCoordinates",
@@ -86,9 +107,30 @@ def organization_node(
     return _without_empty(node)
 
 
+def image_urls(enterprise: Enterprise, *, request=None, base: str = "") -> dict | None:
+    """The absolute addresses of the logo or photo's copies, or None without one."""
+    if not enterprise.image_large:
+        return None
+
+    def absolute(url: str) -> str:
+        if request is not None:
+            return request.build_absolute_uri(url)
+        return urljoin(base, url) if base else url
+
+    return {
+        "small": absolute(enterprise.image_small.url),
+        "large": absolute(enterprise.image_large.url),
+    }
+
+
 def organization_json_ld(enterprise: Enterprise, **node) -> dict:
     """The whole document of one enterprise: the context, then the node."""
     return {"@context": json_ld_context(node["lang"]), **organization_node(enterprise, **node)}
+
+
+def _one_or_list(values: list):
+    """A single value as itself (as JSON-LD writes it), several as a list, none as None."""
+    return values[0] if len(values) == 1 else values or None
 
 
 def _text(obj, field: str, lang: str | None):

@@ -1,16 +1,21 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common.model_mixins import Located, french_required
 from common.validators import NEQ_REGEX, normalize_phone, validate_neq
-from entreprises.enums import CooperativeType, LegalForm, Status
+from entreprises import opening_hours, social_links
+from entreprises.enums import CooperativeType, Customer, LegalForm, Status, StepFreeAccess
 
 # The oldest collective enterprises of Québec date from the 19th century.
 EARLIEST_FOUNDING_YEAR = 1800
@@ -74,19 +79,43 @@ def _lacks_english(text: str) -> Q:
     return Q(**{f"{text}_en__isnull": True}) | Q(**{f"{text}_en": ""})
 
 
+# The texts written for visitors, which the English page needs in English. Not the name:
+# an enterprise's name is written as the enterprise writes it, in every language.
+TEXTS_TO_TRANSLATE = (
+    "description",
+    "mission",
+    "products_services",
+    "opening_hours_note",
+    "image_alt",
+)
+
+
 def english_missing_condition() -> Q:
-    """An enterprise whose English name, or the English of a text written in French, is empty.
+    """An enterprise with a text written in French and not in English.
 
     Also the condition of a partial index, so the admin finds the few such records fast.
     """
-    return (
-        _lacks_english("name")
-        | (Q(description_fr__gt="") & _lacks_english("description"))
-        | (Q(mission_fr__gt="") & _lacks_english("mission"))
-    )
+    condition = Q()
+    for text in TEXTS_TO_TRANSLATE:
+        condition |= Q(**{f"{text}_fr__gt": ""}) & _lacks_english(text)
+    return condition
+
+
+def shown_name(language: str):
+    """The name a page in `language` shows: the enterprise's official name in that
+    language when it has one, else its French name (also the directory's order)."""
+    if language == "fr":
+        return models.F("name_fr")
+    return Coalesce(NullIf(f"name_{language}", Value("")), "name_fr")
 
 
 class EnterpriseQuerySet(models.QuerySet):
+    def order_by(self, *field_names):
+        """`order_by("name")` sorts by the name the page shows: on an English page, the
+        English name where there is one, else the French name (most have no English name;
+        modeltranslation alone would sort by the empty English ones)."""
+        return super().order_by(*(_by_shown_name(name) for name in field_names))
+
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
@@ -97,10 +126,31 @@ class EnterpriseQuerySet(models.QuerySet):
         return self.filter(is_demo=False)
 
 
+def _by_shown_name(field):
+    if not isinstance(field, str) or field.lstrip("-") not in NAME_ORDERS:
+        return field
+    language = NAME_ORDERS[field.lstrip("-")] or get_language() or "fr"
+    if language == "fr" or language not in dict(settings.LANGUAGES):
+        return field.replace("name", "name_fr") if field.lstrip("-") == "name" else field
+    expression = shown_name(language)
+    return expression.desc() if field.startswith("-") else expression.asc()
+
+
+# "name" is the current language's; "name_en" the English page's, read with its fallback.
+NAME_ORDERS = {"name": None, **{f"name_{code}": code for code, _name in settings.LANGUAGES}}
+
+
 class Enterprise(Located):
     """A collective enterprise: a cooperative, a non-profit organization or a mutual."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        help_text=_(
+            "As the enterprise writes it. Fill the English name only when the enterprise has "
+            "an official English name: a name is never translated."
+        ),
+    )
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     legal_form = models.CharField(_("legal form"), max_length=20, choices=LegalForm.choices)
     cooperative_type = models.CharField(
@@ -160,6 +210,65 @@ class Enterprise(Located):
         default=False,
         help_text=_("Made up by generate_demo; never a real enterprise."),
     )
+    facebook_url = models.URLField(
+        "Facebook", blank=True, validators=[social_links.NetworkHostValidator("facebook_url")]
+    )
+    instagram_url = models.URLField(
+        "Instagram", blank=True, validators=[social_links.NetworkHostValidator("instagram_url")]
+    )
+    linkedin_url = models.URLField(
+        "LinkedIn", blank=True, validators=[social_links.NetworkHostValidator("linkedin_url")]
+    )
+    youtube_url = models.URLField(
+        "YouTube", blank=True, validators=[social_links.NetworkHostValidator("youtube_url")]
+    )
+    other_social_url = models.URLField(
+        _("other social network"),
+        blank=True,
+        help_text=_("Any other page of the enterprise: Mastodon, TikTok, a blog..."),
+    )
+    opening_hours = models.JSONField(
+        _("opening hours"),
+        default=dict,
+        blank=True,
+        validators=[opening_hours.validate],
+        help_text=_(
+            "Days and times, for example: mon-fri 9:00-17:00; sat 10:00-12:00, 13:00-16:00. "
+            "Days not given are closed."
+        ),
+    )
+    opening_hours_note = models.TextField(
+        _("exceptions to the opening hours"),
+        blank=True,
+        help_text=_("Holidays, seasonal closures, by appointment..."),
+    )
+    products_services = models.TextField(_("products and services"), blank=True)
+    sells_to = ArrayField(
+        models.CharField(max_length=20, choices=Customer.choices),
+        verbose_name=_("sells to"),
+        default=list,
+        blank=True,
+    )
+    step_free_access = models.CharField(
+        _("step-free access"),
+        max_length=10,
+        choices=StepFreeAccess.choices,
+        default=StepFreeAccess.UNKNOWN,
+        help_text=_("Can a wheelchair user enter without a step?"),
+    )
+    # Resized copies of the uploaded logo or photo (entreprises/images.py), never the upload.
+    image_small = models.ImageField(
+        _("logo or photo, small"), upload_to="entreprises", blank=True, editable=False
+    )
+    image_large = models.ImageField(
+        _("logo or photo"), upload_to="entreprises", blank=True, editable=False
+    )
+    image_alt = models.CharField(
+        _("text describing the logo or photo"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the image shows, for those who cannot see it."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
     # Written by the database itself (a trigger, migration 0012) whenever the status
@@ -167,6 +276,10 @@ class Enterprise(Located):
     published_at = models.DateTimeField(_("published"), null=True, editable=False)
     # Written by entreprises.services.refresh_search_vectors(), read by the search.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The ids of the enterprise's sectors, sorted: a copy of its sector links that the
+    # facets and the sector filter read without joining them. Written by the database
+    # alone (triggers of migration 0013), whatever writes the links or the enterprise.
+    sector_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
     last_verified_at = models.DateField(
         _("last verified"),
         null=True,
@@ -177,7 +290,8 @@ class Enterprise(Located):
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta(Located.Meta):
-        ordering = ["name", "id"]
+        # The French name: the English page's order is the shown name's (see shown_name).
+        ordering = ["name_fr", "id"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         constraints = [
@@ -217,6 +331,14 @@ class Enterprise(Located):
                 | Q(founded_year__gte=EARLIEST_FOUNDING_YEAR),
                 name="entreprises_enterprise_founded_year_plausible",
             ),
+            models.CheckConstraint(
+                condition=Q(step_free_access__in=StepFreeAccess.values),
+                name="entreprises_enterprise_step_free_access_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(sells_to__contained_by=Customer.values),
+                name="entreprises_enterprise_sells_to_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "updated_at"], name="enterprise_status_updated"),
@@ -254,16 +376,18 @@ class Enterprise(Located):
                 name="enterprise_published_name_fr",
             ),
             models.Index(
-                fields=["name_en", "id"],
+                shown_name("en"),
+                "id",
                 condition=Q(status=Status.PUBLISHED),
                 name="enterprise_published_name_en",
             ),
             # Facet counts read from the index alone, not from the wide table.
             models.Index(
                 fields=["status"],
-                include=["id", "pole", "region", "legal_form", "is_demo"],
-                name="enterprise_status_facets",
+                include=["id", "pole", "region", "legal_form", "is_demo", "sector_ids"],
+                name="enterprise_facets",
             ),
+            GinIndex(fields=["sector_ids"], name="enterprise_sector_ids"),
         ]
 
     def __str__(self):

@@ -36,7 +36,7 @@ from django.db.models.functions import Floor
 from django.utils.translation import gettext as _
 
 from common import tombstones
-from common.public_cache import cached_until_change, derived_until_change
+from common.public_cache import derived_until_change
 from common.tombstones import Tombstone
 from common.validators import (
     QUEBEC_MAX_LATITUDE,
@@ -275,9 +275,12 @@ def newly_published(
     return with_list_details(enterprises.order_by("-published_at", "-id"))[:limit]
 
 
-def in_sectors(sectors) -> Exists:
-    """An enterprise linked to any of `sectors` (one row each, however many match)."""
-    return Exists(EnterpriseSector.objects.filter(enterprise=OuterRef("pk"), sector__in=sectors))
+def in_sectors(sectors) -> Q:
+    """An enterprise linked to any of `sectors` (one row each, however many match).
+
+    Read from the enterprise's own `sector_ids` (GIN-indexed), not from a join.
+    """
+    return Q(sector_ids__overlap=[sector.pk for sector in sectors])
 
 
 def _filtered(filters: DirectoryFilters) -> QuerySet[Enterprise]:
@@ -392,7 +395,7 @@ def _search_vocabulary() -> list[str]:
 FACETS_SQL = """
 WITH base AS MATERIALIZED ({base}),
 flagged AS NOT MATERIALIZED (
-  SELECT id, pole_id, region_id, legal_form,
+  SELECT id, pole_id, region_id, legal_form, sector_ids,
     {pole_ok} AS pole_ok, {region_ok} AS region_ok,
     {legal_form_ok} AS legal_form_ok, {sector_ok} AS sector_ok
   FROM base
@@ -413,10 +416,10 @@ SELECT
   END
   FROM flagged GROUP BY GROUPING SETS ((pole_id), (region_id), (legal_form), ())
 UNION ALL
-SELECT 'sector', link.sector_id::text,
-    count(*) FILTER (WHERE pole_ok AND region_ok AND legal_form_ok)
-  FROM flagged JOIN entreprises_enterprisesector AS link ON link.enterprise_id = flagged.id
-  GROUP BY link.sector_id
+SELECT 'sector', sector_id::text, count(*)
+  FROM flagged, unnest(sector_ids) AS sector_id
+  WHERE pole_ok AND region_ok AND legal_form_ok
+  GROUP BY sector_id
 """
 
 
@@ -437,11 +440,13 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
         filters.located,
         filters.place_state,
     )
-    # One scan of the directory per search state, shared until a record changes.
+    # One scan of the directory per search state and data generation, shared by every
+    # page and order of that state (and the map), even with the page cache off: each
+    # scan reads every matching enterprise, all 100,000 for the directory's first page.
     if filters.place_unknown:
         counts = {"total": {}, "sector": {}, "pole": {}, "region": {}, "legal_form": {}}
     else:
-        counts = cached_until_change("facets", state, lambda: _facet_rows(filters))
+        counts = derived_until_change("facets", state, lambda: _facet_rows(filters))
     return Facets(
         total=counts["total"].get("", 0),
         sector=[
@@ -475,7 +480,7 @@ def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
             )
         )
         .order_by()
-        .values("id", "pole_id", "region_id", "legal_form")
+        .values("id", "pole_id", "region_id", "legal_form", "sector_ids")
     )
     base_sql, params = base.query.sql_with_params()
     params = list(params)
@@ -491,10 +496,7 @@ def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
             params.append(values)
     flags["sector_ok"] = "true"
     if filters.sector:
-        flags["sector_ok"] = (
-            "EXISTS (SELECT 1 FROM entreprises_enterprisesector AS chosen"
-            " WHERE chosen.enterprise_id = base.id AND chosen.sector_id = ANY(%s))"
-        )
+        flags["sector_ok"] = "sector_ids && %s::bigint[]"
         params.append([s.pk for s in filters.sector])
     counts: dict[str, dict[str, int]] = {
         "total": {},
@@ -580,9 +582,10 @@ def poles_with_counts() -> list[Pole]:
     return poles
 
 
-def regions_with_counts() -> list[Region]:
-    """Every region with its number of published enterprises."""
-    counts = published_counts_by("region")
+def regions_with_counts(*, counts: dict | None = None) -> list[Region]:
+    """Every region with its number of published enterprises (`counts` when known)."""
+    if counts is None:
+        counts = published_counts_by("region")
     regions = list(Region.objects.order_by("code"))
     for region in regions:
         region.published_count = counts.get(region.pk, 0)

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -37,6 +39,19 @@ def new_enterprise_slug(*, name: str) -> str:
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+def replace_image(*, enterprise: Enterprise, copies: dict[str, ContentFile] | None) -> None:
+    """Stores the resized copies of a new logo or photo (entreprises/images.py) on the
+    unsaved `enterprise`, or none to remove it; the files it replaces are deleted once
+    the record is saved. The caller saves the record."""
+    old = [image.name for image in (enterprise.image_small, enterprise.image_large) if image]
+    if copies:
+        enterprise.image_small.save(copies["small"].name, copies["small"], save=False)
+        enterprise.image_large.save(copies["large"].name, copies["large"], save=False)
+    else:
+        enterprise.image_small = enterprise.image_large = ""
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in old])
 
 
 def primary_and_others(

@@ -12,10 +12,21 @@ class SectorTranslationOptions(TranslationOptions):
 
 @register(Enterprise)
 class EnterpriseTranslationOptions(TranslationOptions):
-    fields = ("name", "description", "mission")
+    fields = (
+        "name",
+        "description",
+        "mission",
+        "products_services",
+        "opening_hours_note",
+        "image_alt",
+    )
     required_languages = {"fr": ("name",)}
 
 
 # After the translation fields exist, so the history keeps both languages.
 keep_history(Sector)
-keep_history(Enterprise, excluded_fields=["search_vector", "published_at"], m2m_fields=["sectors"])
+keep_history(
+    Enterprise,
+    excluded_fields=["search_vector", "published_at", "sector_ids"],
+    m2m_fields=["sectors"],
+)

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from common.api.languages import LANGUAGE_CODES
-from entreprises.enums import CooperativeType, LegalForm, Status
+from entreprises.enums import CooperativeType, Customer, LegalForm, Status, StepFreeAccess
 from entreprises.models import Sector
 from entreprises.search import fold
 from poles.models import Pole, Region
@@ -47,6 +47,19 @@ ABBREVIATIONS = {
     Status.DRAFT: ["brouillon"],
     Status.PUBLISHED: ["publié", "publiée", "en ligne"],
     Status.ARCHIVED: ["archivé", "archivée"],
+    Customer.PUBLIC: ["grand public", "particuliers", "citoyens", "individuals", "consumers"],
+    Customer.BUSINESSES: ["entreprises", "B2B", "companies"],
+    Customer.PUBLIC_BODIES: [
+        "organismes publics",
+        "secteur public",
+        "institutions publiques",
+        "public sector",
+        "government",
+    ],
+    StepFreeAccess.YES: ["oui", "o", "y"],
+    StepFreeAccess.PARTIAL: ["partiel", "partielle", "partiellement", "partly"],
+    StepFreeAccess.NO: ["non", "n"],
+    StepFreeAccess.UNKNOWN: ["inconnu", "inconnue", "ne sait pas", "not known"],
 }
 
 # What a pole's name says before its territory: "Pôle régional d'économie sociale de la".
@@ -132,6 +145,14 @@ def cooperative_types() -> Vocabulary:
 
 def statuses() -> Vocabulary:
     return _choices(_("status"), Status)
+
+
+def customers() -> Vocabulary:
+    return _choices(_("customer"), Customer)
+
+
+def step_free_access() -> Vocabulary:
+    return _choices(_("step-free access"), StepFreeAccess)
 
 
 def region_label(region: Region) -> str:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.text import capfirst
@@ -17,6 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from common.pagination import ForgivingPaginationMixin
 from common.validators import parse_bbox
+from entreprises.contact import contact_card
 from entreprises.enums import Status
 from entreprises.forms import FACETS, SORT_CHOICES, DirectoryForm, MapViewForm
 from entreprises.linked_data import organization_json_ld
@@ -242,6 +244,11 @@ class EnterpriseDetailView(DetailView):
         return super().get_context_data(
             sectors=sectors,
             primary_sector=primary_sector(enterprise),
+            contact=contact_card(enterprise, now=timezone.now()),
+            # A name is never translated: the English page shows the French one as French.
+            name_language="fr" if get_language() != "fr" and not enterprise.name_en else "",
+            tile_url=settings.MAP_TILE_URL,
+            tile_attribution=settings.MAP_TILE_ATTRIBUTION,
             preview=self.preview,
             visits=enterprise.visits.order_by("-year"),
             json_ld=organization_json_ld(

@@ -11,7 +11,13 @@ def is_national_team(*, user) -> bool:
     """Whether `user` may see and change every record, whatever its pole."""
     if not (user.is_active and user.is_staff):
         return False
-    return user.is_superuser or user.groups.filter(name=NATIONAL_TEAM_GROUP).exists()
+    # Kept on the user for the request, as Django keeps its permissions (an admin page asks
+    # several times).
+    if not hasattr(user, "_is_national_team"):
+        user._is_national_team = (
+            user.is_superuser or user.groups.filter(name=NATIONAL_TEAM_GROUP).exists()
+        )
+    return user._is_national_team
 
 
 def poles_of(*, user) -> QuerySet[Pole]:

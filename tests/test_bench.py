@@ -4,9 +4,12 @@ Only counts are asserted: timings are measured and reported by `make bench`, nev
 tested.
 """
 
+from xml.etree import ElementTree
+
 import pytest
 
-from bench.run import Bench
+from bench.run import Bench, Measure
+from bench.scaling import GROWTH_ROUTES, growth_lines, write_chart
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -35,3 +38,31 @@ def test_wrk_mixes_several_paths(bench):
     mixed = bench.wrk(["/en/about/", "/en/nowhere/"], connections=2, duration=1)
     assert 0 < mixed.status_4xx < mixed.requests
     assert mixed.status_5xx == 0
+
+
+def test_growth_table_and_chart(tmp_path):
+    def measure(p95):
+        return Measure(
+            rps=1000 / p95,
+            p50=p95 / 2,
+            p95=p95,
+            p99=p95,
+            requests=10,
+            status_4xx=0,
+            status_5xx=0,
+            socket_errors=0,
+            load=1.5,
+        )
+
+    results = {
+        10_000: {route: measure(10.0) for route in GROWTH_ROUTES},
+        300_000: {route: measure(25.0) for route in GROWTH_ROUTES},
+    }
+    chart = tmp_path / "growth.svg"
+    write_chart(results, chart)
+    svg = ElementTree.parse(chart).getroot()  # noqa: S314 (the file this test just wrote)
+    lines = svg.findall("{http://www.w3.org/2000/svg}polyline")
+    assert len(lines) == len(GROWTH_ROUTES)
+    table = growth_lines(results, chart=chart, load={10_000: "1.5", 300_000: "2.0"})
+    assert "| directory, page 1 | 10.0 (100) | 25.0 (40) | 2.5× |" in table
+    assert "| load average (1 min) | 1.5 | 2.0 | |" in table

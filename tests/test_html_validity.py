@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from chantier.services import load_reference
+from entreprises import opening_hours
 from entreprises.demo.services import create_demo_enterprises
 from entreprises.models import Enterprise
 from tests.helpers import body_of
@@ -37,6 +38,21 @@ def test_every_page_type_is_valid_html(client, tmp_path):
     load_reference()
     create_demo_enterprises(count=5, seed=7)
     slug = Enterprise.objects.published().order_by("slug").values_list("slug", flat=True)[0]
+    # The enterprise page with everything its contact card can show.
+    Enterprise.objects.filter(slug=slug).update(
+        phone="514 555-0123, 12",
+        opening_hours=opening_hours.parse("lun-ven 9:00-12:00, 13:00-17:00; sam 10:00-14:00"),
+        opening_hours_note_fr="Fermé les jours fériés.",
+        opening_hours_note_en="Closed on public holidays.",
+        products_services_fr="Ateliers & formations <en ligne>",
+        sells_to=["public", "businesses"],
+        step_free_access="yes",
+        facebook_url="https://www.facebook.com/exemple",
+        other_social_url="https://social.example/@exemple?a=1&b=2",
+        image_small="entreprises/exemple-160.webp",
+        image_large="entreprises/exemple-480.webp",
+        image_alt_fr="Logo « exemple » & cie",
+    )
     files = []
     for number, url in enumerate(PAGES):
         response = client.get(url.format(slug=slug))

@@ -222,7 +222,7 @@ def test_directory_paginates(client, site):
 
 def test_pole_page_shows_territory_and_enterprises(client, reference_data):
     html = html_of(client, "/fr/poles/pole-vallee-du-haut-saint-laurent/")
-    assert "Vaudreuil-Soulanges, Beauharnois-Salaberry" in html
+    assert "<li>Vaudreuil-Soulanges</li><li>Beauharnois-Salaberry</li>" in html
     assert "Montérégie" in html
     assert "neomedia.com (2021)" in html
 

@@ -7,6 +7,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from common.validators import tel_uri
+
 register = template.Library()
 
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -59,3 +61,9 @@ def web_address(url: str) -> str:
     for prefix in ("https://", "http://", "www."):
         url = url.removeprefix(prefix)
     return url.rstrip("/")
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """The `tel:` link of a phone number (common/validators.py)."""
+    return tel_uri(phone)

@@ -5,6 +5,7 @@ server-side cursor in chunks, and each chunk's sectors in one query, so memory
 stays flat whatever the number of enterprises.
 """
 
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from common.api.languages import LANGUAGE_CODES
@@ -115,8 +116,14 @@ SELECT json_build_object(
 
 
 def _geojson_sql(*, name: str) -> str:
-    # GeoJSON gives the name and the sectors as JSON (a map of languages, a list of slugs).
-    as_json = {"name": name, "sectors": "coalesce(s.slugs, '[]'::json)"}
+    # GeoJSON gives the name, the sectors, the hours and the customers as JSON (a map of
+    # languages, a list of slugs, the hours as the JSON API gives them, a list of codes).
+    as_json = {
+        "name": name,
+        "sectors": "coalesce(s.slugs, '[]'::json)",
+        "opening_hours": "e.opening_hours",
+        "sells_to": "to_json(e.sells_to)",
+    }
     properties = ",\n    ".join(
         f"'{key}', {as_json.get(key) or COLUMNS[key].sql_value}" for key in GEOJSON_PROPERTIES
     )
@@ -151,12 +158,20 @@ def _query_parts(queryset, context: dict) -> dict:
     api = absolute_url(context, "api:enterprise-detail", "\x00").split("\x00")
     web = absolute_url(context, "entreprises:detail", "\x00").split("\x00")
     return {
+        "media_prefix": compose("%s", [media_prefix(context)]),
         "ids": compose(ids_sql, params),
         "api_prefix": compose("%s", [api[0]]),
         "api_suffix": compose("%s", [api[1]]),
         "web_prefix": compose("%s", [web[0]]),
         "web_suffix": compose("%s", [web[1]]),
     }
+
+
+def media_prefix(context: dict) -> str:
+    """What comes before a stored file's name in its absolute address."""
+    url = default_storage.url("x")[:-1]
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request is not None and url.startswith("/") else url
 
 
 def tombstone_feature(tombstone: Tombstone) -> dict:

@@ -4,7 +4,9 @@ from rest_framework import serializers
 
 from common.api.languages import LANGUAGE_MAP_SCHEMA, TranslatedField, translated
 from common.api.links import Linked, LinkedWithPage, absolute_url
-from entreprises.linked_data import ESSGLOBAL_ACTIVITIES
+from entreprises import social_links
+from entreprises.enums import Customer
+from entreprises.linked_data import ESSGLOBAL_ACTIVITIES, image_urls
 from entreprises.models import Enterprise, Sector
 from poles.api.serializers import (
     CoordinatesMixin,
@@ -75,6 +77,20 @@ class EnterpriseSerializer(CoordinatesMixin, LinkedWithPage, serializers.ModelSe
     sectors = EnterpriseSectorSerializer(many=True, source="api_sector_links")
     pole = PoleSummarySerializer(allow_null=True)
     region = RegionSummarySerializer(allow_null=True)
+    products_services = TranslatedField()
+    opening_hours = serializers.JSONField(
+        help_text=(
+            "Open days ('mon' ... 'sun') with their time ranges [opens, closes] in Québec's "
+            'local time, e.g. {"mon": [["09:00", "12:00"], ["13:00", "17:00"]]}; a day '
+            "missing is closed; {} when the hours are not known."
+        )
+    )
+    opening_hours_note = TranslatedField(help_text="Exceptions to the opening hours.")
+    sells_to = serializers.ListField(child=serializers.ChoiceField(choices=Customer.choices))
+    image = serializers.SerializerMethodField(
+        help_text="The logo or photo: addresses of its small (160 px) and large (480 px) copies."
+    )
+    image_alt = TranslatedField(help_text="What the logo or photo shows.")
 
     class Meta:
         model = Enterprise
@@ -102,7 +118,29 @@ class EnterpriseSerializer(CoordinatesMixin, LinkedWithPage, serializers.ModelSe
             "website",
             "founded_year",
             "employees",
+            *social_links.FIELDS,
+            "opening_hours",
+            "opening_hours_note",
+            "products_services",
+            "sells_to",
+            "step_free_access",
+            "image",
+            "image_alt",
             "status",
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "small": {"type": "string", "format": "uri"},
+                "large": {"type": "string", "format": "uri"},
+            },
+            "required": ["small", "large"],
+        }
+    )
+    def get_image(self, enterprise):
+        return image_urls(enterprise, request=self.context.get("request"))

@@ -51,8 +51,10 @@ from entreprises.selectors import (
 PLAIN_FIELDS = [
     name
     for name in EnterpriseSerializer.Meta.fields
-    if name not in ("url", "web_url", "sectors", *TRANSLATED)
+    if name not in ("url", "web_url", "sectors", "image", *TRANSLATED)
 ]
+# The fields behind the serializer's `image`.
+IMAGE_FIELDS = ["image_small", "image_large"]
 
 
 def _list_schema():
@@ -136,7 +138,7 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         ]
         return (
             queryset.select_related("pole", "region")
-            .only(*PLAIN_FIELDS, *columns, *summaries)
+            .only(*PLAIN_FIELDS, *IMAGE_FIELDS, *columns, *summaries)
             .prefetch_related(
                 Prefetch(
                     "sector_links",

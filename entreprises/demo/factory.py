@@ -18,8 +18,9 @@ from common.validators import (
     QUEBEC_MIN_LATITUDE,
     QUEBEC_MIN_LONGITUDE,
 )
+from entreprises import opening_hours
 from entreprises.demo import vocabulary as words
-from entreprises.enums import CooperativeType, LegalForm, Status
+from entreprises.enums import CooperativeType, Customer, LegalForm, Status, StepFreeAccess
 from entreprises.models import Enterprise, Sector
 
 PLACES_FILE = Path(__file__).resolve().parent / "places.toml"
@@ -29,6 +30,13 @@ PLACES_FILE = Path(__file__).resolve().parent / "places.toml"
 LEGAL_FORM_WEIGHTS = {LegalForm.NONPROFIT: 75, LegalForm.COOPERATIVE: 23, LegalForm.MUTUAL: 2}
 STATUS_WEIGHTS = {Status.PUBLISHED: 94, Status.DRAFT: 4, Status.ARCHIVED: 2}
 SLUG_TOKEN_LENGTH = 8
+# Most records do not say whether their entrance is step-free.
+ACCESS_WEIGHTS = {
+    StepFreeAccess.UNKNOWN: 40,
+    StepFreeAccess.YES: 30,
+    StepFreeAccess.PARTIAL: 15,
+    StepFreeAccess.NO: 15,
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,10 @@ class DemoFactory:
         self.sectors = [s for s in sectors if s.slug in words.SECTOR_WORDS]
         self.used_slugs: set[str] = set()
         self.today = timezone.localdate()
+        # The details of richer records are drawn apart, so that the records' other
+        # values stay those a seed always gave.
+        self.details = random.Random()
+        self.details.setstate(rng.getstate())
 
     def build(self) -> tuple[Enterprise, Sector, list[Sector]]:
         rng = self.rng
@@ -81,12 +93,11 @@ class DemoFactory:
         form_fr, form_en = self._form(legal_form, cooperative_type)
         sector_fr, sector_en, mission_fr, mission_en = words.SECTOR_WORDS[primary.slug]
         brand = f"{rng.choice(words.BRANDS)} de {place.city}"
+        # Only French: a name is written as the enterprise writes it, never translated.
         name_fr = f"{form_fr} {sector_fr} {brand}"
-        name_en = f"{brand} {sector_en} {form_en}"
         latitude, longitude = self._point(place)
         enterprise = Enterprise(
             name_fr=name_fr,
-            name_en=name_en,
             slug=self.new_slug(name_fr),
             legal_form=legal_form,
             cooperative_type=cooperative_type,
@@ -95,7 +106,7 @@ class DemoFactory:
                 f"{words.DEMO_NOTICE_FR}"
             ),
             description_en=(
-                f"{name_en} works in {place.city} in the “{primary.name_en or primary.name_fr}” "
+                f"{name_fr} works in {place.city} in the “{primary.name_en or primary.name_fr}” "
                 f"sector. {words.DEMO_NOTICE_EN}"
             ),
             mission_fr=mission_fr,
@@ -118,7 +129,32 @@ class DemoFactory:
                 self.today - timedelta(days=rng.randint(0, 3 * 365)) if rng.random() < 0.6 else None
             ),
         )
+        self._add_details(enterprise)
         return enterprise, primary, others
+
+    def _add_details(self, enterprise: Enterprise) -> None:
+        """Hours, access, offer and customers, as some real records have them."""
+        rng = self.details
+        if rng.random() < 0.6:
+            enterprise.opening_hours = opening_hours.parse(rng.choice(words.OPENING_HOURS))
+            if rng.random() < 0.4:
+                note_fr, note_en = rng.choice(words.HOURS_NOTES)
+                enterprise.opening_hours_note_fr = note_fr
+                enterprise.opening_hours_note_en = note_en
+        enterprise.step_free_access = rng.choices(
+            list(ACCESS_WEIGHTS), weights=ACCESS_WEIGHTS.values()
+        )[0]
+        if rng.random() < 0.7:
+            offers = rng.sample(words.OFFERS, k=rng.randint(2, 4))
+            enterprise.products_services_fr = "; ".join(fr for fr, _en in offers).capitalize() + "."
+            enterprise.products_services_en = "; ".join(en for _fr, en in offers).capitalize() + "."
+            enterprise.sells_to = sorted(
+                rng.sample(Customer.values, k=rng.randint(1, 3)), key=Customer.values.index
+            )
+        if rng.random() < 0.3:
+            enterprise.other_social_url = (
+                f"https://social.example/@{slugify(enterprise.name_fr)[:30]}"
+            )
 
     def new_slug(self, name: str) -> str:
         alphabet = string.ascii_lowercase + string.digits

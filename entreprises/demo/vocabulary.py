@@ -187,3 +187,30 @@ AREA_CODES = {
 
 DEMO_NOTICE_FR = "Entreprise fictive, créée pour la démonstration du portail."
 DEMO_NOTICE_EN = "A fictitious enterprise, made up to demonstrate the portal."
+
+# Opening hours as staff type them (entreprises/opening_hours.py reads them).
+OPENING_HOURS = [
+    "lun-ven 9:00-17:00",
+    "lun-ven 8:30-12:00, 13:00-16:30",
+    "mar-sam 10:00-18:00; dim 12:00-17:00",
+    "lun-mer 9:00-17:00; jeu-ven 9:00-21:00; sam 9:00-17:00",
+    "lun-ven 7:00-19:00; sam-dim 8:00-16:00",
+    "mer-dim 11:00-20:00",
+]
+HOURS_NOTES = [
+    ("Fermé les jours fériés.", "Closed on public holidays."),
+    ("Horaire réduit en juillet et en août.", "Shorter hours in July and August."),
+    ("Sur rendez-vous le samedi.", "By appointment on Saturdays."),
+]
+# (French, English) products and services, a few of which each enterprise offers.
+OFFERS = [
+    ("vente au comptoir", "over-the-counter sales"),
+    ("livraison à domicile", "home delivery"),
+    ("ateliers et formations", "workshops and training"),
+    ("service de traiteur", "catering"),
+    ("location de salles", "room rental"),
+    ("services-conseils", "consulting"),
+    ("réparation et réemploi", "repair and reuse"),
+    ("boutique en ligne", "online shop"),
+    ("accompagnement personnalisé", "one-on-one support"),
+]

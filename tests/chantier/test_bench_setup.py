@@ -5,8 +5,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from entreprises.models import Enterprise, Sector
+from entreprises.services import refresh_search_vectors
 from poles.models import Pole
 from poles.roles import NATIONAL_TEAM_GROUP, POLE_STAFF_GROUP
 from tests.factories import EnterpriseFactory, EnterpriseSectorFactory
@@ -26,6 +28,7 @@ def test_fixtures_name_a_demo_record_and_sign_in_its_pole_staff(reference_data, 
         is_demo=True, pole=pole, region=pole.regions.first(), name_fr="Coop mesurée"
     )
     EnterpriseSectorFactory(enterprise=enterprise)
+    refresh_search_vectors()
     # The first sector any enterprise is in (the reference data's Caisse has one too).
     sector = Sector.objects.filter(enterprise_links__isnull=False).order_by("id").first()
 
@@ -43,6 +46,13 @@ def test_fixtures_name_a_demo_record_and_sign_in_its_pole_staff(reference_data, 
     assert page.context["user"].username == "bench-pole-staff"
     assert list(page.context["user"].groups.values_list("name", flat=True)) == [POLE_STAFF_GROUP]
     assert "Coop mesurée" in page.content.decode()
+    # The national team's session is past its second factor: its searches are measured too.
+    national = Client()
+    national.cookies["sessionid"] = fixtures["national_session"]
+    searched = national.get("/admin/entreprises/enterprise/", {"q": "mesurée"})
+    assert searched.status_code == 200
+    assert searched.context["user"].username == "bench-national"
+    assert [e.name_fr for e in searched.context["cl"].result_list] == ["Coop mesurée"]
     assert Enterprise.objects.published().count() == 2
     assert bench_setup("demo-count") == "1"
 
@@ -65,3 +75,16 @@ def test_import_file_is_imported_whole_as_the_national_team_then_removed(referen
     assert list(national.groups.values_list("name", flat=True)) == [NATIONAL_TEAM_GROUP]
     assert bench_setup("remove-import") == "Removed 3 imported enterprises."
     assert not imported.exists()
+
+
+def test_edits_rename_the_directorys_first_enterprise_then_restore_it():
+    first = EnterpriseFactory(name_fr="Atelier coopératif A")
+    EnterpriseFactory(name_fr="Boulangerie B")
+    lines = bench_setup("edits", "--seconds", "0.3").splitlines()
+    numbers = [int(line.split()[1]) for line in lines]
+    assert [line.split()[0] for line in lines] == ["EDIT"] * len(lines)
+    assert numbers == list(range(1, len(lines) + 1)) and numbers
+    first.refresh_from_db()
+    assert first.name_fr == "Atelier coopératif A"
+    version_names = set(first.history.values_list("name_fr", flat=True))
+    assert "Atelier coopératif A · édition 1" in version_names

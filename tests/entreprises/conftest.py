@@ -90,6 +90,7 @@ def enterprise_form_data(enterprise, **changes):
         "founded_year": enterprise.founded_year or "",
         "employees": enterprise.employees or "",
         "status": enterprise.status,
+        "step_free_access": enterprise.step_free_access,
         "last_verified_at": "",
         "sector_links-TOTAL_FORMS": "0",
         "sector_links-INITIAL_FORMS": "0",

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from entreprises.columns import neutralised, restored
-from entreprises.enums import CooperativeType, LegalForm, Status
+from entreprises.enums import CooperativeType, Customer, LegalForm, Status, StepFreeAccess
 from entreprises.models import Enterprise, EnterpriseSector
+from entreprises.opening_hours import DAYS
 from tests.entreprises.test_admin_import import IMPORT
 
 # Letters, marks, digits, punctuation, symbols and spaces: what a person types in a form.
@@ -37,6 +38,29 @@ def coordinates(draw):
 
 
 @st.composite
+def opening_hours(draw):
+    """Any valid hours: some days, each with ordered, separate ranges on the quarter hour."""
+    hours = {}
+    for day in draw(st.lists(st.sampled_from(DAYS), unique=True, max_size=7)):
+        times = draw(st.lists(st.integers(0, 96), min_size=2, max_size=6, unique=True))
+        times = sorted(times)[: len(times) // 2 * 2]
+        as_text = [f"{t // 4:02d}:{t % 4 * 15:02d}" for t in times]
+        hours[day] = [list(pair) for pair in zip(as_text[::2], as_text[1::2], strict=True)]
+    return hours
+
+
+SOCIAL = st.sampled_from(
+    [
+        {},
+        {"facebook_url": "https://www.facebook.com/envol"},
+        {"instagram_url": "https://instagram.com/envol", "youtube_url": "https://youtu.be/x1"},
+        {"linkedin_url": "https://www.linkedin.com/company/envol"},
+        {"other_social_url": "https://mastodon.example/@envol"},
+    ]
+)
+
+
+@st.composite
 def records(draw):
     legal_form = draw(st.sampled_from(LegalForm.values))
     cooperative = legal_form == LegalForm.COOPERATIVE
@@ -59,6 +83,15 @@ def records(draw):
         "employees": draw(st.none() | st.integers(0, 1_000_000)),
         "in_montreal": draw(st.booleans()),
         "sectors": draw(st.sampled_from([(), ("food",), ("housing",), ("food", "housing")])),
+        "opening_hours": draw(opening_hours()),
+        "opening_hours_note_fr": draw(typed_text(60, blank=True)),
+        "opening_hours_note_en": draw(typed_text(60, blank=True)),
+        "products_services_fr": draw(typed_text(120, blank=True, newlines=True)),
+        "products_services_en": draw(typed_text(120, blank=True, newlines=True)),
+        "sells_to": [c for c in Customer.values if draw(st.booleans())],
+        "step_free_access": draw(st.sampled_from(StepFreeAccess.values)),
+        "image_alt_fr": draw(typed_text(60, blank=True)),
+        **draw(SOCIAL),
     }
 
 

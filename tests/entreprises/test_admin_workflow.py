@@ -134,6 +134,9 @@ def test_history_kept_for_pole_sector_and_event(personas, world):
 
 
 def test_english_missing_filter_and_index_counts(personas, world):
+    # A name is never translated: only a text written in French and not in English counts.
+    assert world.enterprise_b.name_en == ""
+    Enterprise.objects.filter(pk=world.enterprise_b.pk).update(products_services_fr="Logements")
     client = personas.client_for(personas.national)
     missing = client.get(CHANGELIST, {"english_missing": "yes"})
     assert [str(e) for e in missing.context["cl"].result_list] == [

@@ -24,9 +24,8 @@ def test_generate_demo_creates_exactly_n_valid_records(reference_data):
     assert "Created 120 fictitious demo enterprises" in output
     for enterprise in demo:
         enterprise.full_clean()  # every rule of the admin holds, pole serving the region included
-        assert (
-            enterprise.name_fr and enterprise.name_en and enterprise.name_fr != enterprise.name_en
-        )
+        # A name is written as the enterprise writes it: no English name is made up.
+        assert enterprise.name_fr and not enterprise.name_en
         assert enterprise.description_en.endswith("made up to demonstrate the portal.")
         assert enterprise.description_fr.endswith("créée pour la démonstration du portail.")
         assert is_inside_quebec(float(enterprise.latitude), float(enterprise.longitude))
@@ -93,3 +92,18 @@ def test_generate_demo_without_reference_data_explains():
 def test_generate_demo_count_must_be_positive(reference_data):
     with pytest.raises(CommandError, match="--count must be at least 1"):
         generate("--count", "0")
+
+
+def test_generate_demo_gives_some_records_hours_access_and_an_offer(reference_data):
+    generate("--count", "100", "--seed", "5")
+    demo = Enterprise.objects.demo()
+    with_hours = demo.exclude(opening_hours={}).count()
+    assert 40 <= with_hours <= 80
+    assert demo.exclude(step_free_access="unknown").count() >= 40
+    assert demo.exclude(products_services_fr="").exclude(sells_to=[]).count() >= 50
+    # Made-up social pages only on the reserved .example domain.
+    assert all(
+        url.startswith("https://social.example/@")
+        for url in demo.exclude(other_social_url="").values_list("other_social_url", flat=True)
+    )
+    assert not demo.exclude(facebook_url="").exists()

@@ -178,3 +178,28 @@ def test_query_counts_do_not_grow_with_organizations_or_events(client):
         counts["list"].append(query_count(client, "/en/organizations/"))
         counts["page"].append(query_count(client, f"/en/organizations/{organization.slug}/"))
     assert counts == {"list": [1, 1], "page": [4, 4]}
+
+
+def test_organization_without_events_reads_so_in_the_list(client, reference_data):
+    html = html_of(client, "/fr/organisations/")
+    fbes = html[html.index('href="/fr/organisations/fbes/"') :]
+    assert fbes.index("Brésil · Aucun événement pour l’instant</p>") < fbes.index("</li>")
+
+
+def test_event_page_links_the_previous_and_next_events_with_their_dates(client, reference_data):
+    html = html_of(client, "/en/events/fiess-2011/")
+    nav = html[
+        html.index('<nav class="event-neighbours"') : html.index(
+            "</nav>", html.index('<nav class="event-neighbours"')
+        )
+    ]
+    assert 'aria-label="Previous and next events"' in nav
+    assert (
+        '<span class="neighbour-label"><span aria-hidden="true">← </span>Previous event</span> '
+        '<a href="/en/events/oit-johannesburg-2009/" rel="prev">'
+    ) in nav
+    assert (
+        '<span class="neighbour-label">Next event<span aria-hidden="true"> →</span></span> '
+        '<a href="/en/events/rio-plus-20-2012/" rel="next">'
+    ) in nav
+    assert '<span class="card-meta">2012</span>' in nav

@@ -15,6 +15,7 @@ from chantier.settings import _tile_source
 from tests.factories import EnterpriseFactory
 from tests.helpers import captured_queries, json_of
 from tests.ops.policies import PERMISSIONS, STRICT_POLICY, directives
+from tests.personas import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +210,8 @@ def test_api_docs_get_their_own_policy_with_scripts_still_self_only(client):
     assert directives(api_root["Content-Security-Policy"]) == STRICT_POLICY
 
 
-def test_admin_history_page_has_no_inline_style_and_keeps_its_look(admin_client):
+def test_admin_history_page_has_no_inline_style_and_keeps_its_look(admin_user):
+    admin_client = signed_in(admin_user)
     enterprise = EnterpriseFactory()
     enterprise.city = "Québec"
     enterprise.save()

@@ -1,13 +1,23 @@
 """What `make bench` (bench/run.py) needs in its own database, and nothing else uses.
 
+<<<<<<< HEAD
 `fixtures` prints, as JSON, the records the measured routes name and a pole-staff
 session for the admin's list; `import-file` writes the spreadsheet whose import is
+timed, and `remove-import` deletes what that import created; `edits` saves one record
+a second, as pole staff do, for the run under edits.
+=======
+`fixtures` prints, as JSON, the records the measured routes name and pole-staff and
+national-team sessions for the admin's list; `import-file` writes the spreadsheet whose import is
 timed, and `remove-import` deletes what that import created.
+>>>>>>> main
 """
 
 import csv
 import json
 import random
+import re
+import sys
+import time
 from importlib import import_module
 from pathlib import Path
 
@@ -16,11 +26,14 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from entreprises.columns import SPREADSHEET
 from entreprises.models import Enterprise, Sector
 from poles.models import Pole, PoleMembership, Region
 from poles.roles import NATIONAL_TEAM_GROUP, POLE_STAFF_GROUP
+from poles.two_factor import uses_second_factor
 
 POLE_STAFF_USERNAME = "bench-pole-staff"
 NATIONAL_TEAM_USERNAME = "bench-national"
@@ -35,24 +48,32 @@ def staff_member(*, username: str, group: str):
 
 
 def signed_in_session(*, user) -> str:
-    """The key of a new session signed in as `user`, as the admin's login would make."""
+    """The key of a new session signed in as `user`, as the admin's login would make, past
+    the second factor of those who must give one (an authentication app made for them)."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if uses_second_factor(user):
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "app"}
+        )
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     return session.session_key
 
 
 @transaction.atomic
 def bench_fixtures() -> dict:
-    """The slugs the routes use, the published count, and a session of the enterprise's pole."""
+    """The slugs the routes use, the published count, a session of the enterprise's pole's
+    staff and one of the national team."""
     enterprise = Enterprise.objects.published().filter(is_demo=True).order_by("id").first()
     sector = Sector.objects.filter(enterprise_links__isnull=False).order_by("id").first()
     if enterprise is None or sector is None:
         raise CommandError("No published demo enterprise with a sector: run generate_demo first.")
     user = staff_member(username=POLE_STAFF_USERNAME, group=POLE_STAFF_GROUP)
     PoleMembership.objects.get_or_create(user=user, pole=enterprise.pole)
+    national = staff_member(username=NATIONAL_TEAM_USERNAME, group=NATIONAL_TEAM_GROUP)
     # Three sectors and two regions that have enterprises: a search ticking several values.
     sectors = Sector.objects.filter(enterprise_links__isnull=False).distinct().order_by("id")
     regions = Region.objects.filter(enterprises__isnull=False).distinct().order_by("code")
@@ -62,6 +83,7 @@ def bench_fixtures() -> dict:
         "sectors": list(sectors.values_list("slug", flat=True)[:3]),
         "regions": list(regions.values_list("code", flat=True)[:2]),
         "session": signed_in_session(user=user),
+        "national_session": signed_in_session(user=national),
         "pole": enterprise.pole.slug,
         "count": Enterprise.objects.published().count(),
     }
@@ -119,6 +141,36 @@ def remove_imported() -> int:
     return count
 
 
+# The edited enterprise's name ends with the number of the edit, so that a reader of
+# the directory can tell which edit the page it was served shows.
+EDIT_MARK = " · édition "
+EDIT_MARK_PATTERN = re.compile(re.escape(EDIT_MARK) + r"(\d+)")
+
+
+def first_in_directory() -> Enterprise:
+    """The enterprise the directory's first page lists first (French names, then ids)."""
+    return Enterprise.objects.published().order_by("name_fr", "id").first()
+
+
+def save_edits(*, seconds: float, every: float = 1.0, out=sys.stdout) -> int:
+    """Rename the directory's first enterprise every `every` seconds for `seconds`, saving
+    it as the admin does; after each save commits, print `EDIT <n> <unix time>`."""
+    enterprise = first_in_directory()
+    base_name = EDIT_MARK_PATTERN.sub("", enterprise.name_fr)
+    edits, deadline = 0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        edits += 1
+        enterprise.name_fr = f"{base_name}{EDIT_MARK}{edits}"
+        with transaction.atomic():
+            enterprise.save()
+        out.write(f"EDIT {edits} {time.time():.3f}\n")
+        out.flush()
+        time.sleep(max(0.0, every - 0.001))
+    enterprise.name_fr = base_name
+    enterprise.save()
+    return edits
+
+
 class Command(BaseCommand):
     help = "Prepare the benchmark's own database (bench/run.py); not for a real deployment."
 
@@ -130,6 +182,8 @@ class Command(BaseCommand):
         import_file.add_argument("path", type=Path)
         import_file.add_argument("--rows", type=int, default=10_000)
         actions.add_parser("remove-import", help="Delete what that import created.")
+        edits = actions.add_parser("edits", help="Save one enterprise a second, as staff do.")
+        edits.add_argument("--seconds", type=float, default=10)
 
     def handle(self, *args, action, **options):
         if action == "demo-count":
@@ -139,5 +193,7 @@ class Command(BaseCommand):
         elif action == "import-file":
             write_import_file(path=options["path"], rows=options["rows"])
             self.stdout.write(f"Wrote {options['rows']} rows to {options['path']}.")
+        elif action == "edits":
+            save_edits(seconds=options["seconds"], out=self.stdout)
         else:
             self.stdout.write(f"Removed {remove_imported()} imported enterprises.")
