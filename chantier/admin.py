@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chantier.models import ApiKey, KeyFigure
+from chantier.models import ApiKey, KeyFigure, Webhook, WebhookAttempt, WebhookDelivery
 from chantier.services import create_api_key, revoke_api_keys
+from chantier.tasks import request_dispatch
+from chantier.webhooks import set_webhook_active
 from common.admin_languages import OneSwitchTranslationAdmin
 
 admin.site.site_header = gettext_lazy("Social economy portal: administration")
@@ -54,3 +56,72 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = revoke_api_keys(keys=queryset)
         messages.success(request, _("Keys revoked: %(count)d.") % {"count": count})
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    """Partners' webhooks: where each change is sent, and whether sending still works."""
+
+    list_display = ["url", "api_key", "is_active", "consecutive_failures", "disabled_at"]
+    list_filter = ["is_active"]
+    list_select_related = ["api_key"]
+    search_fields = ["url", "email", "api_key__name"]
+    fields = [
+        "api_key",
+        "url",
+        "email",
+        "poles",
+        "sectors",
+        "regions",
+        "is_active",
+        "secret",
+        "consecutive_failures",
+        "disabled_at",
+        "created_at",
+    ]
+    readonly_fields = ["secret", "consecutive_failures", "disabled_at", "created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data:
+            set_webhook_active(webhook=obj, active=obj.is_active)
+            if obj.is_active:  # what changed while it was off goes out now
+                transaction.on_commit(request_dispatch)
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    fields = ["attempted_at", "status_code", "succeeded", "duration_ms", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """Each message sent to a webhook, and every attempt with what the partner answered."""
+
+    list_display = ["created_at", "webhook", "status", "attempt_count", "delivered_at"]
+    list_filter = ["status"]
+    list_select_related = ["webhook"]
+    search_fields = ["uuid", "webhook__url"]
+    fields = ["uuid", "webhook", "status", "created_at", "delivered_at", "payload"]
+    readonly_fields = fields
+    inlines = [WebhookAttemptInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(attempt_total=models.Count("attempts"))
+
+    @admin.display(description=gettext_lazy("attempts"), ordering="attempt_total")
+    def attempt_count(self, delivery):
+        return delivery.attempt_total
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from chantier.api_releases import ReleaseViewSet
+from chantier.api_webhooks import WebhookViewSet
 from common.api.views import JsonErrorsMixin
 from entreprises.api.views import EnterpriseViewSet, SectorViewSet
 from evenements.api.views import EventViewSet, OrganizationViewSet
@@ -49,7 +50,13 @@ api_docs = csp_replace(
     {"style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:"], "font-src": None}
 )(DocsView.as_view(url_name="api:schema", throttle_classes=[]))
 
+# Partners' own webhooks: not a public resource, so not in the index (docs/api.md).
+webhooks = ApiRouter(trailing_slash=True)
+webhooks.include_root_view = False
+webhooks.register("webhooks", WebhookViewSet, basename="webhook")
+
 urlpatterns = [
+    path("v1/", include(webhooks.urls)),
     path("v1/", include(router.urls)),
     # The documentation is the same for everybody and reads no data: never rate-limited.
     path("schema/", SchemaView.as_view(throttle_classes=[]), name="schema"),

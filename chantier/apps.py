@@ -5,6 +5,18 @@ from django.utils.translation import gettext_lazy as _
 
 # The resources of the API whose deletions are kept as tombstones (enterprises keep theirs).
 SYNCED_MODELS = ("poles.Pole", "entreprises.Sector", "evenements.Event", "evenements.Organization")
+# Models of those apps that no public page or answer shows: webhooks and their deliveries,
+# written at every message, must not empty the public cache.
+UNSEEN_MODELS = frozenset(
+    {
+        "chantier.Webhook",
+        "chantier.Webhook_poles",
+        "chantier.Webhook_sectors",
+        "chantier.Webhook_regions",
+        "chantier.WebhookDelivery",
+        "chantier.WebhookAttempt",
+    }
+)
 
 
 class ChantierConfig(AppConfig):
@@ -12,6 +24,7 @@ class ChantierConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from chantier.signals import enterprise_changed
         from common.public_cache import WATCHED_APPS, forget_on_change
         from common.tombstones import record_deletion
 
@@ -19,7 +32,7 @@ class ChantierConfig(AppConfig):
         # Connected per model: a receiver for every model would stop Django from
         # deleting sessions, users and the like in bulk.
         for model in apps.get_models(include_auto_created=True):
-            if model._meta.app_label not in WATCHED_APPS:
+            if model._meta.app_label not in WATCHED_APPS or model._meta.label in UNSEEN_MODELS:
                 continue
             uid = f"public-cache-{model._meta.label}"
             post_save.connect(forget_on_change, sender=model, dispatch_uid=uid)
@@ -31,6 +44,11 @@ class ChantierConfig(AppConfig):
             post_delete.connect(
                 record_deletion, sender=apps.get_model(label), dispatch_uid=f"tombstone-{label}"
             )
+        # Webhooks send an enterprise's change as soon as its transaction commits.
+        for label in ("entreprises.Enterprise", "entreprises.EnterpriseSector"):
+            model = apps.get_model(label)
+            post_save.connect(enterprise_changed, sender=model, dispatch_uid=f"webhooks-{label}")
+            post_delete.connect(enterprise_changed, sender=model, dispatch_uid=f"webhooks-{label}")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -13,3 +13,9 @@ class FigureQualifier(models.TextChoices):
     EXACT = "exact", _("as published")
     MORE_THAN = "more_than", _("more than")
     ABOUT = "about", _("about")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", pgettext_lazy("webhook delivery", "waiting")
+    DELIVERED = "delivered", pgettext_lazy("webhook delivery", "delivered")
+    FAILED = "failed", pgettext_lazy("webhook delivery", "failed")

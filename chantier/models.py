@@ -1,8 +1,13 @@
+import secrets
+import uuid
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chantier.enums import FigureQualifier, FigureUnit
+from chantier.enums import DeliveryStatus, FigureQualifier, FigureUnit
+from chantier.outbound import check_outbound_url
 from common.model_mixins import french_required
 
 
@@ -110,3 +115,118 @@ class OpenDataRelease(models.Model):
 
     def __str__(self):
         return self.identifier
+
+
+def new_webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class Webhook(models.Model):
+    """A partner's address, told of every change of the enterprises it follows.
+
+    Deliveries are signed with `secret` (HMAC-SHA256, chantier.webhooks). `synced_until`
+    and `synced_after_id` are where its feed stands: the (updated_at, id) of the last
+    change sent, in the order of the API's sync.
+    """
+
+    api_key = models.ForeignKey(
+        ApiKey, verbose_name=_("API key"), on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField(
+        _("address"),
+        max_length=500,
+        validators=[check_outbound_url],
+        help_text=_("Where the portal sends each change, by an HTTPS POST request."),
+    )
+    email = models.EmailField(
+        _("contact e-mail"),
+        help_text=_("Told when deliveries keep failing and the webhook is turned off."),
+    )
+    poles = models.ManyToManyField(
+        "poles.Pole",
+        verbose_name=_("poles"),
+        blank=True,
+        help_text=_("Only enterprises of these poles; leave empty for every pole."),
+    )
+    sectors = models.ManyToManyField(
+        "entreprises.Sector",
+        verbose_name=_("sectors"),
+        blank=True,
+        help_text=_("Only enterprises of these sectors; leave empty for every sector."),
+    )
+    regions = models.ManyToManyField(
+        "poles.Region",
+        verbose_name=_("regions"),
+        blank=True,
+        help_text=_("Only enterprises of these regions; leave empty for every region."),
+    )
+    secret = models.CharField(
+        _("signing secret"), max_length=80, default=new_webhook_secret, editable=False
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    consecutive_failures = models.PositiveIntegerField(
+        _("failed attempts in a row"), default=0, editable=False
+    )
+    disabled_at = models.DateTimeField(_("turned off"), null=True, blank=True, editable=False)
+    synced_until = models.DateTimeField(default=timezone.now, editable=False)
+    synced_after_id = models.BigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["api_key", "id"]
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self):
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One message to a webhook: a page of changes in the shape of the API's sync."""
+
+    webhook = models.ForeignKey(
+        Webhook, verbose_name=_("webhook"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    uuid = models.UUIDField(_("message id"), default=uuid.uuid4, unique=True, editable=False)
+    payload = models.JSONField(_("message"), editable=False)
+    status = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self):
+        return str(self.uuid)
+
+
+class WebhookAttempt(models.Model):
+    """One try at sending a delivery, and what the partner's server answered."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery,
+        verbose_name=_("webhook delivery"),
+        on_delete=models.CASCADE,
+        related_name="attempts",
+    )
+    attempted_at = models.DateTimeField(_("tried"), auto_now_add=True)
+    status_code = models.PositiveSmallIntegerField(_("answer code"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+
+    class Meta:
+        ordering = ["attempted_at", "id"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self):
+        return f"{self.delivery_id} {self.attempted_at:%Y-%m-%d %H:%M:%S}"

@@ -7,7 +7,9 @@ refused), and its row (`OpenDataRelease`) keeps each file's size and SHA-256.
 Each table is declared once below; its CSV and its Table Schema both derive
 from that declaration. The enterprises' CSV is the API's own
 (`entreprises.api.formats.csv_copy`), so text cells follow the same rule
-against formulas (a leading apostrophe, see docs/api.md).
+against formulas (a leading apostrophe, see docs/api.md). Over 350 lines because the
+six tables' declarations take half of it: kept beside the writer that reads them, so
+that a column and how it is written are seen together.
 """
 
 import contextlib
@@ -474,7 +476,12 @@ def publish_release(*, released_on: date | None = None, dry_run: bool = False) -
             f"The release of {identifier} exists already: releases are never rewritten."
         )
     with tempfile.TemporaryDirectory(prefix="open-data-") as folder:
-        built = build_release(folder=Path(folder), released_on=released_on, created=now)
+        try:
+            built = build_release(folder=Path(folder), released_on=released_on, created=now)
+        except OSError as error:
+            raise ReleaseError(
+                f"The release's files could not be written in a temporary folder: {error}"
+            ) from error
         if dry_run:
             return built
         try:

@@ -554,6 +554,17 @@ OWNER_LINK_HOURS = env_int("OWNER_LINK_HOURS", 24)
 # then its square, its cube... (5: 5 s, 25 s, 125 s, 10 min, 52 min).
 TASK_RETRY_ATTEMPTS = env_int("TASK_RETRY_ATTEMPTS", 5)
 TASK_RETRY_BACKOFF_SECONDS = env_int("TASK_RETRY_BACKOFF_SECONDS", 5)
+# Webhooks (docs/api.md): each delivery is retried as any job; after WEBHOOK_MAX_FAILURES
+# failed attempts in a row the webhook is turned off and its partner (and
+# WEBHOOK_ALERT_EMAIL, when set) told by e-mail. WEBHOOK_POLL_SECONDS: how often changes
+# that sent no signal (bulk actions, imports) are looked for while a webhook is active.
+# Partners' addresses on private or local networks are refused unless
+# WEBHOOK_ALLOW_PRIVATE_ADDRESSES (the tests only).
+WEBHOOK_MAX_FAILURES = env_int("WEBHOOK_MAX_FAILURES", 10)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_POLL_SECONDS = env_int("WEBHOOK_POLL_SECONDS", 60)
+WEBHOOK_ALERT_EMAIL = env_str("WEBHOOK_ALERT_EMAIL")
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 # E-mail: printed on the console in development, sent by SMTP otherwise.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend"

@@ -1,9 +1,16 @@
 """Jobs of the project top, run by the worker (`manage.py procrastinate worker`): the monthly
-open-data release."""
+open-data release, and the webhooks' messages (finding the changes, sending each one)."""
 
+import contextlib
+
+from django.conf import settings
+from procrastinate import exceptions
 from procrastinate.contrib.django import app
 
+from chantier.enums import DeliveryStatus
+from chantier.models import Webhook, WebhookDelivery
 from chantier.releases import ReleaseExists, publish_release
+from chantier.webhooks import dispatch_changes, send_delivery
 from contributions.tasks import RETRY
 
 
@@ -16,3 +23,59 @@ def publish_open_data_release(timestamp: int | None = None) -> str:
         return publish_release().identifier
     except ReleaseExists as exists:
         return str(exists)
+
+
+# --- Webhooks ---------------------------------------------------------------------------
+
+# At most one dispatch waits at a time for each of these: changes come in bursts.
+DISPATCH_NOW = "webhooks-dispatch-now"
+DISPATCH_LATER = "webhooks-dispatch-later"
+
+
+class DeliveryFailed(Exception):
+    """The partner's server did not accept the message: the job is retried with backoff."""
+
+
+def request_dispatch() -> None:
+    """Soon, a dispatch of the changes to every active webhook (if there is any)."""
+    if not Webhook.objects.filter(is_active=True, api_key__revoked_at__isnull=True).exists():
+        return
+    with contextlib.suppress(exceptions.AlreadyEnqueued):
+        dispatch_webhooks.configure(queueing_lock=DISPATCH_NOW).defer()
+
+
+@app.task(name="chantier.dispatch_webhooks", queue="webhooks", retry=RETRY)
+def dispatch_webhooks() -> int:
+    """Turn the changes since each webhook's last message into deliveries, each sent by its
+    own job. While a webhook is active, look again in WEBHOOK_POLL_SECONDS: bulk writes
+    send no signal. Returns how many deliveries were made."""
+    deliveries = dispatch_changes()
+    if Webhook.objects.filter(is_active=True, api_key__revoked_at__isnull=True).exists():
+        with contextlib.suppress(exceptions.AlreadyEnqueued):
+            dispatch_webhooks.configure(
+                queueing_lock=DISPATCH_LATER,
+                schedule_in={"seconds": settings.WEBHOOK_POLL_SECONDS},
+            ).defer()
+    return len(deliveries)
+
+
+@app.task(name="chantier.deliver_webhook", queue="webhooks", retry=RETRY, pass_context=True)
+def deliver_webhook(context, *, delivery_id: int) -> int | None:
+    """One attempt at sending a delivery; a failure is retried with the jobs' backoff, until
+    the webhook is turned off. Returns the partner's answer code."""
+    delivery = (
+        WebhookDelivery.objects.select_related("webhook__api_key")
+        .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+        .first()
+    )
+    if delivery is None or not delivery.webhook.is_active:
+        return None
+    if not delivery.webhook.api_key.is_active:
+        return None
+    last_try = context.job.attempts >= settings.TASK_RETRY_ATTEMPTS
+    attempt = send_delivery(delivery=delivery, last_try=last_try)
+    if attempt.succeeded:
+        return attempt.status_code
+    if Webhook.objects.filter(pk=delivery.webhook_id, is_active=True).exists():
+        raise DeliveryFailed(attempt.error or f"HTTP {attempt.status_code}")
+    return attempt.status_code

@@ -125,6 +125,12 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        pole = cleaned_data.get("pole")
+        if pole is not None and not cleaned_data.get("region") and "region" not in self.errors:
+            # A pole that serves a single region places the record in it.
+            regions = list(pole.regions.all()[:2])
+            if len(regions) == 1:
+                cleaned_data["region"] = regions[0]
         keeps_image = bool(self.instance.image_large) and not cleaned_data.get("remove_image")
         if (cleaned_data.get("image") or keeps_image) and not cleaned_data.get("image_alt_fr"):
             self.add_error(

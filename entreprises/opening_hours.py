@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils.dates import WEEKDAYS
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -57,6 +58,11 @@ def _error(message, **params) -> ValidationError:
     return ValidationError(message, code="invalid_opening_hours", params=params)
 
 
+def _day_name(day: str):
+    """Monday... in the language of the message (lazily)."""
+    return capfirst(WEEKDAYS[DAYS.index(day)])
+
+
 def validate(hours) -> None:
     """The stored shape: known days, each with ranges "HH:MM"-"HH:MM" in order, not
     overlapping, each ending after it starts (an end of "24:00" is midnight)."""
@@ -70,7 +76,7 @@ def validate(hours) -> None:
                 days=", ".join(DAYS),
             )
         if not isinstance(ranges, list) or not ranges:
-            raise _error(_("%(day)s: give at least one time range."), day=day)
+            raise _error(_("%(day)s: give at least one time range."), day=_day_name(day))
         previous_end = ""
         for pair in ranges:
             if (
@@ -80,7 +86,9 @@ def validate(hours) -> None:
                 or not _TIME.match(pair[0])
                 or not (_TIME.match(pair[1]) or pair[1] == "24:00")
             ):
-                raise _error(_("%(day)s: a time range is two times such as 09:00-17:00."), day=day)
+                raise _error(
+                    _("%(day)s: a time range is two times such as 09:00-17:00."), day=_day_name(day)
+                )
             start, end = pair
             if end <= start:
                 raise _error(
@@ -88,12 +96,14 @@ def validate(hours) -> None:
                         "%(day)s: %(start)s-%(end)s ends before it starts. Hours past "
                         "midnight go on the next day."
                     ),
-                    day=day,
+                    day=_day_name(day),
                     start=start,
                     end=end,
                 )
             if start < previous_end:
-                raise _error(_("%(day)s: the time ranges overlap or are not in order."), day=day)
+                raise _error(
+                    _("%(day)s: the time ranges overlap or are not in order."), day=_day_name(day)
+                )
             previous_end = end
 
 

@@ -24,3 +24,5 @@ PUBLIC_CACHE_SECONDS = 0
 # A second alias on the test database, as a deployment with DATABASE_REPLICA_URL has;
 # tests/chantier/test_replica.py points it at a real streaming replica.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# The webhook tests receive deliveries on loopback; production refuses local addresses.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True

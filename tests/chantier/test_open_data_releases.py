@@ -279,3 +279,14 @@ def test_the_lists_of_releases_cost_the_same_queries_at_two_sizes(db, anonymous,
     OpenDataRelease.objects.all().delete()
     make_releases(6)
     assert query_count(anonymous, url) == few
+
+
+def test_the_monthly_job_publishes_once_a_day(media, directory):
+    from chantier.tasks import publish_open_data_release
+
+    today = publish_open_data_release(timestamp=0)
+    assert OpenDataRelease.objects.get().identifier == today
+    assert publish_open_data_release(timestamp=0) == (
+        f"The release of {today} exists already: releases are never rewritten."
+    )
+    assert OpenDataRelease.objects.count() == 1

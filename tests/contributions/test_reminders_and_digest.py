@@ -35,6 +35,7 @@ def test_the_jobs_are_scheduled_by_the_worker():
     assert periodic == {
         "contributions.send_verification_reminders": "0 8 * * *",
         "contributions.send_weekly_digests": "0 7 * * 1",
+        "chantier.publish_open_data_release": "0 4 1 * *",
     }
 
 

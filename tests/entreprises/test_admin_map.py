@@ -1,5 +1,6 @@
 """The enterprise form's map: served from our static files, opening on the territory of
-the user's poles (all of Québec for the national team)."""
+the user's poles (all of Québec for the national team); and the region a pole that serves
+only one fills by itself."""
 
 from django.urls import reverse
 
@@ -48,3 +49,12 @@ def test_the_map_holds_no_value_and_the_typed_coordinates_are_saved(personas, wo
         "45.523456",
         "-73.581234",
     )
+
+
+def test_region_left_empty_is_the_one_region_its_pole_serves(personas, world):
+    client = personas.client_for(personas.national)
+    url = reverse("admin:entreprises_enterprise_change", args=[world.enterprise_b.pk])
+    data = enterprise_form_data(world.enterprise_b, region="")
+    assert client.post(url, data).status_code == 302
+    world.enterprise_b.refresh_from_db()
+    assert world.enterprise_b.region == world.laval

@@ -165,7 +165,7 @@ def test_logo_with_its_two_sizes_and_its_description(client, cafe):
     image = (
         '<img class="contact-image" src="/media/entreprises/la-remise-ab12-480.webp" '
         'srcset="/media/entreprises/la-remise-ab12-160.webp 160w, '
-        '/media/entreprises/la-remise-ab12-480.webp 480w" sizes="(min-width: 48rem) 15rem, 10rem" '
+        '/media/entreprises/la-remise-ab12-480.webp 480w" sizes="(min-width: 56rem) 10rem, 5rem" '
         'alt="Logo de La Remise : une tasse">'
     )
     assert image in french

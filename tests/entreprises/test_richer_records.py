@@ -102,14 +102,14 @@ def test_opening_hours_text_is_written_in_one_canonical_form():
         ),
         (
             "ven 22:00-2:00",
-            "fri\u00a0: 22:00-02:00 finit avant de commencer. Les heures après minuit vont au "
+            "Vendredi\u00a0: 22:00-02:00 finit avant de commencer. Les heures après minuit vont au "
             "jour suivant.",
-            "fri: 22:00-02:00 ends before it starts. Hours past midnight go on the next day.",
+            "Friday: 22:00-02:00 ends before it starts. Hours past midnight go on the next day.",
         ),
         (
             "lun 9-12, 11-13",
-            "mon\u00a0: les plages horaires se chevauchent ou ne sont pas dans l’ordre.",
-            "mon: the time ranges overlap or are not in order.",
+            "Lundi\u00a0: les plages horaires se chevauchent ou ne sont pas dans l’ordre.",
+            "Monday: the time ranges overlap or are not in order.",
         ),
         (
             "lun 9-12; lundi 13-17",
