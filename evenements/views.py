@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from evenements.linked_data import event_json_ld
+from evenements.linked_data import event_json_ld, organization_json_ld
 from evenements.models import Event, Organization
 from evenements.selectors import (
     by_year,
@@ -40,6 +40,7 @@ class EventDetailView(DetailView):
             self.object,
             url=build(self.object.get_absolute_url()),
             organizers=details["organizers"],
+            organizer_url=lambda organization: build(organization.get_absolute_url()),
             visited_urls=[build(e.get_absolute_url()) for e in details["visited"]],
         )
         return super().get_context_data(**details, json_ld=json_ld, **kwargs)
@@ -60,4 +61,9 @@ class OrganizationDetailView(DetailView):
     model = Organization
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**organization_events(self.object), **kwargs)
+        url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        return super().get_context_data(
+            **organization_events(self.object),
+            json_ld=organization_json_ld(self.object, url=url),
+            **kwargs,
+        )

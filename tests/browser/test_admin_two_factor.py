@@ -23,6 +23,23 @@ def password_step(page, portal, user):
     page.click("input[type=submit]")
 
 
+def set_up_second_factor(page) -> list[str]:
+    """On the set-up page: confirms a code made from the key shown; the recovery codes."""
+    secret = b32decode(page.inner_text("#two-factor-secret").replace(" ", ""))
+    page.fill("#id_code", f"{TOTP(secret).token():06d}")
+    page.click("input[type=submit].default")
+    page.wait_for_selector("#recovery-codes")
+    return page.locator("#recovery-codes code").all_inner_texts()
+
+
+def turn_off_second_factor(page, portal, user):
+    """As the national team, from the list of accounts (the data stay as other tests expect)."""
+    page.goto(portal + f"/admin/auth/user/?q={user.username}")
+    page.check("input.action-select")
+    page.select_option("select[name=action]", "turn_off_two_factor")
+    page.click("button[name=index]")
+
+
 def test_set_up_sign_in_with_a_recovery_code_and_turn_off(
     portal, personas, new_page, screenshots_dir
 ):
@@ -34,11 +51,7 @@ def test_set_up_sign_in_with_a_recovery_code_and_turn_off(
     assert page.locator("img[src^='data:image/svg+xml']").is_visible()
     assert_accessible(page)
     page.screenshot(path=screenshots_dir / "admin-two-factor-setup-fr.png", full_page=True)
-    secret = b32decode(page.inner_text("#two-factor-secret").replace(" ", ""))
-    page.fill("#id_code", f"{TOTP(secret).token():06d}")
-    page.click("input[type=submit].default")
-    page.wait_for_selector("#recovery-codes")
-    codes = page.locator("#recovery-codes code").all_inner_texts()
+    codes = set_up_second_factor(page)
     assert len(codes) == 10
     assert all(re.fullmatch(r"[a-z2-7]{8}", code) for code in codes)
     assert_accessible(page)
@@ -57,10 +70,7 @@ def test_set_up_sign_in_with_a_recovery_code_and_turn_off(
 
     # A lost phone: the national team turns it off (here for itself, leaving the data as
     # the other tests expect it).
-    second.goto(portal + f"/admin/auth/user/?q={national.username}")
-    second.check("input.action-select")
-    second.select_option("select[name=action]", "turn_off_two_factor")
-    second.click("button[name=index]")
+    turn_off_second_factor(second, portal, national)
     assert (
         "Two-factor sign-in turned off for 1 account" in second.locator(".messagelist").inner_text()
     )

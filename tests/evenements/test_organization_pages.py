@@ -1,6 +1,7 @@
 """Organisation pages: the list by kind, each organisation with its events, and the event
 pages that link to them, in French and English."""
 
+import json
 import re
 
 import pytest
@@ -203,3 +204,39 @@ def test_event_page_links_the_previous_and_next_events_with_their_dates(client, 
         '<a href="/en/events/rio-plus-20-2012/" rel="next">'
     ) in nav
     assert '<span class="card-meta">2012</span>' in nav
+
+
+def json_ld_of(html: str) -> dict:
+    return json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', html).group(1)
+    )
+
+
+def test_organization_page_describes_itself_in_json_ld(client, reference_data):
+    data = json_ld_of(html_of(client, "/en/organizations/chantier-economie-sociale/"))
+    assert data == {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "@id": "http://testserver/en/organizations/chantier-economie-sociale/",
+        "url": "http://testserver/en/organizations/chantier-economie-sociale/",
+        "name": "Chantier de l’économie sociale",
+        "description": (
+            "An independent, non-partisan organization whose main mandate is to bring people "
+            "together to promote and develop collective entrepreneurship in Québec."
+        ),
+        "foundingDate": "1996",
+        "sameAs": "https://chantier.qc.ca/",
+        "address": {"@type": "PostalAddress", "addressCountry": "CA"},
+    }
+    assert json_ld_of(html_of(client, "/fr/organisations/oit/"))["alternateName"] == "OIT"
+
+
+def test_event_json_ld_points_to_its_organizers_pages(client, reference_data):
+    data = json_ld_of(html_of(client, "/fr/evenements/fiess-2011/"))
+    assert data["organizer"] == [
+        {
+            "@type": "Organization",
+            "name": "Chantier de l’économie sociale",
+            "url": "http://testserver/fr/organisations/chantier-economie-sociale/",
+        }
+    ]
