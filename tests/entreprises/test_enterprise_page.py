@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from entreprises import opening_hours
 from entreprises.contact import phone_uri
@@ -109,6 +110,10 @@ def test_hours_table_and_notes_in_french(client, cafe):
         ("Samedi", "09:00–12:00, 13:00–16:00"),
         ("Dimanche", "Fermé"),
     ]
+    # Today's line (in Québec) stands out.
+    with translation.override("fr"):
+        today = str(opening_hours.weekday_name(datetime.now(opening_hours.TIME_ZONE))).capitalize()
+    assert re.findall(r'<tr class="today"><th scope="row">(\w+)</th>', html) == [today]
     assert '<p class="hours-note">Fermé les jours fériés.</p>' in html
     assert "Accès sans marche\u00a0: partiel" in html
     assert "Vend à\u00a0: le grand public, les organismes publics." in html
