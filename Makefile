@@ -88,6 +88,8 @@ restore: install
 # -- Benchmark and soak test (bench/run.py; results in docs/benchmarks.md) ----------------
 # BENCH_DURATION=3 BENCH_CONNECTIONS=8 make bench  for a quick run; SOAK_DURATION for make soak;
 # BENCH_ARGS=--fresh recreates (and times) the 100,000 demo enterprises.
+# BENCH_GROWTH=10000,100000,300000 adds the growth run (table and docs/benchmarks-growth.svg);
+# BENCH_ROUTES=edits the directory under edits alone.
 .PHONY: wrk bench soak
 
 # The load generator: Debian's wrk, installed when missing (as root, as in CI).

@@ -10,7 +10,13 @@ from rest_framework.routers import DefaultRouter
 from chantier.api_releases import ReleaseViewSet
 from chantier.api_webhooks import WebhookViewSet
 from common.api.views import JsonErrorsMixin
-from entreprises.api.views import EnterpriseViewSet, SectorViewSet
+from entreprises.api.views import (
+    EnterpriseCSVViewSet,
+    EnterpriseGeoJSONViewSet,
+    EnterpriseJSONLDViewSet,
+    EnterpriseViewSet,
+    SectorViewSet,
+)
 from evenements.api.views import EventViewSet, OrganizationViewSet
 from poles.api.views import PoleViewSet, RegionViewSet
 
@@ -50,6 +56,15 @@ api_docs = csp_replace(
     {"style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:"], "font-src": None}
 )(DocsView.as_view(url_name="api:schema", throttle_classes=[]))
 
+# The enterprise list in one format per address, for generated clients (entreprises/api/views.py).
+ONE_FORMAT_LISTS = [
+    path(
+        f"v1/enterprises.{view.renderer_classes[0].format}",
+        view.as_view({"get": "list"}, basename="enterprise", detail=False),
+    )
+    for view in (EnterpriseCSVViewSet, EnterpriseGeoJSONViewSet, EnterpriseJSONLDViewSet)
+]
+
 # Partners' own webhooks: not a public resource, so not in the index (docs/api.md).
 webhooks = ApiRouter(trailing_slash=True)
 webhooks.include_root_view = False
@@ -58,6 +73,7 @@ webhooks.register("webhooks", WebhookViewSet, basename="webhook")
 urlpatterns = [
     path("v1/", include(webhooks.urls)),
     path("v1/", include(router.urls)),
+    *ONE_FORMAT_LISTS,
     # The documentation is the same for everybody and reads no data: never rate-limited.
     path("schema/", SchemaView.as_view(throttle_classes=[]), name="schema"),
     path("docs/", api_docs, name="docs"),

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from chantier.models import ApiKey, Webhook
 from chantier.webhooks import create_webhook, delete_webhook
+from common.api.parameters import check_parameters
 from common.api.views import JsonErrorsMixin
 from entreprises.models import Sector
 from poles.models import Pole, Region
@@ -66,6 +67,10 @@ class WebhookViewSet(
     serializer_class = WebhookSerializer
     permission_classes = [PartnerKeyRequired]
     pagination_class = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_parameters(request, self)  # as every address of the API: no unknown parameter
 
     def permission_denied(self, request, message=None, code=None):
         # The one refusal is a missing key: a 401 that says which header to send.

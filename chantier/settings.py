@@ -362,6 +362,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.api.schema.oas303_strict",
         "common.api.schema.declare_http_semantics",
+        "chantier.api_schema.reference_enums",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -4,7 +4,6 @@ Each rule is written once, as a regular expression or a range, and used both by
 the database constraints (`models.py`) and by form validation.
 """
 
-import math
 import re
 
 from django.core.exceptions import ValidationError
@@ -95,6 +94,12 @@ BBOX_MESSAGES = {
 }
 
 
+# Four plain decimal numbers: the API's schema gives this pattern, so what it calls valid
+# is what the parser reads (no exponents, no `nan`, no digits of other scripts).
+_NUMBER = r" *-?[0-9]{1,3}(?:\.[0-9]{1,15})? *"
+BBOX_PATTERN = re.compile(rf"{_NUMBER}(?:,{_NUMBER}){{3}}")
+
+
 def parse_bbox(value: str) -> tuple[float, float, float, float] | None:
     """`min_lon,min_lat,max_lon,max_lat` in WGS 84 degrees, as GeoJSON orders them.
 
@@ -103,12 +108,9 @@ def parse_bbox(value: str) -> tuple[float, float, float, float] | None:
     """
     if not value:
         return None
-    try:
-        numbers = [float(part) for part in value.split(",")]
-    except ValueError:
-        raise ValidationError(BBOX_MESSAGES["invalid"], code="invalid") from None
-    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
+    if not BBOX_PATTERN.fullmatch(value):
         raise ValidationError(BBOX_MESSAGES["invalid"], code="invalid")
+    numbers = [float(part) for part in value.split(",")]
     min_lon, min_lat, max_lon, max_lat = numbers
     if not all(-180 <= lon <= 180 for lon in (min_lon, max_lon)) or not all(
         -90 <= lat <= 90 for lat in (min_lat, max_lat)

@@ -62,7 +62,7 @@ def contact_card(enterprise: Enterprise, *, now: datetime) -> ContactCard:
         directions_url=directions_url(enterprise),
         social_links=social_links.social_links(enterprise),
         hours=opening_hours.weekly_table(enterprise.opening_hours) if known else [],
-        today=opening_hours.weekly_table({})[now.astimezone(opening_hours.TIME_ZONE).weekday()][0],
+        today=opening_hours.weekday_name(now),
         open_now=opening_hours.is_open(enterprise.opening_hours, at=now) if known else None,
         customers=[str(labels[c]) for c in enterprise.sells_to or [] if c in labels],
         step_free_access=(

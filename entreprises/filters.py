@@ -2,11 +2,11 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from common.api.sync import updated_since_filter
 from common.validators import (
+    BBOX_PATTERN,
     QUEBEC_MAX_LATITUDE,
     QUEBEC_MAX_LONGITUDE,
     QUEBEC_MIN_LATITUDE,
@@ -27,7 +27,8 @@ from entreprises.selectors import in_sectors
 from poles.models import Pole, Region
 
 
-@extend_schema_field(OpenApiTypes.STR)
+# Empty is no box, as on the directory page.
+@extend_schema_field({"type": "string", "pattern": f"^(?:{BBOX_PATTERN.pattern})?$"})
 class BoundingBoxFilter(django_filters.Filter):
     field_class = BoundingBoxField
 

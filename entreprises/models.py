@@ -396,6 +396,13 @@ class Enterprise(Located):
     def get_absolute_url(self):
         return reverse("entreprises:detail", kwargs={"slug": self.slug})
 
+    @property
+    def name_language(self) -> str:
+        """ "fr" when a page in another language shows the French name (the enterprise has
+        no official name in that language), for its `lang` attribute; else ""."""
+        language = get_language() or "fr"
+        return "fr" if language != "fr" and not getattr(self, f"name_{language}", "") else ""
+
     def clean_fields(self, exclude=None):
         errors = {}
         if self.phone and "phone" not in (exclude or ()):

@@ -218,6 +218,11 @@ def weekly_table(hours: dict | None) -> list[tuple[str, list]]:
     return [(WEEKDAYS[n], (hours or {}).get(day, [])) for n, day in enumerate(DAYS)]
 
 
+def weekday_name(at: datetime) -> str:
+    """The name of the day `at` falls on in Québec, in the current language."""
+    return WEEKDAYS[at.astimezone(TIME_ZONE).weekday()]
+
+
 def is_open(hours: dict | None, *, at: datetime) -> bool:
     """Whether the enterprise is open at the moment `at` (aware), in Québec's time."""
     local = at.astimezone(TIME_ZONE)

@@ -245,8 +245,6 @@ class EnterpriseDetailView(DetailView):
             sectors=sectors,
             primary_sector=primary_sector(enterprise),
             contact=contact_card(enterprise, now=timezone.now()),
-            # A name is never translated: the English page shows the French one as French.
-            name_language="fr" if get_language() != "fr" and not enterprise.name_en else "",
             tile_url=settings.MAP_TILE_URL,
             tile_attribution=settings.MAP_TILE_ATTRIBUTION,
             preview=self.preview,

@@ -26,7 +26,9 @@ def html_of(client, url, status=200) -> str:
 
 def names_in(html: str) -> list[str]:
     """The enterprise names of a result list, in their order."""
-    return re.findall(r'<h3 class="card-title"><a href="[^"]+">([^<]+)</a></h3>', html)
+    return re.findall(
+        r'<h3 class="card-title"><a href="[^"]+"(?: lang="[a-z]+")?>([^<]+)</a></h3>', html
+    )
 
 
 def json_of(response, *, status=200):

@@ -77,7 +77,7 @@ class KeysetPagination(BasePagination):
                 "in": "query",
                 "required": False,
                 "description": "Where the page starts (from the previous page's next link).",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "minLength": 1, "maxLength": MAX_CURSOR_LENGTH},
             },
             {
                 "name": self.page_size_query_param,

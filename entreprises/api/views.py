@@ -1,3 +1,6 @@
+"""The enterprise and sector API. Over 350 lines: the list, its sync, its streamed
+formats, its detail and the single-format addresses all belong to one viewset."""
+
 import json
 from itertools import chain
 
@@ -7,7 +10,12 @@ from django.utils.translation import gettext as _
 from django_filters import utils as filter_utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -304,3 +312,51 @@ class SectorViewSet(SyncedResource):
 
     def get_queryset(self):
         return Sector.objects.select_related("parent")
+
+
+# ------------------------------------------------------------ one address per format
+# The list above answers in every format (`?format=`, `Accept`), but an OpenAPI operation
+# that answers several content types is read by generated clients as its first one only:
+# each other format also has an address of its own, one operation a client can call.
+
+_NOT_PAGED = [OpenApiParameter(name, exclude=True) for name in ("cursor", "page_size")]
+
+
+def _one_format(renderer, *, summary: str, response: OpenApiResponse, paged: bool):
+    """The enterprise list in one format, at its own address (`/api/v1/enterprises.csv`)."""
+    view = type(
+        f"Enterprise{renderer.format.upper()}ViewSet",
+        (EnterpriseViewSet,),
+        {"renderer_classes": [renderer], "__doc__": EnterpriseViewSet.__doc__},
+    )
+    return extend_schema_view(
+        list=extend_schema(
+            operation_id=f"v1_enterprises_{renderer.format}",
+            summary=summary,
+            parameters=[OpenApiParameter("format", exclude=True), *([] if paged else _NOT_PAGED)],
+            responses={
+                (200, renderer.media_type): response,
+                **{(code, "application/json"): r for code, r in ERROR_RESPONSES.items()},
+            },
+        )
+    )(view)
+
+
+EnterpriseCSVViewSet = _one_format(
+    CSVRenderer,
+    summary="Enterprises as CSV (every matching one, streamed)",
+    response=_list_schema()[(200, "text/csv")],
+    paged=False,
+)
+EnterpriseGeoJSONViewSet = _one_format(
+    GeoJSONRenderer,
+    summary="Enterprises as GeoJSON (every matching one, streamed)",
+    response=_list_schema()[(200, "application/geo+json")],
+    paged=False,
+)
+EnterpriseJSONLDViewSet = _one_format(
+    JSONLDRenderer,
+    summary="Enterprises as JSON-LD (a page at a time)",
+    response=_list_schema()[(200, "application/ld+json")],
+    paged=True,
+)

@@ -25,7 +25,7 @@ from entreprises.enums import Status
 from entreprises.models import Enterprise
 from entreprises.services import delete_enterprises
 from tests.factories import EnterpriseFactory
-from tests.helpers import get_json, json_of
+from tests.helpers import get_json, json_of, query_count
 from tests.personas import create_partner_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -396,3 +396,30 @@ def test_the_national_team_turns_a_webhook_back_on_in_the_admin(webhook, persona
     assert refused.status_code == 200
     assert "Cette adresse est sur un réseau privé ou local" in refused.content.decode()
     assert Webhook.objects.count() == 1
+
+
+def test_the_list_of_webhooks_costs_the_same_queries_at_two_sizes(partner_key, api_key, personas):
+    def register(count):
+        for number in range(count):
+            create_webhook(
+                api_key=api_key,
+                url=f"https://93.184.216.34/hook/{number}",
+                email="x@ville.example",
+                poles=[personas.pole_a],
+                regions=list(personas.pole_a.regions.all()),
+            )
+
+    headers = {"HTTP_X_API_KEY": partner_key}
+    register(1)
+    Client().get("/api/v1/webhooks/", **headers)  # the key's first use is written down once
+    few = query_count(Client(), "/api/v1/webhooks/", **headers)
+    register(4)
+    assert len(json_of(Client().get("/api/v1/webhooks/", **headers))) == 5
+    assert query_count(Client(), "/api/v1/webhooks/", **headers) == few
+
+
+def test_unknown_parameters_are_refused_on_webhooks_too(partner_key):
+    refused = Client().get("/api/v1/webhooks/?active=1", HTTP_X_API_KEY=partner_key)
+    assert json_of(refused, status=400)["errors"] == {
+        "active": ["Paramètre inconnu\u00a0: cette adresse accepte format, lang."]
+    }

@@ -325,9 +325,16 @@ def test_template_downloads_with_drop_downs_and_an_example_that_is_skipped(perso
     legal_form = get_column_letter(SPREADSHEET.index("legal_form") + 1)
     assert drop_downs[f"{legal_form}2:{legal_form}1000"] == "lists!$A$2:$A$4"
     assert {v.type for v in sheet.data_validations.dataValidation} == {"list"}
-    assert len(drop_downs) == 6
+    assert len(drop_downs) == 7
+    assert columns["step_free_access"] == ["oui", "partiel", "non", "inconnu"]
+    assert example["opening_hours"] == "lun-ven 9:00-17:00; sam 10:00-12:00, 13:00-16:00"
+    assert example["sells_to"] == "le grand public; les entreprises"
     help_rows = {row[0]: row[1] for row in workbook["help"].iter_rows(values_only=True)}
     assert help_rows["status"] == "brouillon, publiée, archivée"
+    assert help_rows["sells_to"] == (
+        "Séparées par des points-virgules\u00a0: le grand public, les entreprises, "
+        "les organismes publics."
+    )
 
     # The template sent back as it is creates nothing: its example line is skipped.
     upload = SimpleUploadedFile("modele.xlsx", xlsx_template.content)

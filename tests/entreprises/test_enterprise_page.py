@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from entreprises import opening_hours
 from entreprises.contact import phone_uri
@@ -109,6 +110,10 @@ def test_hours_table_and_notes_in_french(client, cafe):
         ("Samedi", "09:00–12:00, 13:00–16:00"),
         ("Dimanche", "Fermé"),
     ]
+    # Today's line (in Québec) stands out.
+    with translation.override("fr"):
+        today = str(opening_hours.weekday_name(datetime.now(opening_hours.TIME_ZONE))).capitalize()
+    assert re.findall(r'<tr class="today"><th scope="row">(\w+)</th>', html) == [today]
     assert '<p class="hours-note">Fermé les jours fériés.</p>' in html
     assert "Accès sans marche\u00a0: partiel" in html
     assert "Vend à\u00a0: le grand public, les organismes publics." in html
@@ -222,7 +227,7 @@ def test_english_directory_sorts_by_the_names_it_shows(client, cafe):
     EnterpriseFactory(name_fr="Atelier vélo", name_en="", slug="atelier")
     EnterpriseFactory(name_fr="Brasserie", name_en="Brewery of the North", slug="brasserie")
     html = html_of(client, "/en/enterprises/")
-    shown = re.findall(r'<a href="/en/enterprises/([\w-]+)/">', html)
+    shown = re.findall(r'<a href="/en/enterprises/([\w-]+)/"', html)
     assert shown == ["atelier", "brasserie", "la-remise", "zebre"]
 
 
@@ -247,3 +252,11 @@ def test_page_query_count_does_not_grow_with_sectors_and_links(client, cafe):
         linkedin_url="https://www.linkedin.com/company/laremise",
     )
     assert query_count(client, url) == few
+
+
+def test_english_lists_mark_a_french_name_as_french(client, cafe):
+    EnterpriseFactory(name_fr="Brasserie", name_en="Brewery of the North", slug="brasserie")
+    html = html_of(client, "/en/enterprises/")
+    assert '<a href="/en/enterprises/la-remise/" lang="fr">Café coopératif La Remise</a>' in html
+    assert '<a href="/en/enterprises/brasserie/">Brewery of the North</a>' in html
+    assert '<a href="/fr/entreprises/la-remise/">' in html_of(client, "/fr/entreprises/")

@@ -95,6 +95,8 @@ BAD_ZOOM = (
         ("bbox=1,2,3", BAD_BOX),
         ("bbox=a,b,c,d", BAD_BOX),
         ("bbox=nan,1,2,3", BAD_BOX),
+        # Plain decimals only, as the API schema's pattern says.
+        ("bbox=-7.4e1,45,-73,46", BAD_BOX),
         ("bbox=10,10,0,0", BOX_ORDER),
         ("bbox=-200,45,-75,46", BOX_RANGE),
         ("bbox=-75,45,-74,95", BOX_RANGE),
