@@ -1,5 +1,5 @@
 """Middleware of the whole portal: request ids, the one security header no library sets,
-compression of what holds no secret, and the second factor staff sessions owe."""
+compression (brotli or gzip) of what holds no secret, and the second factor staff sessions owe."""
 
 import logging
 import re
@@ -7,11 +7,13 @@ import time
 import uuid
 from urllib.parse import urlencode
 
+import brotli
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from chantier.logs import current_request_id
 from poles.two_factor import second_factor_step
@@ -73,19 +75,73 @@ class PermissionsPolicyMiddleware:
         return response
 
 
-class SecretFreeGZipMiddleware(GZipMiddleware):
-    """gzip, streamed answers included, for answers that hold no secret.
+class SecretFreeCompressionMiddleware(GZipMiddleware):
+    """brotli or gzip, streamed answers included, for answers that hold no secret.
 
     BREACH recovers a secret from the size of compressed answers that also echo
     what an attacker sends; so nothing is compressed that carries a CSRF token
     or is meant for one signed-in person (or says `private`). The public site
-    and the API, read anonymously or with a partner key, are compressed.
+    and the API, read anonymously or with a partner key, are compressed: with
+    brotli when the client accepts it (smaller), else with Django's gzip.
     """
 
     def process_response(self, request, response):
         if not holds_no_secret(request, response):
             return response
+        accepted = accepted_codings(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        if "br" in accepted and not (response.streaming and response.is_async):
+            return brotli_compressed(response)
+        if "gzip" not in accepted:
+            patch_vary_headers(response, ("Accept-Encoding",))
+            return response
         return super().process_response(request, response)
+
+
+def accepted_codings(header: str) -> set[str]:
+    """The content codings an Accept-Encoding header accepts (`br;q=0` refuses brotli)."""
+    accepted = set()
+    for part in header.split(","):
+        coding, *parameters = (piece.strip() for piece in part.split(";"))
+        weight = next((p[2:] for p in parameters if p.lower().startswith("q=")), "1")
+        try:
+            refused = float(weight) <= 0
+        except ValueError:
+            refused = True
+        if coding and not refused:
+            accepted.add(coding.lower())
+    return accepted
+
+
+def brotli_compressed(response):
+    """What GZipMiddleware does, with brotli: short or already-encoded answers unchanged."""
+    if response.has_header("Content-Encoding"):
+        return response
+    if not response.streaming and len(response.content) < 200:
+        return response
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if response.streaming:
+        response.streaming_content = _brotli_stream(response.streaming_content)
+        del response.headers["Content-Length"]
+    else:
+        compressed = brotli.compress(response.content, quality=5)
+        if len(compressed) >= len(response.content):
+            return response
+        response.content = compressed
+        response.headers["Content-Length"] = str(len(compressed))
+    etag = response.get("ETag")
+    if etag and etag.startswith('"'):
+        response.headers["ETag"] = "W/" + etag
+    response.headers["Content-Encoding"] = "br"
+    return response
+
+
+def _brotli_stream(chunks):
+    compressor = brotli.Compressor(quality=5)
+    for chunk in chunks:
+        data = compressor.process(chunk)
+        if data:
+            yield data
+    yield compressor.finish()
 
 
 def holds_no_secret(request, response) -> bool:

@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the public cache (which keeps bodies uncompressed), below WhiteNoise (which
     # serves its own compressed files); never on answers that hold a secret (BREACH).
-    "chantier.middleware.SecretFreeGZipMiddleware",
+    "chantier.middleware.SecretFreeCompressionMiddleware",
     # Before sessions are read: anonymous safe requests may read the replica.
     *(["chantier.routers.ReplicaRoutingMiddleware"] if DATABASE_REPLICA_URL else []),
     "django.contrib.sessions.middleware.SessionMiddleware",

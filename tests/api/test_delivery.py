@@ -1,9 +1,10 @@
-"""Delivery: gzip where no secret is in the answer, Cache-Control for shared caches,
+"""Delivery: brotli or gzip where no secret is in the answer, Cache-Control for shared caches,
 RateLimit headers, and answers served from the cache counted by the rate limit."""
 
 import gzip
 import json
 
+import brotli
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -35,6 +36,28 @@ def test_api_answers_are_gzipped_when_asked_streamed_ones_too(anonymous, directo
     assert gzip.decompress(body_of(response)) == plain
 
 
+@pytest.mark.parametrize("url", [LIST, f"{LIST}?format=csv", f"{LIST}?format=geojson"])
+def test_api_answers_are_brotli_compressed_when_asked_streamed_ones_too(anonymous, directory, url):
+    plain = body_of(anonymous.get(url))
+    response = anonymous.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert response["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in vary(response)
+    assert brotli.decompress(body_of(response)) == plain
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "coding"),
+    [("br;q=0, gzip", "gzip"), ("gzip;q=0", None), ("BR", "br"), ("identity", None)],
+)
+def test_quality_values_of_accept_encoding_are_honoured(
+    anonymous, directory, accept_encoding, coding
+):
+    response = anonymous.get("/en/", HTTP_ACCEPT_ENCODING=accept_encoding)
+    assert response.get("Content-Encoding") == coding
+    decompress = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[coding]
+    assert b"<html" in decompress(response.content)
+
+
 def test_no_gzip_without_accept_encoding(anonymous, directory):
     assert "Content-Encoding" not in anonymous.get(LIST)
 
@@ -47,7 +70,7 @@ def test_public_page_is_gzipped(anonymous, directory):
 
 def test_page_with_a_csrf_token_is_not_gzipped(anonymous):
     """BREACH: a secret echoed in a compressed answer leaks through its size."""
-    response = anonymous.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip")
+    response = anonymous.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip, br")
     assert response.status_code == 200
     assert b"csrfmiddlewaretoken" in response.content
     assert "Content-Encoding" not in response

@@ -122,7 +122,7 @@ MIDDLEWARE_WITHOUT_REPLICA = [
     "chantier.middleware.PermissionsPolicyMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "chantier.middleware.SecretFreeGZipMiddleware",
+    "chantier.middleware.SecretFreeCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "common.public_cache.PublicCacheMiddleware",
