@@ -44,7 +44,8 @@
     };
     tileNotice.addTo(map);
   });
-  var points = L.markerClusterGroup({ showCoverageOnHover: false });
+  // No animation: the small map is drawn once, and clusters fading in are unreadable meanwhile.
+  var points = L.markerClusterGroup({ showCoverageOnHover: false, animate: false });
   map.addLayer(points);
 
   function pointMarker(latlng, properties) {

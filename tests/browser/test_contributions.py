@@ -62,7 +62,7 @@ def test_visitor_reports_an_error_and_staff_accept_it(
     assert "La contribution a été acceptée." in staff.locator(".messagelist").inner_text()
 
     visitor.goto(portal + enterprise.get_absolute_url())
-    assert "514 555-0177" in visitor.locator("dl.facts").inner_text()
+    assert "514 555-0177" in visitor.locator(".contact-card").inner_text()
     contribution.refresh_from_db()
     assert (contribution.status, contribution.decided_by) == ("accepted", personas.staff_a)
 
