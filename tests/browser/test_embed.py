@@ -95,6 +95,11 @@ def test_embed_page_is_accessible(portal, new_page, locale):
     page = new_page(locale=locale, width=800, height=450)
     page.goto(f"{portal}/embed/map/?pole={busiest_pole().slug}")
     page.wait_for_selector("#map[data-loaded]")
+    # Clusters fade in after the map fits its bounds: checked once drawn, not half-faded.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#map .leaflet-marker-icon')]"
+        ".every(icon => getComputedStyle(icon).opacity === '1')"
+    )
     assert page.locator("html").get_attribute("lang") == locale[:2]
     results = Axe().run(page)
     violations = {
