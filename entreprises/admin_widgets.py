@@ -18,7 +18,7 @@ class CoordinatesMapWidget(forms.Widget):
 
     class Media:
         css = {"all": ["vendor/leaflet/leaflet.css"]}
-        js = ["vendor/leaflet/leaflet.js", "js/admin-coordinates-map.js"]
+        js = ["vendor/leaflet/leaflet.js", "js/map-base.js", "js/admin-coordinates-map.js"]
 
     def render(self, name, value, attrs=None, renderer=None):
         bounds = ",".join(f"{number:.5f}" for number in self.bounds or ())

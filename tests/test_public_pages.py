@@ -288,6 +288,10 @@ def test_map_page_lists_results_for_keyboard_users(client, site):
     assert '<a href="/en/enterprises/lenvol/">L&#x27;Envol Student Housing Co-operative</a>' in html
     assert 'data-geojson="/en/map/enterprises.geojson?q=student"' in html
     assert "static/vendor/leaflet/leaflet.js" in html or "/static/vendor/leaflet/leaflet.js" in html
+    assert (
+        '<script src="/static/js/map-base.js" defer></script>\n'
+        '  <script src="/static/js/map.js" defer></script>'
+    ) in html
 
 
 # -- sitemap, robots, errors -----------------------------------------------------------

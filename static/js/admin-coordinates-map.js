@@ -5,7 +5,7 @@
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var element = document.getElementById("coordinates-map");
-  if (!element || typeof L === "undefined") {
+  if (!element || typeof L === "undefined" || !window.portalMap) {
     return;
   }
   var latitude = document.getElementById(element.dataset.latitude);
@@ -13,20 +13,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!latitude || !longitude) {
     return;
   }
-  L.Icon.Default.imagePath = "";
-  L.Icon.Default.mergeOptions({
-    iconUrl: element.dataset.markerIcon,
-    iconRetinaUrl: element.dataset.markerIcon2x,
-    shadowUrl: element.dataset.markerShadow,
-  });
-  var map = L.map(element, { zoomControl: false });
-  L.control
-    .zoom({ zoomInTitle: element.dataset.zoomIn, zoomOutTitle: element.dataset.zoomOut })
-    .addTo(map);
-  L.tileLayer(element.dataset.tiles, {
-    attribution: element.dataset.attribution,
-    maxZoom: 19,
-  }).addTo(map);
+  var map = window.portalMap(element, { maxZoom: 19 });
   var marker = null;
 
   function typed() {

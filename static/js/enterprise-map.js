@@ -3,25 +3,11 @@
 (function () {
   "use strict";
   var element = document.getElementById("enterprise-map");
-  if (!element || typeof L === "undefined") {
+  if (!element || typeof L === "undefined" || !window.portalMap) {
     return;
   }
   element.classList.add("map-ready");
-  // As on the map page: the images' addresses come from the page (hashed static names).
-  L.Icon.Default.imagePath = "";
-  L.Icon.Default.mergeOptions({
-    iconUrl: element.dataset.markerIcon,
-    iconRetinaUrl: element.dataset.markerIcon2x,
-    shadowUrl: element.dataset.markerShadow,
-  });
   var point = [Number(element.dataset.lat), Number(element.dataset.lon)];
-  var map = L.map(element, { zoomControl: false, scrollWheelZoom: false }).setView(point, 15);
-  L.control
-    .zoom({ zoomInTitle: element.dataset.zoomIn, zoomOutTitle: element.dataset.zoomOut })
-    .addTo(map);
-  L.tileLayer(element.dataset.tiles, {
-    maxZoom: 18,
-    attribution: element.dataset.attribution,
-  }).addTo(map);
+  var map = window.portalMap(element, { map: { scrollWheelZoom: false } }).setView(point, 15);
   L.marker(point, { alt: element.dataset.name, keyboard: false }).addTo(map);
 })();

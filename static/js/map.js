@@ -15,7 +15,7 @@
 (function () {
   "use strict";
   var element = document.getElementById("map");
-  if (!element || typeof L === "undefined") {
+  if (!element || typeof L === "undefined" || !window.portalMap) {
     return;
   }
   element.classList.add("map-ready");
@@ -23,19 +23,7 @@
   if (fallback) {
     fallback.remove();
   }
-  // Leaflet guesses its images' folder from leaflet.css, which fails once static file
-  // names carry a hash (production): it then asks the page's own folder. The page
-  // gives the images' URLs instead.
-  L.Icon.Default.imagePath = "";
-  L.Icon.Default.mergeOptions({
-    iconUrl: element.dataset.markerIcon,
-    iconRetinaUrl: element.dataset.markerIcon2x,
-    shadowUrl: element.dataset.markerShadow,
-  });
-  var map = L.map(element, { preferCanvas: true, zoomControl: false });
-  L.control
-    .zoom({ zoomInTitle: element.dataset.zoomIn, zoomOutTitle: element.dataset.zoomOut })
-    .addTo(map);
+  var map = window.portalMap(element, { map: { preferCanvas: true } });
   var form = document.getElementById("directory-form");
   var area = boxBounds(element.dataset.bbox); // the area the results are limited to
   var asked = element.dataset.zoom
@@ -70,26 +58,6 @@
     } else {
       map.setView([47.5, -71.5], 5, { animate: false });
     }
-  });
-  var tiles = L.tileLayer(element.dataset.tiles, {
-    maxZoom: 18,
-    attribution: element.dataset.attribution,
-  }).addTo(map);
-  // Without its tiles the map is a grey box: say so rather than leave it silent.
-  var tileNotice = null;
-  tiles.on("tileerror", function () {
-    if (tileNotice) {
-      return;
-    }
-    tileNotice = L.control({ position: "topright" });
-    tileNotice.onAdd = function () {
-      var notice = L.DomUtil.create("p", "map-notice");
-      notice.setAttribute("role", "status");
-      notice.textContent = element.dataset.tileError;
-      L.DomEvent.disableClickPropagation(notice);
-      return notice;
-    };
-    tileNotice.addTo(map);
   });
   var points = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
   var cells = L.featureGroup();

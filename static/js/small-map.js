@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var element = document.getElementById("pole-map");
-  if (!element || typeof L === "undefined") {
+  if (!element || typeof L === "undefined" || !window.portalMap) {
     return;
   }
   element.classList.add("map-ready");
@@ -13,37 +13,9 @@
   if (fallback) {
     fallback.remove();
   }
-  // As on the map page: Leaflet cannot guess its images' hashed static names.
-  L.Icon.Default.imagePath = "";
-  L.Icon.Default.mergeOptions({
-    iconUrl: element.dataset.markerIcon,
-    iconRetinaUrl: element.dataset.markerIcon2x,
-    shadowUrl: element.dataset.markerShadow,
-  });
   // The page scrolls past the map: the wheel does not zoom it, the buttons do.
-  var map = L.map(element, { zoomControl: false, scrollWheelZoom: false });
-  L.control
-    .zoom({ zoomInTitle: element.dataset.zoomIn, zoomOutTitle: element.dataset.zoomOut })
-    .addTo(map);
+  var map = window.portalMap(element, { map: { scrollWheelZoom: false } });
   map.setView([47.5, -71.5], 5, { animate: false });
-  var tiles = L.tileLayer(element.dataset.tiles, {
-    maxZoom: 18,
-    attribution: element.dataset.attribution,
-  }).addTo(map);
-  var tileNotice = null;
-  tiles.on("tileerror", function () {
-    if (tileNotice) {
-      return;
-    }
-    tileNotice = L.control({ position: "topright" });
-    tileNotice.onAdd = function () {
-      var notice = L.DomUtil.create("p", "map-notice");
-      notice.setAttribute("role", "status");
-      notice.textContent = element.dataset.tileError;
-      return notice;
-    };
-    tileNotice.addTo(map);
-  });
   // No animation: the small map is drawn once, and clusters fading in are unreadable meanwhile.
   var points = L.markerClusterGroup({ showCoverageOnHover: false, animate: false });
   map.addLayer(points);

@@ -181,7 +181,10 @@ def test_logo_with_its_two_sizes_and_its_description(client, cafe):
 def test_small_map_with_its_marker(client, cafe):
     html = html_of(client, "/en/enterprises/la-remise/")
     assert '<script src="/static/vendor/leaflet/leaflet.js" defer></script>' in html
-    assert '<script src="/static/js/enterprise-map.js" defer></script>' in html
+    assert (
+        '<script src="/static/js/map-base.js" defer></script>\n'
+        '  <script src="/static/js/enterprise-map.js" defer></script>'
+    ) in html
     assert 'data-lat="45.515000" data-lon="-73.563000"' in html
     assert 'aria-label="Map: where Café coopératif La Remise is"' in html
 

@@ -108,6 +108,10 @@ def test_embed_page_has_no_site_chrome(client, directory):
     assert 'class="site-header"' not in html
     assert 'class="site-footer"' not in html
     assert "<form" not in html
+    assert (
+        '<script src="/static/js/map-base.js" defer></script>\n'
+        '  <script src="/static/js/map.js" defer></script>'
+    ) in html
 
 
 @pytest.mark.parametrize(

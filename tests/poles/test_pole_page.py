@@ -84,6 +84,10 @@ def test_map_reads_the_map_data_of_the_pole(client, pole):
     assert 'data-geojson="/fr/carte/entreprises.geojson?pole=pole-estrie"' in html
     assert "/static/vendor/leaflet/leaflet.js" in html
     assert (
+        '<script src="/static/js/map-base.js" defer></script>\n'
+        '  <script src="/static/js/small-map.js" defer></script>'
+    ) in html
+    assert (
         '<a class="button button--secondary" href="/fr/carte/?pole=pole-estrie">Ouvrir la grande carte</a>'
         in html
     )
