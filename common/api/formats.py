@@ -3,12 +3,38 @@
 import csv
 import io
 
+import orjson
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
+
+
+class FastJSONRenderer(JSONRenderer):
+    """JSONRenderer's very bytes, encoded by orjson (several times faster on long lists).
+
+    Compact, UTF-8, U+2028 and U+2029 escaped as DRF writes them. Dates, times and
+    what orjson does not know go through DRF's encoder; pretty printing (`; indent=`)
+    and data orjson refuses (keys that are not strings) through DRF's renderer itself.
+    """
+
+    _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+    _default = staticmethod(JSONEncoder().default)
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        exotic = self.ensure_ascii or not self.compact or not self.strict
+        if data is None or exotic or self.get_indent(accepted_media_type, renderer_context or {}):
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            body = orjson.dumps(data, default=self._default, option=self._options)
+        except orjson.JSONEncodeError:
+            return super().render(data, accepted_media_type, renderer_context)
+        if b"\xe2\x80" in body:
+            body = body.replace(b"\xe2\x80\xa8", b"\\u2028").replace(b"\xe2\x80\xa9", b"\\u2029")
+        return body
 
 
 class GeoJSONRenderer(JSONRenderer):

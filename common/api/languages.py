@@ -39,7 +39,12 @@ def requested_language(request) -> str | None:
 
 def translated(obj, field: str, lang: str | None):
     """A translated field as a language map, or as one string with the French fallback."""
-    values = {code: getattr(obj, f"{field}_{code}") or "" for code in LANGUAGE_CODES}
+    return language_map_or_text([getattr(obj, f"{field}_{code}") for code in LANGUAGE_CODES], lang)
+
+
+def language_map_or_text(texts: list, lang: str | None):
+    """`translated`, from the texts of LANGUAGE_CODES in their order (a `.values()` row's)."""
+    values = {code: text or "" for code, text in zip(LANGUAGE_CODES, texts, strict=True)}
     if lang is None:
         return values
     return values[lang] or values[settings.MODELTRANSLATION_DEFAULT_LANGUAGE]

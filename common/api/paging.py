@@ -46,6 +46,9 @@ class KeysetPagination(BasePagination):
         return rows
 
     def key_of(self, obj) -> tuple:
+        """The position of a record: a model instance, or a `.values()` row."""
+        if isinstance(obj, dict):
+            return tuple(obj[field] for field in self.ordering)
         return tuple(getattr(obj, field) for field in self.ordering)
 
     def query_parameters(self) -> tuple[str, ...]:

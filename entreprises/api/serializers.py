@@ -23,6 +23,8 @@ class SectorSummarySerializer(Linked):
 
 
 class EnterpriseSectorSerializer(serializers.Serializer):
+    url_name = SectorSummarySerializer.url_name
+
     slug = serializers.SlugField(source="sector.slug")
     url = serializers.SerializerMethodField()
     name = serializers.SerializerMethodField()
@@ -30,7 +32,7 @@ class EnterpriseSectorSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, link) -> str:
-        return absolute_url(self.context, "api:sector-detail", link.sector.slug)
+        return absolute_url(self.context, self.url_name, link.sector.slug)
 
     @extend_schema_field(LANGUAGE_MAP_SCHEMA)
     def get_name(self, link):

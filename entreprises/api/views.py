@@ -17,13 +17,13 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import viewsets
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from common.api.errors import ERROR_RESPONSES, NOT_FOUND_RESPONSE
 from common.api.formats import (
     FORMAT_PARAMETER,
     CSVRenderer,
+    FastJSONRenderer,
     GeoJSONRenderer,
     JSONLDRenderer,
     csv_stream,
@@ -34,7 +34,7 @@ from common.api.languages import LANGUAGE_CODES
 from common.api.sync import SyncPagination, TombstoneSerializer, gone, merged_page
 from common.api.views import ApiViewMixin, SyncedResource, version_etag
 from entreprises import linked_data
-from entreprises.api import formats
+from entreprises.api import formats, records
 from entreprises.api.serializers import EnterpriseSerializer, SectorSerializer
 from entreprises.columns import TRANSLATED
 from entreprises.enums import Status
@@ -118,7 +118,7 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = SyncPagination
     keyset_ordering = ("updated_at", "id")
     lookup_field = "slug"
-    renderer_classes = [JSONRenderer, CSVRenderer, GeoJSONRenderer, JSONLDRenderer]
+    renderer_classes = [FastJSONRenderer, CSVRenderer, GeoJSONRenderer, JSONLDRenderer]
 
     def get_queryset(self):
         """A detail's: every enterprise the caller may read (lists go through `filtered`)."""
@@ -197,12 +197,19 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             return self.streamed(queryset, fmt)
         paginator = self.paginator
         paginator.ordering = self.keyset_ordering
-        records, tombstones, next_url = merged_page(
+        columns = records.row_columns(*self.keyset_ordering)
+
+        def read(after, limit):
+            rows = paginator.after(queryset, after)
+            if fmt == "jsonld":
+                return list(self.with_details(rows)[:limit])
+            # Rows rather than model instances: records.py builds the JSON from them.
+            return list(rows.values(*columns)[:limit])
+
+        page, tombstones, next_url = merged_page(
             request=request,
             paginator=paginator,
-            records=lambda after, limit: list(
-                self.with_details(paginator.after(queryset, after))[:limit]
-            ),
+            records=read,
             tombstones=(
                 (lambda after, limit: self.tombstones(queryset, after=after, limit=limit))
                 if self.wants_tombstones()
@@ -214,14 +221,14 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             data = {
                 "@context": formats.json_ld_context(self.lang),
                 "@graph": [
-                    *(formats.organization_node(e, context) for e in records),
+                    *(formats.organization_node(e, context) for e in page),
                     *(formats.tombstone_node(t, context) for t in tombstones),
                 ],
             }
         else:
             data = {
                 "next": next_url,
-                "results": EnterpriseSerializer(records, many=True, context=context).data,
+                "results": records.enterprise_records(page, context),
                 "tombstones": TombstoneSerializer(tombstones, many=True).data,
             }
         response = Response(data)
