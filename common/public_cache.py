@@ -1,5 +1,8 @@
 """The cache of anonymous public responses, for every route (pages and API alike).
 
+One module, past the usual length, because the answers and the data derived per
+generation share one generation, one staleness rule and one turn to refresh.
+
 A response is kept per scheme, host, path, query string, language and `Accept`
 header (absolute addresses in a page or an answer name the host asked), with the
 generation number it was made under; any change to a record bumps the generation,
@@ -8,10 +11,13 @@ sharing the cache. A hit costs one round trip to the cache: the generation and t
 answer are read together.
 
 A stale answer is not thrown away: for `PUBLIC_CACHE_STALE_SECONDS` after it was
-made, it is served while one request (one per answer, whichever takes the lock)
-makes the fresh one; past that, or with the setting at 0, a change shows on the
-very next request. So a save by one pole's staff does not make every visitor's
-next page wait for the database, and no answer shows data older than the setting.
+made, it is served to every request, and the one that takes the turn (one per
+answer, a lock in the cache) makes the fresh answer once its own response has been
+sent, when the WSGI server closes it; past that, or with the setting at 0, a change
+shows on the very next request. So a save by one pole's staff makes no visitor's
+page wait for the database, and no answer shows data older than the setting. The
+data derived per generation (facet counts, the home page's figures) follows the
+same rule (`_staleness`), computed once per key at a time.
 
 Only what anybody would be served is kept: GET requests without a session, CSRF
 cookie or credentials, answered 200 without setting a cookie and without `private`
@@ -19,9 +25,12 @@ or `no-store`. Streamed responses are kept when they end under
 `PUBLIC_CACHE_MAX_BYTES`.
 """
 
+import contextvars
 import hashlib
+import logging
 import time
 import uuid
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,7 +39,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-cache:generation"
 # Derived data outlives no generation; this only lets an idle cache forget it.
@@ -54,6 +65,9 @@ PER_RESPONSE_HEADERS = frozenset(
 )
 # Every model whose changes show on a public page or in the API.
 WATCHED_APPS = frozenset({"chantier", "entreprises", "poles", "evenements"})
+# The entry (generation, made_at) of the answer being made: derived data served stale
+# while it is made marks it as old as that data, so that it is not kept as fresh.
+_entry_being_made: ContextVar[dict | None] = ContextVar("entry_being_made", default=None)
 
 
 def invalidate_public_cache() -> None:
@@ -90,22 +104,41 @@ def derived_until_change(name: str, parts: tuple, compute):
 
     For data derived from the whole directory, like an index, that requests need
     rather than serve: the search vocabulary the "did you mean" pages look words up
-    in. It is never stale (a change starts a new generation), so turning the page
-    cache off (`PUBLIC_CACHE_SECONDS=0`) must not turn every such request into a
-    scan of the directory.
+    in. Turning the page cache off (`PUBLIC_CACHE_SECONDS=0`) must not turn every such
+    request into a scan of the directory. After a change, one request per key at a
+    time computes it while the others use the previous value, if it was computed at
+    most `PUBLIC_CACHE_STALE_SECONDS` ago (`_staleness`).
     """
     return _kept(name, parts, compute, DERIVED_DATA_SECONDS)
 
 
-def _kept(name: str, parts: tuple, compute, seconds: int):
+def derived_key(name: str, parts: tuple) -> str:
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"public-cache:derived:{name}:{digest}"
+    return f"public-cache:derived:{name}:{digest}"
+
+
+def _kept(name: str, parts: tuple, compute, seconds: int):
+    key = derived_key(name, parts)
     generation, kept = _generation_and(key)
-    if kept is not None and kept["generation"] == generation:
+    state = _staleness(key, kept, generation)
+    if state == STALE:
+        _made_with(kept)
+    if state in (FRESH, STALE):
         return kept["value"]
-    value = compute()
-    cache.set(key, {"generation": generation, "value": value}, seconds)
+    made_at = time.time()
+    try:
+        value = compute()
+        cache.set(key, {"generation": generation, "made_at": made_at, "value": value}, seconds)
+    finally:
+        if state == TURN:
+            _end_turn(key)
     return value
+
+
+def _made_with(stale: dict) -> None:
+    entry = _entry_being_made.get()
+    if entry is not None and stale["made_at"] < entry["made_at"]:
+        entry.update(generation=stale["generation"], made_at=stale["made_at"])
 
 
 def data_version() -> str:
@@ -169,8 +202,29 @@ def _generation_and(key: str) -> tuple[str, dict | None]:
     return generation, found.get(key)
 
 
-def _servable_stale(kept: dict) -> bool:
-    return time.time() - kept["made_at"] <= settings.PUBLIC_CACHE_STALE_SECONDS
+# What a request may do with what is kept under a key, see `_staleness`.
+FRESH = "fresh"
+STALE = "stale"
+TURN = "turn"
+TOO_OLD = "too old"
+
+
+def _staleness(key: str, kept: dict | None, generation: str) -> str:
+    """The one rule of staleness, for cached answers and derived data alike.
+
+    FRESH: made under the current generation, use it. STALE: made under an older one
+    at most PUBLIC_CACHE_STALE_SECONDS ago, and another request is making the fresh
+    one: use it. TURN: the same, but this request took the turn to make the fresh one
+    (and must end it). TOO_OLD: nothing kept, or older than that: make it now, whoever
+    else is making it, rather than wait for them or serve older data.
+    """
+    if kept is None:
+        return TOO_OLD
+    if kept["generation"] == generation:
+        return FRESH
+    if time.time() - kept.get("made_at", 0) >= settings.PUBLIC_CACHE_STALE_SECONDS:
+        return TOO_OLD
+    return TURN if _take_turn(key) else STALE
 
 
 def _take_turn(key: str) -> bool:
@@ -189,40 +243,78 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        _entry_being_made.set(None)
         if not cacheable_request(request):
             return self.get_response(request)
         key = response_key(request)
         generation, kept = _generation_and(key)
-        turn = False
-        if kept is not None:
-            if kept["generation"] == generation:
-                return self.served(request, kept, "hit")
-            if _servable_stale(kept):
-                turn = _take_turn(key)
-                if not turn:
-                    return self.served(request, kept, "stale")
-        made_at = time.time()
-        try:
-            response = self.get_response(request)
-        except BaseException:
-            if turn:
-                _end_turn(key)
-            raise
+        state = _staleness(key, kept, generation)
+        if state == TOO_OLD:
+            return self.made(request, key, generation)
+        response = self.served(request, kept, "hit" if state == FRESH else "stale")
+        if state == TURN:
+            self.refresh_once_sent(response, request, key, generation)
+        return response
+
+    def made(self, request, key: str, generation: str):
+        entry = {"generation": generation, "made_at": time.time()}
+        # Not reset on return: a streamed body is made as the server reads it.
+        _entry_being_made.set(entry)
+        response = self.get_response(request)
         if not cacheable_response(response):
-            if turn:
-                _end_turn(key)
             return response
-        entry = {"generation": generation, "made_at": made_at}
         if response.streaming:
             response.streaming_content = _keep_when_complete(
-                response, response.streaming_content, key, entry, turn
+                response, response.streaming_content, key, entry
             )
         else:
             cache.set(key, _frozen(response, response.content, entry), _kept_seconds())
-            if turn:
-                _end_turn(key)
         response["X-Cache"] = "miss"
         return response
+
+    def refresh_once_sent(self, response, request, key: str, generation: str) -> None:
+        """Makes the fresh answer when the server closes `response`, after sending it.
+
+        gunicorn and runserver call close() once the body is written (the test client
+        does too); Django keeps its own closers in `_resource_closers` the same way.
+        The request's context (its id on log lines, replica reads) goes along.
+        """
+        refresh = contextvars.copy_context().run
+        language = get_language()
+        response._resource_closers.append(
+            lambda: refresh(self.refresh, request, key, generation, language)
+        )
+
+    def refresh(self, request, key: str, generation: str, language: str) -> None:
+        """Never raises: on an error the stale answer stays, and the turn is ended so
+        that the next request tries again."""
+        entry = {"generation": generation, "made_at": time.time()}
+        _entry_being_made.set(entry)
+        try:
+            with override(language):
+                response = self.get_response(request)
+            try:
+                if response.status_code >= 500:
+                    logger.error(
+                        "The fresh answer of %s failed (status %s); the stale one stays.",
+                        request.get_full_path(),
+                        response.status_code,
+                    )
+                    return
+                content = _whole_content(response) if cacheable_response(response) else None
+                if content is None:
+                    # Gone, moved, personal or too large: the next request gets the view's answer.
+                    cache.delete(key)
+                    return
+                cache.set(key, _frozen(response, content, entry), _kept_seconds())
+            finally:
+                response.close()
+        except Exception:
+            logger.exception(
+                "The fresh answer of %s failed; the stale one stays.", request.get_full_path()
+            )
+        finally:
+            _end_turn(key)
 
     def served(self, request, kept: dict, state: str):
         response = _rebuild(kept, state)
@@ -258,25 +350,37 @@ def _rebuild(kept: dict, state: str) -> HttpResponse:
     for name, value in kept["headers"]:
         response[name] = value
     response["X-Cache"] = state
+    # The client then knows the answer is whole without waiting for the connection to
+    # close, which waits for the refresh made after it (an answer once streamed has none).
+    response["Content-Length"] = str(len(kept["content"]))
     return response
 
 
-def _keep_when_complete(response: StreamingHttpResponse, chunks, key: str, entry: dict, turn: bool):
+def _keep_when_complete(response: StreamingHttpResponse, chunks, key: str, entry: dict):
     kept, size = [], 0
-    try:
-        for chunk in chunks:
-            if kept is not None:
-                size += len(chunk)
-                if size <= settings.PUBLIC_CACHE_MAX_BYTES:
-                    kept.append(chunk)
-                else:
-                    kept = None
-            yield chunk
+    for chunk in chunks:
         if kept is not None:
-            cache.set(key, _frozen(response, b"".join(kept), entry), _kept_seconds())
-    finally:
-        if turn:
-            _end_turn(key)
+            size += len(chunk)
+            if size <= settings.PUBLIC_CACHE_MAX_BYTES:
+                kept.append(chunk)
+            else:
+                kept = None
+        yield chunk
+    if kept is not None:
+        cache.set(key, _frozen(response, b"".join(kept), entry), _kept_seconds())
+
+
+def _whole_content(response) -> bytes | None:
+    """The body of a response, or None when a streamed one passes PUBLIC_CACHE_MAX_BYTES."""
+    if not response.streaming:
+        return response.content
+    kept, size = [], 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        if size > settings.PUBLIC_CACHE_MAX_BYTES:
+            return None
+        kept.append(chunk)
+    return b"".join(kept)
 
 
 def forget_on_change(sender, **kwargs) -> None:

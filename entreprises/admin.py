@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from common.admin_change_list import QuickSelectionAdmin
 from common.admin_history import ReadableHistoryAdmin
 from common.admin_languages import OneSwitchTranslationAdmin
 from common.pagination import EstimatedCountPaginator
@@ -90,7 +91,9 @@ class EnterpriseSectorInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslationAdmin):
+class EnterpriseAdmin(
+    SpreadsheetViews, QuickSelectionAdmin, ReadableHistoryAdmin, OneSwitchTranslationAdmin
+):
     form = EnterpriseAdminForm
     change_list_template = "admin/entreprises/enterprise/change_list.html"
     delete_confirmation_template = "admin/entreprises/enterprise/archive_confirmation.html"
@@ -201,13 +204,16 @@ class EnterpriseAdmin(SpreadsheetViews, ReadableHistoryAdmin, OneSwitchTranslati
 
     def get_list_display(self, request):
         # Staff of a single pole (or region) see its name on every row: room for the others.
-        poles = poles_of(user=request.user)
-        hidden = set()
-        if poles[:2].count() < 2:
-            hidden.add("pole")
-        if Region.objects.filter(poles__in=poles).distinct()[:2].count() < 2:
-            hidden.add("region_name")
-        return [column for column in self.list_display if column not in hidden]
+        # Asked several times per page: kept for the request.
+        if "_enterprise_columns" not in request.__dict__:
+            poles = poles_of(user=request.user)
+            hidden = set()
+            if poles[:2].count() < 2:
+                hidden.add("pole")
+            if Region.objects.filter(poles__in=poles).distinct()[:2].count() < 2:
+                hidden.add("region_name")
+            request._enterprise_columns = [c for c in self.list_display if c not in hidden]
+        return request._enterprise_columns
 
     def get_queryset(self, request):
         # Ordered as the change list is, along its index (the autocomplete keeps this order).

@@ -20,6 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def cache_on(settings):
     settings.PUBLIC_CACHE_SECONDS = 300
+    # What is forgotten, and when; serving the previous answer meanwhile is
+    # test_public_cache_staleness.py's subject.
+    settings.PUBLIC_CACHE_STALE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()
