@@ -16,40 +16,45 @@ class ContributionStatus(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("contribution status", "rejected")
 
 
-# The enterprise's fields a visitor may propose a correction to, with each one's longest
-# text: the one declaration the public forms, the moderation and the e-mails read.
+# The enterprise's fields a visitor may propose a correction to: the one list the public
+# forms, the moderation and the e-mails read. How long each may be is the model field's
+# own max_length (contributions.forms.proposed_length).
 # Translated fields are named without their language: a correction goes to the field of
 # the language the visitor wrote in.
-CORRECTABLE_FIELDS = {
-    "name": 200,
-    "street_address": 200,
-    "city": 100,
-    "postal_code": 7,
-    "phone": 30,
-    "email": 254,
-    "website": 200,
-    "description": 2000,
-}
+CORRECTABLE_FIELDS = (
+    "name",
+    "street_address",
+    "city",
+    "postal_code",
+    "phone",
+    "email",
+    "website",
+    "description",
+)
 TRANSLATED_FIELDS = frozenset({"name", "description", "mission"})
 
-# What a visitor proposing a new enterprise may tell, besides the sector (a sector's slug)
-# and the region (its code).
-NEW_ENTERPRISE_FIELDS = {
-    "name_fr": 200,
-    "name_en": 200,
-    "legal_form": 20,
-    "neq": 10,
-    "street_address": 200,
-    "city": 100,
-    "postal_code": 7,
-    "phone": 30,
-    "email": 254,
-    "website": 200,
-    "description_fr": 2000,
-    "description_en": 2000,
-    "sector": 150,
-    "region": 2,
-}
+# What a visitor proposing a new enterprise may tell: the enterprise's fields, the sector
+# (a sector's slug) and the region (its code).
+NEW_ENTERPRISE_FIELDS = (
+    "name_fr",
+    "name_en",
+    "legal_form",
+    "neq",
+    "street_address",
+    "city",
+    "postal_code",
+    "phone",
+    "email",
+    "website",
+    "description_fr",
+    "description_en",
+    "sector",
+    "region",
+)
+
+# The longest text a visitor may propose for a field the model leaves unbounded (the
+# descriptions).
+UNBOUNDED_TEXT_MAX_LENGTH = 2000
 
 MESSAGE_MAX_LENGTH = 2000
 REASON_MAX_LENGTH = 1000

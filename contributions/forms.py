@@ -1,6 +1,7 @@
 """The public forms: an error report and a new enterprise, both guarded the same way."""
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import validate_email
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +14,10 @@ from contributions.enums import (
     NEW_ENTERPRISE_FIELDS,
     REASON_MAX_LENGTH,
     TRANSLATED_FIELDS,
+    UNBOUNDED_TEXT_MAX_LENGTH,
 )
 from contributions.guards import form_token, token_problem
+from contributions.models import Contribution
 from entreprises.enums import LegalForm
 from entreprises.models import Enterprise, Sector
 from poles.models import Region
@@ -32,6 +35,20 @@ CORRECTION_LABELS = {
     "description": _("Description"),
 }
 CORRECTION_VALIDATORS = {"email": [validate_email]}
+
+
+def proposed_length(name: str) -> int:
+    """The longest text a proposed field takes: its model field's, so that what a form
+    accepts always fits the record."""
+    if name == "sector":
+        return Sector._meta.get_field("slug").max_length
+    if name == "region":
+        return Region._meta.get_field("code").max_length
+    try:
+        field = Enterprise._meta.get_field(name)
+    except FieldDoesNotExist:
+        return UNBOUNDED_TEXT_MAX_LENGTH
+    return field.max_length or UNBOUNDED_TEXT_MAX_LENGTH
 
 
 def postal_code(value: str) -> str:
@@ -55,7 +72,7 @@ class GuardedForm(forms.Form):
     reply_to = forms.EmailField(
         label=_("Your email (optional)"),
         required=False,
-        max_length=254,
+        max_length=Contribution._meta.get_field("email").max_length,
         help_text=_("Only to tell you what became of your message. It is never published."),
     )
 
@@ -99,7 +116,8 @@ class ReportForm(GuardedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, length in CORRECTABLE_FIELDS.items():
+        for name in CORRECTABLE_FIELDS:
+            length = proposed_length(name)
             widget = forms.Textarea(attrs={"rows": 4}) if length > 500 else forms.TextInput
             self.fields[f"new_{name}"] = forms.CharField(
                 label=CORRECTION_LABELS[name],
@@ -136,8 +154,10 @@ class NewEnterpriseForm(GuardedForm):
         "reply_to",
     ]
 
-    name_fr = forms.CharField(label=_("Name in French"), max_length=200)
-    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    name_fr = forms.CharField(label=_("Name in French"), max_length=proposed_length("name_fr"))
+    name_en = forms.CharField(
+        label=_("Name in English"), max_length=proposed_length("name_en"), required=False
+    )
     legal_form = forms.ChoiceField(
         label=_("Legal form"),
         required=False,
@@ -148,7 +168,7 @@ class NewEnterpriseForm(GuardedForm):
         queryset=Sector.objects.order_by("name_fr"),
         to_field_name="slug",
     )
-    city = forms.CharField(label=_("Town"), max_length=100)
+    city = forms.CharField(label=_("Town"), max_length=proposed_length("city"))
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.order_by("code"),
@@ -156,28 +176,37 @@ class NewEnterpriseForm(GuardedForm):
         required=False,
         empty_label=pgettext_lazy("region", "I do not know"),
     )
-    street_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=7, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    email = forms.EmailField(label=_("Enterprise's email"), max_length=254, required=False)
+    street_address = forms.CharField(
+        label=_("Street address"), max_length=proposed_length("street_address"), required=False
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"), max_length=proposed_length("postal_code"), required=False
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=proposed_length("phone"), required=False)
+    email = forms.EmailField(
+        label=_("Enterprise's email"), max_length=proposed_length("email"), required=False
+    )
     website = forms.URLField(
-        label=_("Website"), max_length=200, required=False, assume_scheme="https"
+        label=_("Website"),
+        max_length=proposed_length("website"),
+        required=False,
+        assume_scheme="https",
     )
     neq = forms.CharField(
         label=_("Québec enterprise number (NEQ)"),
-        max_length=10,
+        max_length=proposed_length("neq"),
         required=False,
         validators=[validate_neq],
     )
     description_fr = forms.CharField(
         label=_("Description in French"),
-        max_length=2000,
+        max_length=proposed_length("description_fr"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     description_en = forms.CharField(
         label=_("Description in English"),
-        max_length=2000,
+        max_length=proposed_length("description_en"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -205,21 +234,19 @@ class NewEnterpriseForm(GuardedForm):
 class OwnerRequestForm(GuardedForm):
     reply_to = forms.EmailField(
         label=_("The enterprise's email, as listed on its page"),
-        max_length=254,
+        max_length=proposed_length("email"),
         help_text=_("We send a sign-in link to this address if it is the one on file."),
     )
 
 
-# What an owner may change, with each one's longest text.
-OWNER_FIELDS = {
-    "name_fr": 200,
-    "name_en": 200,
-    "description_fr": 2000,
-    "description_en": 2000,
-    **{
-        name: length for name, length in CORRECTABLE_FIELDS.items() if name not in TRANSLATED_FIELDS
-    },
-}
+# What an owner may change.
+OWNER_FIELDS = (
+    "name_fr",
+    "name_en",
+    "description_fr",
+    "description_en",
+    *(name for name in CORRECTABLE_FIELDS if name not in TRANSLATED_FIELDS),
+)
 
 
 class OwnerEditForm(forms.Form):
@@ -227,7 +254,8 @@ class OwnerEditForm(forms.Form):
 
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, length in OWNER_FIELDS.items():
+        for name in OWNER_FIELDS:
+            length = proposed_length(name)
             self.fields[name] = forms.CharField(
                 label=proposed_label(name),
                 required=name == "name_fr",
@@ -300,8 +328,3 @@ def proposed_label(name: str) -> str:
     if name == "region":
         return str(_("Region (code)"))
     return str(capfirst(Enterprise._meta.get_field(name).verbose_name))
-
-
-def proposed_length(name: str) -> int:
-    base = name.removesuffix("_fr").removesuffix("_en")
-    return NEW_ENTERPRISE_FIELDS.get(name) or CORRECTABLE_FIELDS.get(base, 2000)

@@ -25,18 +25,19 @@ from entreprises.columns import (
 # then why a tombstone row left the directory (empty on the rows of records).
 CSV_HEADER = [*API_CSV, "reason"]
 
-# The joins every file PostgreSQL writes reads its columns from: e, p, r and s.
+# The joins every file PostgreSQL writes reads its columns from: e, p, r and s. The
+# sectors are aggregated per enterprise written (LATERAL), not over every link of the
+# directory and then joined: a pole's sector read 175,000 links for 2,000 rows.
 _FROM_SQL = """
 FROM entreprises_enterprise AS e
 LEFT JOIN poles_pole AS p ON p.id = e.pole_id
 LEFT JOIN poles_region AS r ON r.id = e.region_id
-LEFT JOIN (
-  SELECT link.enterprise_id,
-    {sector_aggregates}
+LEFT JOIN LATERAL (
+  SELECT {sector_aggregates}
   FROM entreprises_enterprisesector AS link
   JOIN entreprises_sector AS sector ON sector.id = link.sector_id
-  GROUP BY link.enterprise_id
-) AS s ON s.enterprise_id = e.id
+  WHERE link.enterprise_id = e.id
+) AS s ON true
 WHERE e.id IN ({{ids}})
 ORDER BY e.updated_at, e.id
 """

@@ -84,6 +84,22 @@ def test_csv_has_one_row_per_enterprise_with_both_languages(anonymous, directory
     assert rows[1]["founded_year"] == "" and rows[1]["sectors_en"] == "Agri-food"
 
 
+def test_streamed_formats_give_an_enterprise_without_sectors_empty_ones(anonymous, directory):
+    EnterpriseFactory(slug="sans-secteur", pole=directory["pole_a"])
+    rows = csv_rows(anonymous.get(f"{LIST}?format=csv&pole=pole-a"))
+    assert [
+        (row["slug"], row["primary_sector"], row["sectors"], row["sectors_en"]) for row in rows
+    ] == [
+        ("envol", "habitation", "habitation | agroalimentaire", "Housing | Agri-food"),
+        ("sans-secteur", "", "", ""),
+    ]
+    features = json_of(anonymous.get(f"{LIST}?format=geojson&pole=pole-a"))["features"]
+    assert [(f["properties"]["slug"], f["properties"]["sectors"]) for f in features] == [
+        ("envol", ["habitation", "agroalimentaire"]),
+        ("sans-secteur", []),
+    ]
+
+
 def test_csv_is_chosen_by_the_accept_header_too(anonymous, directory):
     response = anonymous.get(f"{LIST}?region=03", HTTP_ACCEPT="text/csv")
     assert [row["slug"] for row in csv_rows(response)] == ["marche"]

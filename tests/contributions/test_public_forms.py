@@ -5,8 +5,10 @@ import threading
 import time
 
 import pytest
+from django.forms import CharField
 from django.test import Client, override_settings
 
+from contributions.forms import NewEnterpriseForm, OwnerEditForm, ReportForm
 from contributions.guards import form_token
 from contributions.models import Contribution
 from entreprises.models import Enterprise
@@ -286,3 +288,26 @@ def test_requests_arriving_together_never_pass_the_limit():
     with ThreadPoolExecutor(max_workers=12) as pool:
         answers = list(pool.map(one, range(12)))
     assert answers.count(True) == 5
+
+
+def test_every_proposed_text_is_as_long_as_its_model_field_allows(enterprise):
+    """The forms read each length from the model field the text goes to; the model leaves
+    descriptions unbounded, and the forms cap them at 2,000 characters."""
+    forms = {
+        "report": {name.removeprefix("new_"): field for name, field in ReportForm().fields.items()},
+        "new": NewEnterpriseForm().fields,
+        "owner": OwnerEditForm(enterprise=enterprise).fields,
+    }
+    lengths = {
+        (form, name): field.max_length
+        for form, fields in forms.items()
+        for name, field in fields.items()
+        if isinstance(field, CharField) and name in {f.name for f in Enterprise._meta.get_fields()}
+    }
+    # The report's 8 corrections, the new enterprise's 11 texts, the owner's 10.
+    assert len(lengths) == 8 + 11 + 10
+    assert lengths == {
+        key: Enterprise._meta.get_field(key[1]).max_length or 2000 for key in lengths
+    }
+    assert lengths["new", "description_fr"] == 2000
+    assert lengths["new", "email"] == Contribution._meta.get_field("email").max_length == 254

@@ -161,12 +161,16 @@ def test_exceptions_are_logged_on_one_line():
 def test_database_timeouts_come_from_settings(db):
     options = settings.DATABASES["default"]["OPTIONS"]
     assert options["connect_timeout"] == 5
-    assert options["options"] == "-c statement_timeout=15000 -c random_page_cost=1.1"
+    assert options["options"] == (
+        "-c statement_timeout=15000 -c random_page_cost=1.1 -c cursor_tuple_fraction=1"
+    )
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone() == ("15s",)
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone() == ("1.1",)
+        cursor.execute("SHOW cursor_tuple_fraction")
+        assert cursor.fetchone() == ("1",)
 
 
 def statement_timeout_of_a_command(**env):
