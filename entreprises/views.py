@@ -386,7 +386,8 @@ class MapDataView(DirectoryFormMixin, TemplateView):
             if name in form.errors:
                 return JsonResponse({"error": form.errors[name][0]}, status=400)
         enterprises = located_enterprises(filters=self.get_filters())
-        if enterprises.count() > settings.MAP_POINT_LIMIT:
+        # Counted only as far as the limit: the whole directory is not counted to know it.
+        if enterprises[: settings.MAP_POINT_LIMIT + 1].count() > settings.MAP_POINT_LIMIT:
             # Four cells across a 256-pixel tile: clusters about 64 pixels apart.
             cell = 360 / (2**zoom * 4)
             features = [
