@@ -276,6 +276,10 @@ class Enterprise(Located):
     published_at = models.DateTimeField(_("published"), null=True, editable=False)
     # Written by entreprises.services.refresh_search_vectors(), read by the search.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The name, sectors and places of search_vector (its weights A and B), written with
+    # it: what relevance is ranked by. A tenth of its size, so ranking thousands of
+    # matches no longer reads every description's words (entreprises/search.py).
+    rank_vector = SearchVectorField(null=True, editable=False)
     # The ids of the enterprise's sectors, sorted: a copy of its sector links that the
     # facets and the sector filter read without joining them. Written by the database
     # alone (triggers of migration 0013), whatever writes the links or the enterprise.

@@ -24,6 +24,13 @@ different meaning (English "housing" and "house" both give `hous`, French
 "habitation" and "habit" both give `habit`), and those words are better found
 by their written form. Words found as written rank above words
 found through a stem (`rank_expression`).
+
+Relevance is ranked by a smaller vector written beside it, `rank_vector`: the
+name, sectors and places only (weights A and B). A word found only in a
+description still finds the enterprise, which then ranks below every match of a
+name, sector or place. Ranking the 7,816 matches of one word at 100,000
+enterprises took 60-110 ms over the whole vectors (1.9 kB each on average) and
+takes about 10 ms over these (370 bytes).
 """
 
 import re
@@ -96,8 +103,13 @@ def _synonyms(weight: str, column: str) -> str:
     )
 
 
+# What relevance is ranked by: the name (A) and the sectors and places (B), without the
+# descriptions (C). ts_rank adds up the weights of the query's words found; a word found
+# only in a description ranks at 0, below every match of a name, sector or place.
+RANK_PART = """ts_filter(doc.vector, ARRAY['a', 'b']::"char"[])"""
+
 SEARCH_VECTOR_SQL = f"""
-UPDATE entreprises_enterprise AS e SET search_vector = doc.vector
+UPDATE entreprises_enterprise AS e SET search_vector = doc.vector, rank_vector = {RANK_PART}
 FROM (
   SELECT e2.id,
     {_vector_parts()}
@@ -157,13 +169,14 @@ def build_query(text: str) -> TsQuery | None:
 
 
 def rank_expression(text: str) -> SearchRank | None:
-    """Relevance: the words as written count once more than every other way to match."""
+    """Relevance: the words as written count once more than every other way to match,
+    in the name (most), the sectors and the places (`rank_vector`)."""
     words = tuple(query_words(text))
     if not words:
         return None
     exact = " | ".join(f"'{_quoted(w)}'" for w in words)
-    return SearchRank(F("search_vector"), _tsquery(match_query(words))) + SearchRank(
-        F("search_vector"), _tsquery(exact)
+    return SearchRank(F("rank_vector"), _tsquery(match_query(words))) + SearchRank(
+        F("rank_vector"), _tsquery(exact)
     )
 
 

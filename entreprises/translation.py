@@ -27,6 +27,6 @@ class EnterpriseTranslationOptions(TranslationOptions):
 keep_history(Sector)
 keep_history(
     Enterprise,
-    excluded_fields=["search_vector", "published_at", "sector_ids"],
+    excluded_fields=["search_vector", "rank_vector", "published_at", "sector_ids"],
     m2m_fields=["sectors"],
 )
