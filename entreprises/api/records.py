@@ -36,6 +36,14 @@ _AS_READ = frozenset(
         serializers.BooleanField,
     }
 )
+# Fields whose value is an object, a query or a method's: not a column of a row.
+_NOT_FROM_A_ROW = (
+    serializers.BaseSerializer,
+    serializers.SerializerMethodField,
+    serializers.RelatedField,
+    serializers.ManyRelatedField,
+    TranslatedField,  # a subclass of it, which may write something else
+)
 # A serializer method a row can stand in for: (method name, the class that defines it).
 _LINK_METHODS = {"url": ("get_url", Linked), "web_url": ("get_web_url", LinkedWithPage)}
 _SECTOR_FIELDS = ["slug", "url", "name", "is_primary"]
@@ -83,24 +91,26 @@ def _plan() -> tuple[list[str], list[tuple[str, Step]], str]:
 def row_plan(serializer, *, prefix: str = "", specials=None) -> tuple[list[str], list]:
     """The columns and (key, step) pairs of a serializer's readable fields, in its order;
     `specials` maps a field's name to how it is read (see SPECIALS)."""
+    if type(serializer).to_representation is not serializers.Serializer.to_representation:
+        raise ImproperlyConfigured(f"{type(serializer).__name__} writes its own representation.")
     columns, steps = [], []
     for name, field in serializer.fields.items():
         if field.write_only:
             continue
         if specials and name in specials:
             needs, step = specials[name](field)
-        elif isinstance(field, TranslatedField):
+        elif type(field) is TranslatedField:
             needs = [f"{prefix}{name}_{code}" for code in LANGUAGE_CODES]
             step = _translated(needs)
         elif _is_link(serializer, name, field):
             url_name = getattr(serializer, "url_name" if name == "url" else "page_url_name")
             needs = [prefix + serializer.lookup]
             step = _link(url_name, needs[0], serializer.lookup)
-        elif isinstance(field, Linked) and not isinstance(field, serializers.ListSerializer):
+        elif isinstance(field, Linked):
             key = prefix + field.source.replace(".", "__")
             inner_columns, inner_steps = row_plan(field, prefix=key + "__")
             needs, step = [key, *inner_columns], _nested(key, inner_steps)
-        elif isinstance(field, serializers.BaseSerializer | serializers.SerializerMethodField):
+        elif isinstance(field, _NOT_FROM_A_ROW):
             raise ImproperlyConfigured(
                 f"{type(serializer).__name__}.{name} cannot be read from a row: "
                 "teach entreprises/api/records.py how, or leave the list to the serializer."

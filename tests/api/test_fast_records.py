@@ -196,9 +196,29 @@ class WithAMethodField(EnterpriseSerializer):
         return 1
 
 
-def test_a_field_rows_cannot_give_stops_the_fast_list():
-    with pytest.raises(ImproperlyConfigured, match="WithAMethodField.extra cannot be read"):
-        records.row_plan(WithAMethodField(), specials=records.SPECIALS)
+class WithARelatedField(EnterpriseSerializer):
+    extra = serializers.PrimaryKeyRelatedField(source="pole", read_only=True)
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = [*EnterpriseSerializer.Meta.fields, "extra"]
+
+
+class WithItsOwnRepresentation(EnterpriseSerializer):
+    def to_representation(self, instance):
+        return {"slug": instance.slug}
+
+
+@pytest.mark.parametrize(
+    ("serializer", "message"),
+    [
+        (WithAMethodField, "WithAMethodField.extra cannot be read from a row"),
+        (WithARelatedField, "WithARelatedField.extra cannot be read from a row"),
+        (WithItsOwnRepresentation, "WithItsOwnRepresentation writes its own representation"),
+    ],
+)
+def test_a_field_rows_cannot_give_stops_the_fast_list(serializer, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        records.row_plan(serializer(), specials=records.SPECIALS)
 
 
 class WithAPlainField(EnterpriseSerializer):
