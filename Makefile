@@ -90,6 +90,9 @@ restore: install
 # BENCH_ARGS=--fresh recreates (and times) the 100,000 demo enterprises.
 # BENCH_GROWTH=10000,100000,300000 adds the growth run (table and docs/benchmarks-growth.svg);
 # BENCH_ROUTES=edits the directory under edits alone.
+# BENCH_PROXY=1 also measures the floors, the directory, the home page and the API list
+# through deploy/Caddyfile run by Debian's caddy (HTTPS, its local CA; `make compose-cli`),
+# each beside the same route direct.
 .PHONY: wrk bench soak
 
 # The load generator: Debian's wrk, installed when missing (as root, as in CI).
@@ -100,7 +103,7 @@ wrk:
 vnu:
 	test -f node_modules/vnu-jar/build/dist/vnu.jar || npm install --no-save --silent vnu-jar@26.9.27
 
-bench: install wrk
+bench: install wrk $(if $(filter 1,$(BENCH_PROXY)),compose-cli)
 	$(BIN)/python -m bench.run bench $(BENCH_ARGS)
 
 soak: install wrk

@@ -19,7 +19,11 @@ BENCH_WRITE (0: do not write docs/benchmarks.md), BENCH_ROUTES (a comma-separate
 list of words: only the routes whose names hold one, beside the floor; "edits" runs the
 directory under edits), BENCH_GROWTH (say 10000,100000,300000: the growth run, each size
 in its own database, .data/bench<thousands> unless it is BENCH_COUNT), SOAK_DURATION
-(default 300), SOAK_CONNECTIONS (default 32). Each measurement notes the machine's load
+(default 300), SOAK_CONNECTIONS (default 32), BENCH_PROXY (1: also measure a few routes
+through deploy/Caddyfile run by Debian's caddy over HTTPS with its local certificate
+authority, each right after the same route direct: the floors in both halves, the
+directory uncached, the home page and the API list cached; gunicorn then runs with
+API_NUM_PROXIES=1 as in production). Each measurement notes the machine's load
 average (1 minute) when it ended. What follows KEPT_MARK in docs/benchmarks.md (the
 changes measured before and after) is kept when the file is written again.
 """
@@ -40,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import scaling
+from bench.proxy import Proxy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -69,6 +74,7 @@ class Route:
     cacheable: bool = True
     headers: dict = field(default_factory=dict)
     more_paths: list = field(default_factory=list)  # cycled through with `path`
+    proxied: tuple = ()  # the halves ("uncached", "cached") measured through the proxy too
 
 
 @dataclass
@@ -102,7 +108,7 @@ class Bench:
             **os.environ,
             "DEBUG": "0",
             "SECRET_KEY": os.environ.get("SECRET_KEY") or "benchmark-only-key-" + "x" * 40,
-            "ALLOWED_HOSTS": "127.0.0.1",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",  # localhost: the proxy's address
             "SECURE_COOKIES": "0",
             "SECURE_SSL_REDIRECT": "0",
             "BENCH_FLOOR": "1",
@@ -241,7 +247,9 @@ class Bench:
         except urllib.error.HTTPError as error:
             return error.code
 
-    def wrk(self, paths: list[str], *, connections: int, duration: int, headers=None) -> Measure:
+    def wrk(
+        self, paths: list[str], *, connections: int, duration: int, headers=None, base=None
+    ) -> Measure:
         command = [
             "wrk",
             f"--threads={min(connections, 2)}",
@@ -252,7 +260,7 @@ class Bench:
         ]
         for name, value in (headers or {}).items():
             command += ["--header", f"{name}: {value}"]
-        command += [self.base + paths[0]]
+        command += [(base or self.base) + paths[0]]
         if len(paths) > 1:
             command += ["--", *paths]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -293,15 +301,21 @@ VARIED_SEARCHES = [
 ]
 
 
+BOTH_HALVES = ("uncached", "cached")
+
+
 def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
     admin = {"Cookie": f"sessionid={fixtures['session']}"}
     return [
-        Route("floor: static file (whitenoise)", static_path, "floor"),
+        Route("floor: static file (whitenoise)", static_path, "floor", proxied=BOTH_HALVES),
         Route(
-            f"floor: minimal view ({home_bytes} B)", f"/bench/floor/?bytes={home_bytes}", "floor"
+            f"floor: minimal view ({home_bytes} B)",
+            f"/bench/floor/?bytes={home_bytes}",
+            "floor",
+            proxied=BOTH_HALVES,
         ),
-        Route("home", "/fr/", "page"),
-        Route("directory, page 1", "/fr/entreprises/", "page"),
+        Route("home", "/fr/", "page", proxied=("cached",)),
+        Route("directory, page 1", "/fr/entreprises/", "page", proxied=("uncached",)),
         Route("directory, page 200", "/fr/entreprises/?page=200", "page"),
         Route("search", "/fr/entreprises/?q=habitation", "search"),
         Route("search, two words", "/fr/entreprises/?q=cooperative+montreal", "search"),
@@ -331,7 +345,7 @@ def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
         Route("fuzzy suggestion (a typo, no result)", "/fr/entreprises/?q=habitaton", "search"),
         Route("enterprise page", f"/fr/entreprises/{fixtures['enterprise']}/", "page"),
         Route("map GeoJSON (whole directory)", "/fr/carte/entreprises.geojson", "map"),
-        Route("API list JSON", "/api/v1/enterprises/", "api"),
+        Route("API list JSON", "/api/v1/enterprises/", "api", proxied=("cached",)),
         # GeoJSON and CSV lists are not paged (they stream every match): one pole's sector.
         Route(
             "API list GeoJSON (a pole's sector)",
@@ -427,9 +441,20 @@ def run_bench(args) -> int:
     extras: list[tuple[str, str]] = []
     extra_sections: list[str] = []
     route_list: list[Route] = []
+    proxy, proxied, behind_proxy = None, {}, {}
+    if os.environ.get("BENCH_PROXY") == "1":
+        proxy = Proxy(
+            upstream_port=bench.port,
+            static_root=BASE_DIR / "staticfiles",
+            media_root=Path(os.environ.get("MEDIA_ROOT") or bench.data_dir / "media"),
+        )
+        # As in docker-compose.yml; direct requests carry no X-Forwarded-* and are unchanged.
+        behind_proxy = {"API_NUM_PROXIES": 1, "TRUST_X_FORWARDED_PROTO": 1}
     try:
+        if proxy:
+            proxy.start()
         for mode, seconds in (("uncached", 0), ("cached", 300)):
-            bench.start(PUBLIC_CACHE_SECONDS=seconds)
+            bench.start(PUBLIC_CACHE_SECONDS=seconds, **behind_proxy)
             with urllib.request.urlopen(bench.base + "/fr/", timeout=60) as response:  # noqa: S310
                 home_bytes = len(response.read())
             route_list = selected(routes(fixtures, home_bytes=home_bytes, static_path=static_path))
@@ -441,21 +466,17 @@ def run_bench(args) -> int:
                 if status != 200:
                     unavailable[route.name] = status
                     continue
-                for connections in levels:
-                    measure = bench.wrk(
-                        [route.path, *route.more_paths],
-                        connections=connections,
-                        duration=duration,
-                        headers=route.headers,
-                    )
-                    results[(mode, route.name)] = results.get((mode, route.name), {})
-                    results[(mode, route.name)][connections] = measure
-                    print(
-                        f"{mode:8} {route.name:38} c={connections:<3} {measure.rps:8.0f} rps "
-                        f"p50 {measure.p50:7.1f} p95 {measure.p95:7.1f} p99 {measure.p99:7.1f} ms"
-                        f" 5xx {measure.status_5xx} socket errors {measure.socket_errors}"
-                        f" load {measure.load:.1f}",
-                        flush=True,
+                results[(mode, route.name)] = measured(
+                    bench, route, mode=mode, levels=levels, duration=duration
+                )
+                if proxy and mode in route.proxied:
+                    status = proxy.fetch(route.path)[0]
+                    if status != 200:
+                        unavailable[f"{route.name} (through the proxy)"] = status
+                        continue
+                    bench.settle()
+                    proxied[(mode, route.name)] = measured(
+                        bench, route, mode=mode, levels=levels, duration=duration, proxy=proxy
                     )
             if mode == "cached" and wants_edits():
                 paths = [r.path for r in routes(fixtures, home_bytes=0, static_path="")]
@@ -491,6 +512,8 @@ def run_bench(args) -> int:
             bench.stop()
     finally:
         bench.stop()
+        if proxy:
+            proxy.stop()
     if not os.environ.get("BENCH_ROUTES"):
         extras.append(("10,000-row admin import (all rows new)", bench.timed_import()))
     sizes = [int(n) for n in os.environ.get("BENCH_GROWTH", "").split(",") if n.strip()]
@@ -507,13 +530,66 @@ def run_bench(args) -> int:
         fixtures=fixtures,
         workers=args.workers,
     )
-    report += "\n".join(extra_sections) + "\n"
+    report += "\n".join(proxy_lines(results, proxied, routes=route_list) + extra_sections) + "\n"
     print(report)
     if os.environ.get("BENCH_WRITE", "1") != "0":
         kept = RESULTS.read_text().partition(KEPT_MARK)[2] if RESULTS.exists() else ""
         RESULTS.write_text(report + "\n" + KEPT_MARK + (kept or "\n"))
         print(f"Written to {RESULTS.relative_to(BASE_DIR)}")
     return 0
+
+
+def measured(bench, route, *, mode, levels, duration, proxy=None) -> dict[int, Measure]:
+    """One route at each number of connections, direct or through the proxy."""
+    by_level = {}
+    for connections in levels:
+        measure = bench.wrk(
+            [route.path, *route.more_paths],
+            connections=connections,
+            duration=duration,
+            headers=route.headers,
+            base=proxy.base if proxy else None,
+        )
+        by_level[connections] = measure
+        print(
+            f"{mode:8} {'proxy ' if proxy else ''}{route.name:38} c={connections:<3} "
+            f"{measure.rps:8.0f} rps p50 {measure.p50:7.1f} p95 {measure.p95:7.1f} "
+            f"p99 {measure.p99:7.1f} ms 5xx {measure.status_5xx} "
+            f"socket errors {measure.socket_errors} load {measure.load:.1f}",
+            flush=True,
+        )
+    return by_level
+
+
+def proxy_lines(results, proxied, *, routes) -> list[str]:
+    """Direct and proxied numbers side by side (BENCH_PROXY=1)."""
+    if not proxied:
+        return []
+    lines = [
+        "",
+        "## Direct and through the proxy",
+        "",
+        "The same gunicorn, measured directly and through `deploy/Caddyfile` run by Debian's "
+        "caddy (HTTPS, Caddy's local certificate authority, HTTP/1.1 from wrk, access log on), "
+        "one right after the other. Static files through the proxy are Caddy's own "
+        "`file_server`; direct, whitenoise's.",
+        "",
+        "| route | half | conn. | direct req/s | proxied req/s | proxied ÷ direct "
+        "| direct p95 | proxied p95 | load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for mode in ("uncached", "cached"):
+        for route in routes:
+            through = proxied.get((mode, route.name), {})
+            for connections, p in through.items():
+                d = results[(mode, route.name)][connections]
+                lines.append(
+                    f"| {route.name} | {mode} | {connections} | {d.rps:,.0f} | {p.rps:,.0f} | "
+                    f"{p.rps / d.rps:.2f} | {d.p95:.1f} | {p.p95:.1f} | {p.load:.1f} |"
+                )
+    errors = sum(m.status_5xx + m.socket_errors for r in proxied.values() for m in r.values())
+    lines += ["", f"5xx responses and socket errors through the proxy: {errors}", ""]
+    return lines
 
 
 def wants_edits() -> bool:

@@ -1,4 +1,5 @@
-"""The benchmark's measuring part, run for one second against the live test server.
+"""The benchmark's measuring part, run for one second against the live test server,
+directly and through the proxy set-up of BENCH_PROXY=1.
 
 Only counts are asserted: timings are measured and reported by `make bench`, never
 tested.
@@ -8,6 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from bench.proxy import Proxy
 from bench.run import Bench, Measure
 from bench.scaling import GROWTH_ROUTES, growth_lines, write_chart
 
@@ -38,6 +40,43 @@ def test_wrk_mixes_several_paths(bench):
     mixed = bench.wrk(["/en/about/", "/en/nowhere/"], connections=2, duration=1)
     assert 0 < mixed.status_4xx < mixed.requests
     assert mixed.status_5xx == 0
+
+
+def test_proxied_bench_reaches_the_portal_through_caddy_over_https(bench, live_server, tmp_path):
+    static = tmp_path / "static" / "css"
+    static.mkdir(parents=True)
+    (static / "site.0123456789ab.css").write_text("body { color: #222; }\n")
+    proxy = Proxy(
+        upstream_port=int(live_server.url.rsplit(":", 1)[1]),
+        static_root=tmp_path / "static",
+        media_root=tmp_path / "media",
+    )
+    proxy.start()
+    try:
+        assert proxy.base.startswith("https://localhost:")
+        # Certificate checked against Caddy's local authority; Caddy, then the portal.
+        status, servers, body = proxy.fetch("/en/about/")
+        assert status == 200
+        assert servers[0] == "Caddy"
+        assert servers[1].startswith("WSGIServer/")
+        assert "<title>About the Chantier — Québec social economy portal</title>" in body.decode()
+
+        paths = ["/en/about/", "/static/css/site.0123456789ab.css"]
+        through = bench.wrk(paths, connections=2, duration=1, base=proxy.base)
+        assert through.requests > 0
+        assert (through.status_4xx, through.status_5xx, through.socket_errors) == (0, 0, 0)
+
+        logged = proxy.requests_logged()
+        # start() waited on /static/ (a 404 of the proxy's own), then the fetch, then wrk.
+        assert logged[1]["uri"] == "/en/about/"
+        by_wrk = logged[2:]
+        assert len(by_wrk) >= through.requests
+        assert {request["uri"] for request in by_wrk} == set(paths)
+        assert {request["tls"]["server_name"] for request in logged} == {"localhost"}
+        assert {request["remote_ip"] for request in logged} == {"127.0.0.1"}
+    finally:
+        proxy.stop()
+    assert not proxy.workdir.exists()
 
 
 def test_growth_table_and_chart(tmp_path):
