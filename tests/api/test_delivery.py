@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from rest_framework.settings import api_settings
 
+from chantier.api_access import AnonymousRateThrottle
 from tests.helpers import body_of, json_of
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,45 @@ def test_cached_answer_keeps_gzip_and_its_own_rate_headers(directory, settings):
     assert gzip.decompress(hit.content) == gzip.decompress(first.content)
     assert (first["RateLimit-Remaining"], hit["RateLimit-Remaining"]) == ("9", "8")
     assert json_of(client.get(LIST))["results"][0]["slug"] == "envol"
+
+
+def test_rate_window_keeps_two_numbers_and_opens_again_when_it_closes(directory, monkeypatch):
+    clock = [1_000_000.0]
+    monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda self: clock[0])
+    cache.clear()
+    client = Client()
+    with rates("1000/minute"):
+        answers = [client.get(LIST) for _ in range(3)]
+        # What is kept per caller does not grow with the limit: when, and how many.
+        key = AnonymousRateThrottle.cache_format % {"scope": "anonymous", "ident": "127.0.0.1"}
+        assert cache.get(key) == (1_000_000.0, 3)
+        clock[0] += 59
+        late = client.get(LIST)
+        clock[0] += 1  # the window opened 60 s ago: a new one opens
+        fresh = client.get(LIST)
+    assert [r["RateLimit-Remaining"] for r in answers] == ["999", "998", "997"]
+    assert answers[-1]["RateLimit-Reset"] == "60"
+    assert (late["RateLimit-Remaining"], late["RateLimit-Reset"]) == ("996", "1")
+    assert (fresh["RateLimit-Remaining"], fresh["RateLimit-Reset"]) == ("999", "60")
+    assert cache.get(key) == (1_000_060.0, 1)
+
+
+def test_refused_caller_is_told_when_the_window_closes(directory, monkeypatch):
+    clock = [2_000_000.0]
+    monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda self: clock[0])
+    cache.clear()
+    client = Client()
+    with rates("2/minute"):
+        client.get(LIST)
+        clock[0] += 20
+        client.get(LIST)
+        clock[0] += 15
+        refused = client.get(LIST)
+        clock[0] += 25
+        again = client.get(LIST)
+    assert (refused.status_code, refused["Retry-After"], refused["RateLimit-Reset"]) == (
+        429,
+        "25",
+        "25",
+    )
+    assert (again.status_code, again["RateLimit-Remaining"]) == (200, "1")
