@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from entreprises.models import Enterprise, Sector
@@ -88,3 +89,21 @@ def test_edits_rename_the_directorys_first_enterprise_then_restore_it():
     assert first.name_fr == "Atelier coopératif A"
     version_names = set(first.history.values_list("name_fr", flat=True))
     assert "Atelier coopératif A · édition 1" in version_names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_settle_clears_the_dead_rows_a_rewrite_leaves():
+    EnterpriseFactory.create_batch(5)
+    Enterprise.objects.update(city="Rimouski")  # every row rewritten: five dead versions
+
+    def dead_rows() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_force_next_flush()")
+            cursor.execute(
+                "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'entreprises_enterprise'"
+            )
+            return cursor.fetchone()[0]
+
+    assert dead_rows() >= 5
+    assert bench_setup("settle") == ""
+    assert dead_rows() == 0
