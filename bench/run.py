@@ -305,6 +305,9 @@ VARIED_SEARCHES = [
 BOTH_HALVES = ("uncached", "cached")
 
 
+BROWSER_ENCODINGS = "gzip, deflate, br"
+
+
 def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
     admin = {"Cookie": f"sessionid={fixtures['session']}"}
     return [
@@ -318,6 +321,13 @@ def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
         Route("home", "/fr/", "page", proxied=("cached",)),
         Route("directory, page 1", "/fr/entreprises/", "page", proxied=("uncached",)),
         Route("directory, page 200", "/fr/entreprises/?page=200", "page"),
+        # As a browser asks: compressed (wrk asks for nothing unless told).
+        Route(
+            "directory, page 1, brotli",
+            "/fr/entreprises/",
+            "page",
+            headers={"Accept-Encoding": BROWSER_ENCODINGS},
+        ),
         Route("search", "/fr/entreprises/?q=habitation", "search"),
         Route("search, two words", "/fr/entreprises/?q=cooperative+montreal", "search"),
         Route(
@@ -347,6 +357,12 @@ def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
         Route("enterprise page", f"/fr/entreprises/{fixtures['enterprise']}/", "page"),
         Route("map GeoJSON (whole directory)", "/fr/carte/entreprises.geojson", "map"),
         Route("API list JSON", "/api/v1/enterprises/", "api", proxied=("cached",)),
+        Route(
+            "API list JSON, brotli",
+            "/api/v1/enterprises/",
+            "api",
+            headers={"Accept-Encoding": BROWSER_ENCODINGS},
+        ),
         # GeoJSON and CSV lists are not paged (they stream every match): one pole's sector.
         Route(
             "API list GeoJSON (a pole's sector)",
@@ -481,8 +497,11 @@ def run_bench(args) -> int:
                     )
             if mode == "cached" and wants_edits():
                 paths = [r.path for r in routes(fixtures, home_bytes=0, static_path="")]
+                # Each address once (the brotli route asks for page 1 again).
                 paths = [
-                    p for p in paths if p.startswith("/fr/entreprises/?") or p == "/fr/entreprises/"
+                    p
+                    for p in dict.fromkeys(paths)
+                    if p.startswith("/fr/entreprises/?") or p == "/fr/entreprises/"
                 ]
                 bench.settle()
                 edited = scaling.under_edits(

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from chantier.logs import current_request_id
+from common.content_coding import BROTLI, IDENTITY, chosen_coding
 from poles.two_factor import second_factor_step
 
 logger = logging.getLogger("chantier.requests")
@@ -88,28 +89,13 @@ class SecretFreeCompressionMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         if not holds_no_secret(request, response):
             return response
-        accepted = accepted_codings(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        if "br" in accepted and not (response.streaming and response.is_async):
+        coding = chosen_coding(request)
+        if coding == BROTLI and not (response.streaming and response.is_async):
             return brotli_compressed(response)
-        if "gzip" not in accepted:
+        if coding == IDENTITY:
             patch_vary_headers(response, ("Accept-Encoding",))
             return response
         return super().process_response(request, response)
-
-
-def accepted_codings(header: str) -> set[str]:
-    """The content codings an Accept-Encoding header accepts (`br;q=0` refuses brotli)."""
-    accepted = set()
-    for part in header.split(","):
-        coding, *parameters = (piece.strip() for piece in part.split(";"))
-        weight = next((p[2:] for p in parameters if p.lower().startswith("q=")), "1")
-        try:
-            refused = float(weight) <= 0
-        except ValueError:
-            refused = True
-        if coding and not refused:
-            accepted.add(coding.lower())
-    return accepted
 
 
 def brotli_compressed(response):

@@ -117,15 +117,16 @@ MIDDLEWARE = [
     # CORS early, so that every API answer (errors and preflights too) carries its headers.
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above the public cache (which keeps bodies uncompressed), below WhiteNoise (which
-    # serves its own compressed files); never on answers that hold a secret (BREACH).
-    "chantier.middleware.SecretFreeCompressionMiddleware",
     # Before sessions are read: anonymous safe requests may read the replica.
     *(["chantier.routers.ReplicaRoutingMiddleware"] if DATABASE_REPLICA_URL else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # After the language is known (it is part of the cache key).
     "common.public_cache.PublicCacheMiddleware",
+    # Below the public cache, which keeps answers as sent, compressed (a hit compresses
+    # nothing), and below WhiteNoise (which serves its own compressed files); never on
+    # answers that hold a secret (BREACH).
+    "chantier.middleware.SecretFreeCompressionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

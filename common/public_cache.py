@@ -3,8 +3,10 @@
 One module, past the usual length, because the answers and the data derived per
 generation share one generation, one staleness rule and one turn to refresh.
 
-A response is kept per scheme, host, path, query string, language and `Accept`
-header (absolute addresses in a page or an answer name the host asked), with the
+A response is kept per scheme, host, path, query string, language, `Accept` header
+(absolute addresses in a page or an answer name the host asked) and compression (brotli,
+gzip or none, as `chosen_coding` reads `Accept-Encoding`): it is kept as sent, already
+compressed, so that a hit costs no compression. It is kept with the
 generation number it was made under; any change to a record bumps the generation,
 one cache write that makes every kept answer stale at once, on every web container
 sharing the cache. A hit costs one round trip to the cache: the generation and the
@@ -40,6 +42,8 @@ from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language, override
+
+from common.content_coding import chosen_coding
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +193,8 @@ def response_key(request) -> str:
             request.get_host(),
             request.get_full_path(),
             request.META.get("HTTP_ACCEPT", ""),
+            # Kept compressed, as sent: a hit compresses nothing.
+            chosen_coding(request),
         ]
     )
     digest = hashlib.sha256(identity.encode()).hexdigest()

@@ -189,3 +189,36 @@ def test_refused_caller_is_told_when_the_window_closes(directory, monkeypatch):
         "25",
     )
     assert (again.status_code, again["RateLimit-Remaining"]) == (200, "1")
+
+
+@pytest.mark.parametrize(
+    ("accept", "coding", "decompress"),
+    [
+        ("gzip, deflate, br", "br", brotli.decompress),
+        ("gzip", "gzip", gzip.decompress),
+        ("br;q=0, gzip", "gzip", gzip.decompress),
+    ],
+)
+def test_answers_are_kept_compressed_and_a_hit_compresses_nothing(
+    directory, settings, monkeypatch, accept, coding, decompress
+):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    cache.clear()
+    client = Client()
+    made = client.get(LIST, HTTP_ACCEPT_ENCODING=accept)
+    assert (made["X-Cache"], made["Content-Encoding"]) == ("miss", coding)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a hit compressed its answer again")
+
+    monkeypatch.setattr(brotli, "compress", refuse)
+    monkeypatch.setattr("django.middleware.gzip.compress_string", refuse)
+    hit = client.get(LIST, HTTP_ACCEPT_ENCODING=accept)
+    assert (hit["X-Cache"], hit["Content-Encoding"]) == ("hit", coding)
+    assert hit.content == made.content
+    assert hit["Content-Length"] == str(len(made.content))
+    assert json.loads(decompress(hit.content))["results"][0]["slug"] == "envol"
+    # A client that accepts no compression has its own answer, kept plain.
+    plain = client.get(LIST)
+    assert (plain["X-Cache"], plain.get("Content-Encoding")) == ("miss", None)
+    assert client.get(LIST)["X-Cache"] == "hit"
