@@ -53,10 +53,14 @@ RESULTS = BASE_DIR / "docs" / "benchmarks.md"
 CHART = BASE_DIR / "docs" / "benchmarks-growth.svg"
 KEPT_MARK = "<!-- Kept by make bench: written by hand below. -->"
 
-# Budgets of issue 6 (p95 in milliseconds at 8 connections; ratios to the minimal view).
+# Budgets (p95 in milliseconds at 8 connections; ratio to the minimal view): 100 ms for
+# every page, a search, a facet and the API lists; 150 ms for searches of several words,
+# misspelt ones and the admin's searches; a cached route at 70 % of the minimal view.
 PAGE_P95_MS = 100
 SEARCH_P95_MS = 150
-CACHED_RATIO = 0.5
+CACHED_RATIO = 0.7
+# The routes held to SEARCH_P95_MS (the admin's searches are, by their kind).
+WIDER_SEARCHES = ("two words", "different queries", "fuzzy", "with a search")
 EXPORT_SECONDS = 10
 EXPORT_GROWTH_MB = 100
 GENERATE_SECONDS = 180
@@ -704,7 +708,8 @@ def budget_lines(*, results, routes, floor_name, extras) -> list[str]:
         uncached = results.get(("uncached", route.name), {}).get(8)
         if uncached is None or route.kind == "floor":
             continue
-        limit = SEARCH_P95_MS if route.kind in {"search", "admin-search"} else PAGE_P95_MS
+        wider = route.kind == "admin-search" or any(w in route.name for w in WIDER_SEARCHES)
+        limit = SEARCH_P95_MS if wider else PAGE_P95_MS
         verdict = "met" if uncached.p95 < limit else "MISSED"
         lines.append(f"- {route.name}: p95 {uncached.p95:.1f} ms uncached (< {limit}): {verdict}")
         cached = results.get(("cached", route.name), {}).get(8)
