@@ -89,6 +89,10 @@ class ConfiguredRateThrottle(SimpleRateThrottle):
     RateLimit headers).
     """
 
+    # Not DRF's key: what DRF's throttle kept there (a list of times) must never be read
+    # as a window.
+    cache_format = "throttle-window_%(scope)s_%(ident)s"
+
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
@@ -109,7 +113,8 @@ class ConfiguredRateThrottle(SimpleRateThrottle):
             self.cache.set(self.key, (opened, count), math.ceil(self.closes_at - self.now))
         request.rate_limit = RateLimit(
             limit=self.num_requests,
-            remaining=self.num_requests - count,
+            # Never below 0, even when the limit was lowered during the window.
+            remaining=max(0, self.num_requests - count),
             reset=math.ceil(self.closes_at - self.now),
             window=int(self.duration),
         )

@@ -131,7 +131,9 @@ def _brotli_stream(chunks):
 
 
 def holds_no_secret(request, response) -> bool:
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # get_token() ran: a token is in it
+    # get_token() ran (a token is in the page) whenever the key exists: Django sets it to
+    # False again once CsrfViewMiddleware, below this one, has written the cookie.
+    if "CSRF_COOKIE_NEEDS_UPDATE" in request.META or settings.CSRF_COOKIE_NAME in response.cookies:
         return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

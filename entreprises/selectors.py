@@ -325,7 +325,10 @@ def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     if sort == DirectorySort.NEAREST:
         enterprises = enterprises.order_by("distance_km", "name", "id")
     elif rank is not None:
-        enterprises = enterprises.annotate(rank=rank).order_by("-rank", "name", "id")
+        # A row whose rank vector is not written yet (NULL) comes last, not first.
+        enterprises = enterprises.annotate(rank=rank).order_by(
+            F("rank").desc(nulls_last=True), "name", "id"
+        )
     elif sort == DirectorySort.UPDATED:
         enterprises = enterprises.order_by("-updated_at", "name", "id")
     else:

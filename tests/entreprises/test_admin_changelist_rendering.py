@@ -12,6 +12,9 @@ from django.utils import translation
 from entreprises.models import Enterprise
 
 CHANGELIST = reverse("admin:entreprises_enterprise_changelist")
+# A name the label must escape, as Django's widget does.
+NAME = 'Coop "A" & <B>'
+ESCAPED = "Coop &quot;A&quot; &amp; &lt;B&gt;"
 
 
 def checkboxes(page: str) -> list[str]:
@@ -21,13 +24,13 @@ def checkboxes(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("language", "label"),
     [
-        ("fr", "Choisir cette fiche pour une action\xa0: Coop A"),
-        ("en", "Select this object for an action - Coop A"),
+        ("fr", "Choisir cette fiche pour une action\xa0: " + ESCAPED),
+        ("en", "Select this object for an action - " + ESCAPED),
     ],
 )
 def test_each_row_has_the_checkbox_django_would_write(personas, world, language, label):
     model_admin = admin.site._registry[Enterprise]
-    world.enterprise_a.name_fr, world.enterprise_a.name_en = "Coop A", ""
+    world.enterprise_a.name_fr, world.enterprise_a.name_en = NAME, ""
     world.enterprise_a.save()
     client = personas.client_for(personas.staff_a)
     page = client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE=language).content.decode()
