@@ -21,7 +21,8 @@ from django.db import connection
 from common.api.languages import LANGUAGE_CODES
 from entreprises import opening_hours, social_links
 
-# The texts an enterprise has in each language (name_fr, name_en...).
+# The texts an enterprise has in each language (name_fr, name_en...), registered for
+# translation from here (entreprises/translation.py).
 TRANSLATED = (
     "name",
     "description",

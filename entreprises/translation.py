@@ -1,6 +1,7 @@
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as keep_history
 
+from entreprises.columns import TRANSLATED
 from entreprises.models import Enterprise, Sector
 
 
@@ -12,14 +13,9 @@ class SectorTranslationOptions(TranslationOptions):
 
 @register(Enterprise)
 class EnterpriseTranslationOptions(TranslationOptions):
-    fields = (
-        "name",
-        "description",
-        "mission",
-        "products_services",
-        "opening_hours_note",
-        "image_alt",
-    )
+    # The one list of an enterprise's texts in each language, which the spreadsheets and
+    # the API read too.
+    fields = TRANSLATED
     required_languages = {"fr": ("name",)}
 
 

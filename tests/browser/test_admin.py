@@ -117,3 +117,28 @@ def test_import_and_its_preview(portal, personas, new_page, screenshots_dir, tmp
     assert no_sideways_scroll(page)
     assert_accessible(page)
     page.screenshot(path=screenshots_dir / f"admin-import-preview-{language}.png", full_page=True)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_national_teams_wider_change_list_fits_at_1280(
+    portal, personas, new_page, screenshots_dir, language
+):
+    from tests.browser.test_admin_two_factor import (
+        password_step,
+        set_up_second_factor,
+        turn_off_second_factor,
+    )
+
+    # The national team's list has two more columns (pole, region) than a pole's.
+    page = new_page(locale=LOCALES[language], width=1280, height=900)
+    password_step(page, portal, personas.national)
+    set_up_second_factor(page)
+    try:
+        page.goto(f"{portal}/admin/entreprises/enterprise/")
+        assert page.locator("#result_list th.column-pole").count() == 1
+        page.screenshot(path=screenshots_dir / f"admin-changelist-national-{language}.png")
+        assert no_sideways_scroll(page)
+        table_width, box_width = whole_table_in_view(page)
+        assert table_width <= box_width, (table_width, box_width)
+    finally:
+        turn_off_second_factor(page, portal, personas.national)
