@@ -520,6 +520,9 @@ PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 # After a change, the previous answer is served for at most this many seconds (counted
 # from when it was made) while one request makes the fresh one; 0: never served stale.
 PUBLIC_CACHE_STALE_SECONDS = env_int("PUBLIC_CACHE_STALE_SECONDS", 10)
+# Bytes of cached answers each web process also keeps in its own memory, served without
+# a round trip to the cache for a second after it last read the generation; 0: none.
+PUBLIC_CACHE_LOCAL_BYTES = env_int("PUBLIC_CACHE_LOCAL_BYTES", 32_000_000)
 # Larger responses (streamed exports) are served but not cached.
 PUBLIC_CACHE_MAX_BYTES = env_int("PUBLIC_CACHE_MAX_BYTES", 2_000_000)
 # Never cached, whoever asks: the health check, the admin, the benchmark floor.

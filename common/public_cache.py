@@ -10,7 +10,8 @@ compressed, so that a hit costs no compression. It is kept with the
 generation number it was made under; any change to a record bumps the generation,
 one cache write that makes every kept answer stale at once, on every web container
 sharing the cache. A hit costs one round trip to the cache: the generation and the
-answer are read together.
+answer are read together; none when this process read or made the answer less than a
+second ago (`common.public_cache_local`).
 
 A stale answer is not thrown away: for `PUBLIC_CACHE_STALE_SECONDS` after it was
 made, it is served to every request, and the one that takes the turn (one per
@@ -44,6 +45,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language, override
 
 from common.content_coding import chosen_coding
+from common.public_cache_local import local_copies
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +153,9 @@ def data_version() -> str:
 
 
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    generation = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, generation, timeout=None)
+    local_copies.note_generation(generation)
 
 
 def _generation() -> str:
@@ -202,10 +206,28 @@ def response_key(request) -> str:
 
 
 def _generation_and(key: str) -> tuple[str, dict | None]:
-    """The current generation and the answer kept under `key`, in one round trip."""
+    """The current generation and what is kept under `key`, in one round trip."""
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY) or _generation()
+    local_copies.note_generation(generation)
     return generation, found.get(key)
+
+
+def _generation_and_answer(key: str) -> tuple[str, dict | None]:
+    """The current generation and the answer kept under `key`: from this process's
+    memory when it holds both, else in one round trip (and then kept in memory)."""
+    held = local_copies.answer(key)
+    if held is not None:
+        return held
+    generation, kept = _generation_and(key)
+    if kept is not None and kept["generation"] == generation:
+        local_copies.keep(key, kept)
+    return generation, kept
+
+
+def _keep_answer(key: str, kept: dict) -> None:
+    cache.set(key, kept, _kept_seconds())
+    local_copies.keep(key, kept)
 
 
 # What a request may do with what is kept under a key, see `_staleness`.
@@ -253,7 +275,7 @@ class PublicCacheMiddleware:
         if not cacheable_request(request):
             return self.get_response(request)
         key = response_key(request)
-        generation, kept = _generation_and(key)
+        generation, kept = _generation_and_answer(key)
         state = _staleness(key, kept, generation)
         if state == TOO_OLD:
             return self.made(request, key, generation)
@@ -274,7 +296,7 @@ class PublicCacheMiddleware:
                 response, response.streaming_content, key, entry
             )
         else:
-            cache.set(key, _frozen(response, response.content, entry), _kept_seconds())
+            _keep_answer(key, _frozen(response, response.content, entry))
         response["X-Cache"] = "miss"
         return response
 
@@ -312,7 +334,7 @@ class PublicCacheMiddleware:
                     # Gone, moved, personal or too large: the next request gets the view's answer.
                     cache.delete(key)
                     return
-                cache.set(key, _frozen(response, content, entry), _kept_seconds())
+                _keep_answer(key, _frozen(response, content, entry))
             finally:
                 response.close()
         except Exception:
@@ -373,7 +395,7 @@ def _keep_when_complete(response: StreamingHttpResponse, chunks, key: str, entry
                 kept = None
         yield chunk
     if kept is not None:
-        cache.set(key, _frozen(response, b"".join(kept), entry), _kept_seconds())
+        _keep_answer(key, _frozen(response, b"".join(kept), entry))
 
 
 def _whole_content(response) -> bytes | None:
