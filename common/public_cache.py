@@ -10,7 +10,8 @@ compressed, so that a hit costs no compression. It is kept with the
 generation number it was made under; any change to a record bumps the generation,
 one cache write that makes every kept answer stale at once, on every web container
 sharing the cache. A hit costs one round trip to the cache: the generation and the
-answer are read together.
+answer are read together; none when this process read or made the answer less than a
+second ago (`common.public_cache_local`).
 
 A stale answer is not thrown away: for `PUBLIC_CACHE_STALE_SECONDS` after it was
 made, it is served to every request, and the one that takes the turn (one per
@@ -24,7 +25,7 @@ same rule (`_staleness`), computed once per key at a time.
 Only what anybody would be served is kept: GET requests without a session, CSRF
 cookie or credentials, answered 200 without setting a cookie and without `private`
 or `no-store`. Streamed responses are kept when they end under
-`PUBLIC_CACHE_MAX_BYTES`.
+`PUBLIC_CACHE_MAX_BYTES`, compressed if need be (`public_cache_body.py`).
 """
 
 import contextvars
@@ -44,6 +45,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language, override
 
 from common.content_coding import chosen_coding
+from common.public_cache_body import BodyKeeper, served_content
+from common.public_cache_local import local_copies
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +154,9 @@ def data_version() -> str:
 
 
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    generation = uuid.uuid4().hex
+    cache.set(GENERATION_KEY, generation, timeout=None)
+    local_copies.note_generation(generation)
 
 
 def _generation() -> str:
@@ -202,10 +207,28 @@ def response_key(request) -> str:
 
 
 def _generation_and(key: str) -> tuple[str, dict | None]:
-    """The current generation and the answer kept under `key`, in one round trip."""
+    """The current generation and what is kept under `key`, in one round trip."""
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY) or _generation()
+    local_copies.note_generation(generation)
     return generation, found.get(key)
+
+
+def _generation_and_answer(key: str) -> tuple[str, dict | None]:
+    """The current generation and the answer kept under `key`: from this process's
+    memory when it holds both, else in one round trip (and then kept in memory)."""
+    held = local_copies.answer(key)
+    if held is not None:
+        return held
+    generation, kept = _generation_and(key)
+    if kept is not None and kept["generation"] == generation:
+        local_copies.keep(key, kept)
+    return generation, kept
+
+
+def _keep_answer(key: str, kept: dict) -> None:
+    cache.set(key, kept, _kept_seconds())
+    local_copies.keep(key, kept)
 
 
 # What a request may do with what is kept under a key, see `_staleness`.
@@ -253,7 +276,7 @@ class PublicCacheMiddleware:
         if not cacheable_request(request):
             return self.get_response(request)
         key = response_key(request)
-        generation, kept = _generation_and(key)
+        generation, kept = _generation_and_answer(key)
         state = _staleness(key, kept, generation)
         if state == TOO_OLD:
             return self.made(request, key, generation)
@@ -274,7 +297,7 @@ class PublicCacheMiddleware:
                 response, response.streaming_content, key, entry
             )
         else:
-            cache.set(key, _frozen(response, response.content, entry), _kept_seconds())
+            _keep_answer(key, _frozen(response, response.content, entry))
         response["X-Cache"] = "miss"
         return response
 
@@ -307,12 +330,13 @@ class PublicCacheMiddleware:
                         response.status_code,
                     )
                     return
-                content = _whole_content(response) if cacheable_response(response) else None
-                if content is None:
+                kept = _whole_content(response) if cacheable_response(response) else None
+                if kept is None:
                     # Gone, moved, personal or too large: the next request gets the view's answer.
                     cache.delete(key)
                     return
-                cache.set(key, _frozen(response, content, entry), _kept_seconds())
+                content, packed = kept
+                _keep_answer(key, _frozen(response, content, entry, packed=packed))
             finally:
                 response.close()
         except Exception:
@@ -342,51 +366,60 @@ def _kept_seconds() -> int:
     return settings.PUBLIC_CACHE_SECONDS + settings.PUBLIC_CACHE_STALE_SECONDS
 
 
-def _frozen(response, content: bytes, entry: dict) -> dict:
+def _frozen(response, content: bytes, entry: dict, *, packed: bool = False) -> dict:
     headers = [
         (name, value)
         for name, value in response.items()
         if name.lower() not in PER_RESPONSE_HEADERS
     ]
-    return {**entry, "status": response.status_code, "headers": headers, "content": content}
+    return {
+        **entry,
+        "status": response.status_code,
+        "headers": headers,
+        "content": content,
+        "packed": packed,
+    }
 
 
 def _rebuild(kept: dict, state: str) -> HttpResponse:
-    response = HttpResponse(kept["content"], status=kept["status"])
+    content = served_content(kept)
+    response = HttpResponse(content, status=kept["status"])
     for name, value in kept["headers"]:
         response[name] = value
     response["X-Cache"] = state
     # The client then knows the answer is whole without waiting for the connection to
     # close, which waits for the refresh made after it (an answer once streamed has none).
-    response["Content-Length"] = str(len(kept["content"]))
+    response["Content-Length"] = str(len(content))
     return response
 
 
+def _body_keeper(response) -> BodyKeeper:
+    return BodyKeeper(
+        limit=settings.PUBLIC_CACHE_MAX_BYTES,
+        packable=not response.has_header("Content-Encoding"),
+    )
+
+
 def _keep_when_complete(response: StreamingHttpResponse, chunks, key: str, entry: dict):
-    kept, size = [], 0
+    keeper = _body_keeper(response)
     for chunk in chunks:
-        if kept is not None:
-            size += len(chunk)
-            if size <= settings.PUBLIC_CACHE_MAX_BYTES:
-                kept.append(chunk)
-            else:
-                kept = None
+        keeper.add(chunk)
         yield chunk
+    kept = keeper.kept()
     if kept is not None:
-        cache.set(key, _frozen(response, b"".join(kept), entry), _kept_seconds())
+        content, packed = kept
+        _keep_answer(key, _frozen(response, content, entry, packed=packed))
 
 
-def _whole_content(response) -> bytes | None:
-    """The body of a response, or None when a streamed one passes PUBLIC_CACHE_MAX_BYTES."""
+def _whole_content(response) -> tuple[bytes, bool] | None:
+    """(content, packed) to keep of a response, or None when a streamed one passes
+    PUBLIC_CACHE_MAX_BYTES even compressed (see common/public_cache_body.py)."""
     if not response.streaming:
-        return response.content
-    kept, size = [], 0
+        return response.content, False
+    keeper = _body_keeper(response)
     for chunk in response.streaming_content:
-        size += len(chunk)
-        if size > settings.PUBLIC_CACHE_MAX_BYTES:
-            return None
-        kept.append(chunk)
-    return b"".join(kept)
+        keeper.add(chunk)
+    return keeper.kept()
 
 
 def forget_on_change(sender, **kwargs) -> None:

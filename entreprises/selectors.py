@@ -120,6 +120,21 @@ class DirectoryFilters:
             return ("unknown",)
         return (self.near.key, self.radius_km) if self.near else ()
 
+    @property
+    def results_state(self) -> tuple:
+        """What decides which enterprises match, whatever the order (a key for data
+        derived from them): equal for states with the same results."""
+        return (
+            tuple(query_words(self.q)),
+            tuple(sorted(s.pk for s in self.sector)),
+            tuple(sorted(p.pk for p in self.pole)),
+            tuple(sorted(r.pk for r in self.region)),
+            tuple(sorted(self.legal_form)),
+            self.bbox,
+            self.located,
+            self.place_state,
+        )
+
 
 @dataclass
 class FacetOption:
@@ -433,23 +448,13 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
     how many results it would give. The search runs once, in one query, whatever
     the facets; its `total` is the number of results under every filter.
     """
-    state = (
-        tuple(query_words(filters.q)),
-        tuple(sorted(s.pk for s in filters.sector)),
-        tuple(sorted(p.pk for p in filters.pole)),
-        tuple(sorted(r.pk for r in filters.region)),
-        tuple(sorted(filters.legal_form)),
-        filters.bbox,
-        filters.located,
-        filters.place_state,
-    )
     # One scan of the directory per search state and data generation, shared by every
     # page and order of that state (and the map), even with the page cache off: each
     # scan reads every matching enterprise, all 100,000 for the directory's first page.
     if filters.place_unknown:
         counts = {"total": {}, "sector": {}, "pole": {}, "region": {}, "legal_form": {}}
     else:
-        counts = derived_until_change("facets", state, lambda: _facet_rows(filters))
+        counts = derived_until_change("facets", filters.results_state, lambda: _facet_rows(filters))
     return Facets(
         total=counts["total"].get("", 0),
         sector=[
@@ -552,10 +557,29 @@ def located_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     return _filtered(replace(filters, located=True)).order_by()
 
 
-def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapCluster]:
-    """Enterprises grouped in square cells of `cell` degrees, each at its members' centre."""
+def map_clusters(*, filters: DirectoryFilters, cell: float) -> list[MapCluster]:
+    """The located results grouped in square cells of `cell` degrees, each at its
+    members' centre.
+
+    Grouping reads every matching enterprise (all 100,000 for the whole directory's
+    map), so the clusters of a search are kept per cell size until a public record
+    changes, even with the page cache off, as its facet counts are; they hold no text,
+    so both languages share them. Not those of a view box: each is one visitor's.
+    """
+    filters = replace(filters, located=True)
+    if filters.bbox is not None:
+        return _map_clusters(filters, cell)
+    return derived_until_change(
+        "map-clusters",
+        (filters.results_state, cell),
+        lambda: _map_clusters(filters, cell),
+    )
+
+
+def _map_clusters(filters: DirectoryFilters, cell: float) -> list[MapCluster]:
     rows = (
-        enterprises.annotate(
+        located_enterprises(filters=filters)
+        .annotate(
             cell_x=Floor(F("longitude") / Value(Decimal(str(cell)))),
             cell_y=Floor(F("latitude") / Value(Decimal(str(cell)))),
         )

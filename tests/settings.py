@@ -21,6 +21,9 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 SECURE_SSL_REDIRECT = False
 # Responses are cached only in the tests about the cache, which turn it on.
 PUBLIC_CACHE_SECONDS = 0
+# Tests that turn the cache on clear it between them; copies kept in this process's
+# memory would outlive that (tests/chantier/test_public_cache_local.py turns them on).
+PUBLIC_CACHE_LOCAL_BYTES = 0
 # A second alias on the test database, as a deployment with DATABASE_REPLICA_URL has;
 # tests/chantier/test_replica.py points it at a real streaming replica.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -165,6 +165,36 @@ def test_streamed_geojson_kept_when_small_and_not_when_large(client, enterprise,
     assert client.get("/fr/carte/entreprises.geojson")["X-Cache"] == "miss"
 
 
+# A pole's sector as GeoJSON or CSV is megabytes as sent to a client that accepts no
+# compression, a tenth of that compressed: the limit is on what the cache holds.
+@pytest.mark.parametrize("fmt", ["geojson", "csv"])
+def test_answer_past_the_limit_uncompressed_kept_compressed_and_served_whole(client, settings, fmt):
+    EnterpriseFactory.create_batch(30)
+    settings.PUBLIC_CACHE_MAX_BYTES = 4000
+    url = f"/api/v1/enterprises/?format={fmt}"
+    first = client.get(url)
+    plain = body_of(first)
+    assert (first["X-Cache"], len(plain) > 4000) == ("miss", True)
+    hit = client.get(url)
+    assert hit["X-Cache"] == "hit"
+    assert (hit.content, hit["Content-Length"]) == (plain, str(len(plain)))
+    assert (hit.get("Content-Encoding"), hit["Content-Type"]) == (None, first["Content-Type"])
+    # Kept compressed, not as sent: what a client asking for brotli is sent is itself kept.
+    brotli_first = client.get(url, HTTP_ACCEPT_ENCODING="br")
+    assert len(body_of(brotli_first)) < 4000
+    assert client.get(url, HTTP_ACCEPT_ENCODING="br")["X-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("coding", ["", "br"])
+def test_answer_past_the_limit_even_compressed_is_served_and_not_kept(client, settings, coding):
+    EnterpriseFactory.create_batch(30)
+    settings.PUBLIC_CACHE_MAX_BYTES = 100
+    url = "/api/v1/enterprises/?format=geojson"
+    first = body_of(client.get(url, HTTP_ACCEPT_ENCODING=coding))
+    again = client.get(url, HTTP_ACCEPT_ENCODING=coding)
+    assert (again["X-Cache"], body_of(again)) == ("miss", first)
+
+
 def test_cache_off_when_seconds_is_zero(client, enterprise, settings):
     settings.PUBLIC_CACHE_SECONDS = 0
     client.get("/en/enterprises/le-petrin/")
