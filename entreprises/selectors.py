@@ -557,6 +557,29 @@ def located_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     return _filtered(replace(filters, located=True)).order_by()
 
 
+@dataclass(frozen=True)
+class MapGrid:
+    """A search's clusters at one cell size, and the cells they are in."""
+
+    clusters: list[MapCluster]
+    cell: Decimal
+    # (min x, min y, max x, max y) of the cells, in cells; None when nothing is located.
+    cells: tuple[int, int, int, int] | None
+
+    def within(self, bbox: tuple[float, float, float, float]) -> bool:
+        """Whether `bbox` holds every cell, so every enterprise grouped here."""
+        if self.cells is None:
+            return True
+        min_x, min_y, max_x, max_y = self.cells
+        min_lon, min_lat, max_lon, max_lat = bbox
+        return (
+            min_lon <= min_x * self.cell
+            and min_lat <= min_y * self.cell
+            and (max_x + 1) * self.cell <= max_lon
+            and (max_y + 1) * self.cell <= max_lat
+        )
+
+
 def map_clusters(*, filters: DirectoryFilters, cell: float) -> list[MapCluster]:
     """The located results grouped in square cells of `cell` degrees, each at its
     members' centre.
@@ -564,24 +587,28 @@ def map_clusters(*, filters: DirectoryFilters, cell: float) -> list[MapCluster]:
     Grouping reads every matching enterprise (all 100,000 for the whole directory's
     map), so the clusters of a search are kept per cell size until a public record
     changes, even with the page cache off, as its facet counts are; they hold no text,
-    so both languages share them. Not those of a view box: each is one visitor's.
+    so both languages share them. A view box that holds every cell of them (the map's
+    first view, fitted to the results) gets those; a narrower one has its own made for
+    each request: a box is one visitor's, and kept, it would fill the shared cache.
     """
-    filters = replace(filters, located=True)
-    if filters.bbox is not None:
-        return _map_clusters(filters, cell)
-    return derived_until_change(
-        "map-clusters",
-        (filters.results_state, cell),
-        lambda: _map_clusters(filters, cell),
+    search = replace(filters, located=True, bbox=None)
+    grid = derived_until_change(
+        "map-grid",
+        (search.results_state, cell),
+        lambda: _map_grid(search, cell),
     )
+    if filters.bbox is None or grid.within(filters.bbox):
+        return grid.clusters
+    return _map_grid(replace(filters, located=True), cell).clusters
 
 
-def _map_clusters(filters: DirectoryFilters, cell: float) -> list[MapCluster]:
+def _map_grid(filters: DirectoryFilters, cell: float) -> MapGrid:
+    size = Decimal(str(cell))
     rows = (
         located_enterprises(filters=filters)
         .annotate(
-            cell_x=Floor(F("longitude") / Value(Decimal(str(cell)))),
-            cell_y=Floor(F("latitude") / Value(Decimal(str(cell)))),
+            cell_x=Floor(F("longitude") / Value(size)),
+            cell_y=Floor(F("latitude") / Value(size)),
         )
         .values("cell_x", "cell_y")
         .annotate(count=Count("*"), mean_lon=Avg("longitude"), mean_lat=Avg("latitude"))
@@ -589,10 +616,16 @@ def _map_clusters(filters: DirectoryFilters, cell: float) -> list[MapCluster]:
         # disk at 100,000 enterprises. The cells are put in order here.
         .order_by()
     )
-    return [
-        MapCluster(round(float(r["mean_lon"]), 5), round(float(r["mean_lat"]), 5), r["count"])
-        for r in sorted(rows, key=lambda r: (r["cell_x"], r["cell_y"]))
-    ]
+    rows = sorted(rows, key=lambda r: (r["cell_x"], r["cell_y"]))
+    xs, ys = [int(r["cell_x"]) for r in rows], [int(r["cell_y"]) for r in rows]
+    return MapGrid(
+        clusters=[
+            MapCluster(round(float(r["mean_lon"]), 5), round(float(r["mean_lat"]), 5), r["count"])
+            for r in rows
+        ],
+        cell=size,
+        cells=(min(xs), min(ys), max(xs), max(ys)) if rows else None,
+    )
 
 
 def published_counts_by(field_name: str) -> dict:

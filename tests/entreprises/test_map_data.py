@@ -124,11 +124,11 @@ def test_map_data_queries_do_not_grow_with_results(
 ):
     settings.MAP_POINT_LIMIT = 5
     for _ in range(2):
-        # The count, then the clusters (of a view box: made for each request).
-        assert query_count(client, "/en/map/enterprises.geojson?bbox=-80,44,-60,50") == 2
         # The count, then the kept clusters and the cache's generation, read together.
         client.get("/en/map/enterprises.geojson")
         assert query_count(client, "/en/map/enterprises.geojson") == 2
+        # The same, then the clusters of a view box narrower than the kept ones.
+        assert query_count(client, "/en/map/enterprises.geojson?bbox=-80,44,-60,50") == 3
         with django_capture_on_commit_callbacks(execute=True):
             EnterpriseFactory.create_batch(10)
     settings.MAP_POINT_LIMIT = 1000
@@ -201,14 +201,39 @@ def test_clusters_kept_apart_per_filter_and_cell_size(client, located, settings)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_clusters_in_a_view_box_are_made_for_each_request(client, located, settings):
+def test_clusters_in_a_view_box_narrower_than_the_results_made_for_each_request(
+    client, located, settings
+):
     """A view box is one visitor's, to four decimals: kept, it would fill the shared
     cache with answers nobody asks for again."""
     settings.MAP_POINT_LIMIT = 2
-    url = f"{ENGLISH}?bbox=-80,44,-60,50&zoom=5"
+    # Montréal and Québec City, not Gaspé.
+    url = f"{ENGLISH}?bbox=-74,45,-70,47&zoom=5"
     first = clusters_and_scanned(client, url)
-    assert first == (
-        [(1, [-64.48, 48.83]), (2, [-71.214, 46.81695]), (3, [-73.5826, 45.51293])],
+    assert first == ([(2, [-71.214, 46.81695]), (3, [-73.5826, 45.51293])], True)
+    assert clusters_and_scanned(client, url) == first
+    # Every enterprise is inside this one, but not every cell they are grouped in
+    # (up to 50.625° of latitude at this zoom): made too.
+    holding_the_points = f"{ENGLISH}?bbox=-80,44,-60,50&zoom=5"
+    assert clusters_and_scanned(client, holding_the_points) == (ALL_AT_ZOOM_5, True)
+
+
+ALL_AT_ZOOM_5 = [(1, [-64.48, 48.83]), (2, [-71.214, 46.81695]), (3, [-73.5826, 45.51293])]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", [ENGLISH, FRENCH])
+def test_view_box_holding_every_cell_of_the_results_gets_the_kept_clusters(
+    client, located, settings, language
+):
+    """The map's first view, fitted to the results, then asks for what is in view."""
+    settings.MAP_POINT_LIMIT = 2
+    assert clusters_and_scanned(client, f"{language}?zoom=5") == (ALL_AT_ZOOM_5, True)
+    in_view = f"{language}?bbox=-80,44,-60,51&zoom=5"
+    assert clusters_and_scanned(client, in_view) == (ALL_AT_ZOOM_5, False)
+    # The same search's clusters: a change shows in the box at once.
+    EnterpriseFactory(slug="newcomer", **GASPE)
+    assert clusters_and_scanned(client, in_view) == (
+        [(2, [-71.214, 46.81695]), (2, [-64.48, 48.83]), (3, [-73.5826, 45.51293])],
         True,
     )
-    assert clusters_and_scanned(client, url) == first
