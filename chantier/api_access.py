@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from django.contrib.auth.models import AnonymousUser
@@ -16,6 +17,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from chantier.apikeys import API_KEY_HEADER, digest
 from chantier.models import ApiKey
+from chantier.rate_windows import count_request
 from common.client_address import client_address
 
 # The rate-limited resources (the schema and its documentation are not).
@@ -80,48 +82,54 @@ class ConfiguredRateThrottle(SimpleRateThrottle):
     """At most `num_requests` per caller in a window of `duration` seconds opened by the
     caller's first request; the next request after it closes opens the next one.
 
-    The cache holds two numbers per caller, when the window opened and how many requests
-    it has counted, whatever the limit. (DRF's own throttle keeps the time of every
-    request in the window, 1,200 of them for a partner's key, read and written back at
-    each request.) As with DRF's, two requests at the same instant may be counted once.
-    The rate is read from the settings at each request, not once at import, and where
-    the caller stands is noted on `request.rate_limit` (common/api/views.py turns it into
-    RateLimit headers).
+    Each request is counted by one statement on the caller's row of the rate windows
+    (chantier.rate_windows), exactly, even when several arrive at once; a refused request
+    is counted too, and refused again until the window closes. The rate is read from the
+    settings at each request, not once at import, and where the caller stands is noted on
+    `request.rate_limit` (common/api/views.py turns it into RateLimit headers).
     """
-
-    # Not DRF's key: what DRF's throttle kept there (a list of times) must never be read
-    # as a window.
-    cache_format = "throttle-window_%(scope)s_%(ident)s"
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
+    def get_ident_for(self, request) -> str | None:
+        """Who is counted: None when this limit is not the caller's."""
+        raise NotImplementedError
+
     def allow_request(self, request, view):
         if self.rate is None:
             return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
+        ident = self.get_ident_for(request)
+        if ident is None:
             return True
-        self.now = self.timer()
-        opened, count = self.cache.get(self.key) or (self.now, 0)
-        if self.now - opened >= self.duration:
-            opened, count = self.now, 0
-        self.closes_at = opened + self.duration
-        allowed = count < self.num_requests
-        if allowed:
-            count += 1
-            self.cache.set(self.key, (opened, count), math.ceil(self.closes_at - self.now))
+        # To the microsecond, as the database keeps it, so that both sides agree.
+        now = datetime.fromtimestamp(self.timer(), tz=UTC)
+        self.now = now.timestamp()
+        opened_at, count = count_request(
+            scope=self.scope, ident=ident, now=now, window=timedelta(seconds=self.duration)
+        )
+        self.closes_at = opened_at.timestamp() + self.duration
         request.rate_limit = RateLimit(
             limit=self.num_requests,
-            # Never below 0, even when the limit was lowered during the window.
+            # Never below 0: refused requests count too, and the limit may be lowered.
             remaining=max(0, self.num_requests - count),
             reset=math.ceil(self.closes_at - self.now),
             window=int(self.duration),
         )
-        return allowed
+        return count <= self.num_requests
 
     def wait(self):
         return max(0.0, self.closes_at - self.now)
+
+
+def rate_windows_by_scope() -> dict[str, timedelta]:
+    """How long a window lasts for each API limit in force (none for a limit turned off)."""
+    throttles = [throttle() for throttle in api_settings.DEFAULT_THROTTLE_CLASSES]
+    return {
+        throttle.scope: timedelta(seconds=throttle.duration)
+        for throttle in throttles
+        if isinstance(throttle, ConfiguredRateThrottle) and throttle.rate is not None
+    }
 
 
 class AnonymousRateThrottle(ConfiguredRateThrottle):
@@ -129,10 +137,10 @@ class AnonymousRateThrottle(ConfiguredRateThrottle):
 
     scope = "anonymous"
 
-    def get_cache_key(self, request, view):
+    def get_ident_for(self, request):
         if isinstance(request.auth, ApiKey) or request.user.is_authenticated:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+        return client_address(request)
 
 
 class ApiKeyRateThrottle(ConfiguredRateThrottle):
@@ -140,14 +148,12 @@ class ApiKeyRateThrottle(ConfiguredRateThrottle):
 
     scope = "key"
 
-    def get_cache_key(self, request, view):
+    def get_ident_for(self, request):
         if isinstance(request.auth, ApiKey):
-            ident = f"key-{request.auth.pk}"
-        elif request.user.is_authenticated:
-            ident = f"user-{request.user.pk}"
-        else:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+            return f"key-{request.auth.pk}"
+        if request.user.is_authenticated:
+            return f"user-{request.user.pk}"
+        return None
 
 
 def count_cached_answer(request, response):

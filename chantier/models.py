@@ -95,6 +95,22 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
 
+class RateWindow(models.Model):
+    """An API caller's rate window: when it opened and how many requests it has counted.
+
+    Written only by chantier.rate_windows, one statement per request. The table is
+    unlogged (migration 0006): a count lost in a crash costs nothing, and a request
+    waits for no write-ahead log. No index but the key, so an update stays on its page.
+    """
+
+    key = models.TextField(primary_key=True)
+    opened_at = models.DateTimeField()
+    count = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.key}: {self.count} since {self.opened_at:%H:%M:%S}"
+
+
 class OpenDataRelease(models.Model):
     """A dated open-data release: its files in the media storage, never rewritten.
 

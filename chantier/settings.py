@@ -523,7 +523,8 @@ PUBLIC_CACHE_STALE_SECONDS = env_int("PUBLIC_CACHE_STALE_SECONDS", 10)
 # Bytes of cached answers each web process also keeps in its own memory, served without
 # a round trip to the cache for a second after it last read the generation; 0: none.
 PUBLIC_CACHE_LOCAL_BYTES = env_int("PUBLIC_CACHE_LOCAL_BYTES", 32_000_000)
-# Larger responses (streamed exports) are served but not cached.
+# Larger streamed responses (exports) are served but not cached; the size is the one kept:
+# an answer sent uncompressed past it is kept compressed (common/public_cache_body.py).
 PUBLIC_CACHE_MAX_BYTES = env_int("PUBLIC_CACHE_MAX_BYTES", 2_000_000)
 # Never cached, whoever asks: the health check, the admin, the benchmark floor.
 PUBLIC_CACHE_SKIP_PATHS = ["/healthz", "/admin/", "/bench/floor/"]

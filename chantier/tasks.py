@@ -1,14 +1,18 @@
 """Jobs of the project top, run by the worker (`manage.py procrastinate worker`): the monthly
-open-data release, and the webhooks' messages (finding the changes, sending each one)."""
+open-data release, the webhooks' messages (finding the changes, sending each one), and the
+hourly deletion of the API's closed rate windows."""
 
 import contextlib
 
 from django.conf import settings
+from django.utils import timezone
 from procrastinate import exceptions
 from procrastinate.contrib.django import app
 
+from chantier.api_access import rate_windows_by_scope
 from chantier.enums import DeliveryStatus
 from chantier.models import Webhook, WebhookDelivery
+from chantier.rate_windows import delete_closed_windows
 from chantier.releases import ReleaseExists, publish_release
 from chantier.webhooks import dispatch_changes, send_delivery
 from contributions.tasks import RETRY
@@ -23,6 +27,14 @@ def publish_open_data_release(timestamp: int | None = None) -> str:
         return publish_release().identifier
     except ReleaseExists as exists:
         return str(exists)
+
+
+@app.periodic(cron="17 * * * *")
+@app.task(name="chantier.delete_closed_rate_windows", queue="maintenance")
+def delete_closed_rate_windows(timestamp: int | None = None) -> int:
+    """Each hour: the API's rate windows that have closed, deleted; a caller seen once would
+    otherwise keep its row for ever. Returns how many were deleted."""
+    return delete_closed_windows(now=timezone.now(), windows=rate_windows_by_scope())
 
 
 # --- Webhooks ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ same rule (`_staleness`), computed once per key at a time.
 Only what anybody would be served is kept: GET requests without a session, CSRF
 cookie or credentials, answered 200 without setting a cookie and without `private`
 or `no-store`. Streamed responses are kept when they end under
-`PUBLIC_CACHE_MAX_BYTES`.
+`PUBLIC_CACHE_MAX_BYTES`, compressed if need be (`public_cache_body.py`).
 """
 
 import contextvars
@@ -45,6 +45,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language, override
 
 from common.content_coding import chosen_coding
+from common.public_cache_body import BodyKeeper, served_content
 from common.public_cache_local import local_copies
 
 logger = logging.getLogger(__name__)
@@ -329,12 +330,13 @@ class PublicCacheMiddleware:
                         response.status_code,
                     )
                     return
-                content = _whole_content(response) if cacheable_response(response) else None
-                if content is None:
+                kept = _whole_content(response) if cacheable_response(response) else None
+                if kept is None:
                     # Gone, moved, personal or too large: the next request gets the view's answer.
                     cache.delete(key)
                     return
-                _keep_answer(key, _frozen(response, content, entry))
+                content, packed = kept
+                _keep_answer(key, _frozen(response, content, entry, packed=packed))
             finally:
                 response.close()
         except Exception:
@@ -364,51 +366,60 @@ def _kept_seconds() -> int:
     return settings.PUBLIC_CACHE_SECONDS + settings.PUBLIC_CACHE_STALE_SECONDS
 
 
-def _frozen(response, content: bytes, entry: dict) -> dict:
+def _frozen(response, content: bytes, entry: dict, *, packed: bool = False) -> dict:
     headers = [
         (name, value)
         for name, value in response.items()
         if name.lower() not in PER_RESPONSE_HEADERS
     ]
-    return {**entry, "status": response.status_code, "headers": headers, "content": content}
+    return {
+        **entry,
+        "status": response.status_code,
+        "headers": headers,
+        "content": content,
+        "packed": packed,
+    }
 
 
 def _rebuild(kept: dict, state: str) -> HttpResponse:
-    response = HttpResponse(kept["content"], status=kept["status"])
+    content = served_content(kept)
+    response = HttpResponse(content, status=kept["status"])
     for name, value in kept["headers"]:
         response[name] = value
     response["X-Cache"] = state
     # The client then knows the answer is whole without waiting for the connection to
     # close, which waits for the refresh made after it (an answer once streamed has none).
-    response["Content-Length"] = str(len(kept["content"]))
+    response["Content-Length"] = str(len(content))
     return response
 
 
+def _body_keeper(response) -> BodyKeeper:
+    return BodyKeeper(
+        limit=settings.PUBLIC_CACHE_MAX_BYTES,
+        packable=not response.has_header("Content-Encoding"),
+    )
+
+
 def _keep_when_complete(response: StreamingHttpResponse, chunks, key: str, entry: dict):
-    kept, size = [], 0
+    keeper = _body_keeper(response)
     for chunk in chunks:
-        if kept is not None:
-            size += len(chunk)
-            if size <= settings.PUBLIC_CACHE_MAX_BYTES:
-                kept.append(chunk)
-            else:
-                kept = None
+        keeper.add(chunk)
         yield chunk
+    kept = keeper.kept()
     if kept is not None:
-        _keep_answer(key, _frozen(response, b"".join(kept), entry))
+        content, packed = kept
+        _keep_answer(key, _frozen(response, content, entry, packed=packed))
 
 
-def _whole_content(response) -> bytes | None:
-    """The body of a response, or None when a streamed one passes PUBLIC_CACHE_MAX_BYTES."""
+def _whole_content(response) -> tuple[bytes, bool] | None:
+    """(content, packed) to keep of a response, or None when a streamed one passes
+    PUBLIC_CACHE_MAX_BYTES even compressed (see common/public_cache_body.py)."""
     if not response.streaming:
-        return response.content
-    kept, size = [], 0
+        return response.content, False
+    keeper = _body_keeper(response)
     for chunk in response.streaming_content:
-        size += len(chunk)
-        if size > settings.PUBLIC_CACHE_MAX_BYTES:
-            return None
-        kept.append(chunk)
-    return b"".join(kept)
+        keeper.add(chunk)
+    return keeper.kept()
 
 
 def forget_on_change(sender, **kwargs) -> None:

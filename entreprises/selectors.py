@@ -124,6 +124,21 @@ class DirectoryFilters:
             return ("unknown",)
         return (self.near.key, self.radius_km) if self.near else ()
 
+    @property
+    def results_state(self) -> tuple:
+        """What decides which enterprises match, whatever the order (a key for data
+        derived from them): equal for states with the same results."""
+        return (
+            tuple(query_words(self.q)),
+            tuple(sorted(s.pk for s in self.sector)),
+            tuple(sorted(p.pk for p in self.pole)),
+            tuple(sorted(r.pk for r in self.region)),
+            tuple(sorted(self.legal_form)),
+            self.bbox,
+            self.located,
+            self.place_state,
+        )
+
 
 @dataclass
 class FacetOption:
@@ -452,23 +467,13 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
     how many results it would give. The search runs once, in one query, whatever
     the facets; its `total` is the number of results under every filter.
     """
-    state = (
-        tuple(query_words(filters.q)),
-        tuple(sorted(s.pk for s in filters.sector)),
-        tuple(sorted(p.pk for p in filters.pole)),
-        tuple(sorted(r.pk for r in filters.region)),
-        tuple(sorted(filters.legal_form)),
-        filters.bbox,
-        filters.located,
-        filters.place_state,
-    )
     # One scan of the directory per search state and data generation, shared by every
     # page and order of that state (and the map), even with the page cache off: each
     # scan reads every matching enterprise, all 100,000 for the directory's first page.
     if filters.place_unknown:
         counts = {"total": {}, "sector": {}, "pole": {}, "region": {}, "legal_form": {}}
     else:
-        counts = derived_until_change("facets", state, lambda: _facet_rows(filters))
+        counts = derived_until_change("facets", filters.results_state, lambda: _facet_rows(filters))
     values = derived_until_change("facet-values", (), _facet_values)
     values = values.get(get_language(), values[settings.LANGUAGE_CODE])
     chosen = {
@@ -589,12 +594,58 @@ def located_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     return _filtered(replace(filters, located=True)).order_by()
 
 
-def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapCluster]:
-    """Enterprises grouped in square cells of `cell` degrees, each at its members' centre."""
+@dataclass(frozen=True)
+class MapGrid:
+    """A search's clusters at one cell size, and the cells they are in."""
+
+    clusters: list[MapCluster]
+    cell: Decimal
+    # (min x, min y, max x, max y) of the cells, in cells; None when nothing is located.
+    cells: tuple[int, int, int, int] | None
+
+    def within(self, bbox: tuple[float, float, float, float]) -> bool:
+        """Whether `bbox` holds every cell, so every enterprise grouped here."""
+        if self.cells is None:
+            return True
+        min_x, min_y, max_x, max_y = self.cells
+        min_lon, min_lat, max_lon, max_lat = bbox
+        return (
+            min_lon <= min_x * self.cell
+            and min_lat <= min_y * self.cell
+            and (max_x + 1) * self.cell <= max_lon
+            and (max_y + 1) * self.cell <= max_lat
+        )
+
+
+def map_clusters(*, filters: DirectoryFilters, cell: float) -> list[MapCluster]:
+    """The located results grouped in square cells of `cell` degrees, each at its
+    members' centre.
+
+    Grouping reads every matching enterprise (all 100,000 for the whole directory's
+    map), so the clusters of a search are kept per cell size until a public record
+    changes, even with the page cache off, as its facet counts are; they hold no text,
+    so both languages share them. A view box that holds every cell of them (the map's
+    first view, fitted to the results) gets those; a narrower one has its own made for
+    each request: a box is one visitor's, and kept, it would fill the shared cache.
+    """
+    search = replace(filters, located=True, bbox=None)
+    grid = derived_until_change(
+        "map-grid",
+        (search.results_state, cell),
+        lambda: _map_grid(search, cell),
+    )
+    if filters.bbox is None or grid.within(filters.bbox):
+        return grid.clusters
+    return _map_grid(replace(filters, located=True), cell).clusters
+
+
+def _map_grid(filters: DirectoryFilters, cell: float) -> MapGrid:
+    size = Decimal(str(cell))
     rows = (
-        enterprises.annotate(
-            cell_x=Floor(F("longitude") / Value(Decimal(str(cell)))),
-            cell_y=Floor(F("latitude") / Value(Decimal(str(cell)))),
+        located_enterprises(filters=filters)
+        .annotate(
+            cell_x=Floor(F("longitude") / Value(size)),
+            cell_y=Floor(F("latitude") / Value(size)),
         )
         .values("cell_x", "cell_y")
         .annotate(count=Count("*"), mean_lon=Avg("longitude"), mean_lat=Avg("latitude"))
@@ -602,10 +653,16 @@ def map_clusters(*, enterprises: QuerySet[Enterprise], cell: float) -> list[MapC
         # disk at 100,000 enterprises. The cells are put in order here.
         .order_by()
     )
-    return [
-        MapCluster(round(float(r["mean_lon"]), 5), round(float(r["mean_lat"]), 5), r["count"])
-        for r in sorted(rows, key=lambda r: (r["cell_x"], r["cell_y"]))
-    ]
+    rows = sorted(rows, key=lambda r: (r["cell_x"], r["cell_y"]))
+    xs, ys = [int(r["cell_x"]) for r in rows], [int(r["cell_y"]) for r in rows]
+    return MapGrid(
+        clusters=[
+            MapCluster(round(float(r["mean_lon"]), 5), round(float(r["mean_lat"]), 5), r["count"])
+            for r in rows
+        ],
+        cell=size,
+        cells=(min(xs), min(ys), max(xs), max(ys)) if rows else None,
+    )
 
 
 def published_counts_by(field_name: str) -> dict:

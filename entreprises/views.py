@@ -385,7 +385,8 @@ class MapDataView(DirectoryFormMixin, TemplateView):
         for name in ("near", "radius_km"):  # not left out, as on the page: no map of everywhere
             if name in form.errors:
                 return JsonResponse({"error": form.errors[name][0]}, status=400)
-        enterprises = located_enterprises(filters=self.get_filters())
+        filters = self.get_filters()
+        enterprises = located_enterprises(filters=filters)
         # Counted only as far as the limit: the whole directory is not counted to know it.
         if enterprises[: settings.MAP_POINT_LIMIT + 1].count() > settings.MAP_POINT_LIMIT:
             # Four cells across a 256-pixel tile: clusters about 64 pixels apart.
@@ -396,7 +397,7 @@ class MapDataView(DirectoryFormMixin, TemplateView):
                     "geometry": {"type": "Point", "coordinates": [c.longitude, c.latitude]},
                     "properties": {"cluster": True, "count": c.count},
                 }
-                for c in map_clusters(enterprises=enterprises, cell=cell)
+                for c in map_clusters(filters=filters, cell=cell)
             ]
             response = JsonResponse(
                 {"type": "FeatureCollection", "features": features},

@@ -27,9 +27,11 @@ CSV_HEADER = [*API_CSV, "reason"]
 
 # The joins every file PostgreSQL writes reads its columns from: e, p, r and s. The
 # sectors are aggregated per enterprise written (LATERAL), not over every link of the
-# directory and then joined: a pole's sector read 175,000 links for 2,000 rows.
+# directory and then joined: a pole's sector read 175,000 links for 2,000 rows. The
+# enterprises are the queryset's own rows, which PostgreSQL reads once: found by id
+# (`e.id IN (...)`), each was read again, and the plan went parallel (20 of 58 ms).
 _FROM_SQL = """
-FROM entreprises_enterprise AS e
+FROM ({{enterprises}}) AS e
 LEFT JOIN poles_pole AS p ON p.id = e.pole_id
 LEFT JOIN poles_region AS r ON r.id = e.region_id
 LEFT JOIN LATERAL (
@@ -38,7 +40,6 @@ LEFT JOIN LATERAL (
   JOIN entreprises_sector AS sector ON sector.id = link.sector_id
   WHERE link.enterprise_id = e.id
 ) AS s ON true
-WHERE e.id IN ({{ids}})
 ORDER BY e.updated_at, e.id
 """
 _SECTOR_ORDER = "ORDER BY link.is_primary DESC, sector.position, sector.slug"
@@ -153,14 +154,14 @@ def geojson_features(queryset, context: dict):
 
 
 def _query_parts(queryset, context: dict) -> dict:
-    """The enterprises' ids (as a subquery) and the address templates, as SQL literals."""
-    ids_sql, params = queryset.order_by().values("id").query.sql_with_params()
+    """The enterprises' rows (a subquery) and the address templates, as SQL literals."""
+    rows_sql, params = queryset.order_by().select_related(None).query.sql_with_params()
     compose = connection.ops.compose_sql
     api = absolute_url(context, "api:enterprise-detail", "\x00").split("\x00")
     web = absolute_url(context, "entreprises:detail", "\x00").split("\x00")
     return {
         "media_prefix": compose("%s", [media_prefix(context)]),
-        "ids": compose(ids_sql, params),
+        "enterprises": compose(rows_sql, params),
         "api_prefix": compose("%s", [api[0]]),
         "api_suffix": compose("%s", [api[1]]),
         "web_prefix": compose("%s", [web[0]]),

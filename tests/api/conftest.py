@@ -8,8 +8,8 @@ from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, Secto
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Each test starts with no request counted against any limit."""
+def empty_cache():
+    """Each test starts with no answer kept by another in the public cache."""
     cache.clear()
     yield
     cache.clear()

@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 from rest_framework.settings import api_settings
 
 from chantier.api_access import AnonymousRateThrottle
+from chantier.models import RateWindow
 from tests.helpers import body_of, json_of
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,12 @@ def rates(anonymous: str, key: str = "1000/minute"):
     config = {**api_settings.user_settings}
     config["DEFAULT_THROTTLE_RATES"] = {"anonymous": anonymous, "key": key}
     return override_settings(REST_FRAMEWORK=config)
+
+
+def window(key: str) -> tuple[float, int]:
+    """When a caller's rate window opened (seconds since the epoch), and what it counted."""
+    kept = RateWindow.objects.get(key=key)
+    return kept.opened_at.timestamp(), kept.count
 
 
 def vary(response) -> set[str]:
@@ -161,13 +168,11 @@ def test_cached_answer_keeps_gzip_and_its_own_rate_headers(directory, settings):
 def test_rate_window_keeps_two_numbers_and_opens_again_when_it_closes(directory, monkeypatch):
     clock = [1_000_000.0]
     monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda self: clock[0])
-    cache.clear()
     client = Client()
     with rates("1000/minute"):
         answers = [client.get(LIST) for _ in range(3)]
         # What is kept per caller does not grow with the limit: when, and how many.
-        key = AnonymousRateThrottle.cache_format % {"scope": "anonymous", "ident": "127.0.0.1"}
-        assert cache.get(key) == (1_000_000.0, 3)
+        assert window("anonymous:127.0.0.1") == (1_000_000.0, 3)
         clock[0] += 59
         late = client.get(LIST)
         clock[0] += 1  # the window opened 60 s ago: a new one opens
@@ -176,20 +181,10 @@ def test_rate_window_keeps_two_numbers_and_opens_again_when_it_closes(directory,
     assert answers[-1]["RateLimit-Reset"] == "60"
     assert (late["RateLimit-Remaining"], late["RateLimit-Reset"]) == ("996", "1")
     assert (fresh["RateLimit-Remaining"], fresh["RateLimit-Reset"]) == ("999", "60")
-    assert cache.get(key) == (1_000_060.0, 1)
-
-
-def test_times_kept_by_drfs_throttle_are_not_read_as_a_window(directory):
-    cache.clear()
-    # What DRF's own throttle kept for this caller before: a list of request times.
-    cache.set("throttle_anonymous_127.0.0.1", [1_000_000.0, 999_999.0, 999_998.0], 60)
-    with rates("5/minute"):
-        answer = Client().get(LIST)
-    assert (answer.status_code, answer["RateLimit-Remaining"]) == (200, "4")
+    assert window("anonymous:127.0.0.1") == (1_000_060.0, 1)
 
 
 def test_remaining_never_below_zero_when_the_limit_is_lowered(directory):
-    cache.clear()
     client = Client()
     with rates("5/minute"):
         for _ in range(4):
@@ -202,7 +197,6 @@ def test_remaining_never_below_zero_when_the_limit_is_lowered(directory):
 def test_refused_caller_is_told_when_the_window_closes(directory, monkeypatch):
     clock = [2_000_000.0]
     monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda self: clock[0])
-    cache.clear()
     client = Client()
     with rates("2/minute"):
         client.get(LIST)

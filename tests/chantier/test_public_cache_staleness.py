@@ -316,3 +316,24 @@ def test_stale_answer_once_streamed_served_with_its_length(client, enterprise):
     fresh = client.get("/en/map/enterprises.geojson")
     assert fresh["X-Cache"] == "hit"
     assert "Renamed Bakery" in body(fresh)
+
+
+def test_stale_answer_kept_compressed_refreshed_and_served_whole(client, enterprise, settings):
+    """Past PUBLIC_CACHE_MAX_BYTES uncompressed, kept compressed (the fresh answer made
+    after the stale one is sent too), and served as the client asked for it: plain."""
+    EnterpriseFactory.create_batch(30)
+    settings.PUBLIC_CACHE_MAX_BYTES = 4000
+    url = "/api/v1/enterprises/?format=geojson"
+    kept = body_of(client.get(url))
+    assert len(kept) > 4000
+    renamed(enterprise, "Renamed Bakery")
+    stale = client.get(url)
+    assert (stale["X-Cache"], stale.content, stale.get("Content-Encoding")) == (
+        "stale",
+        kept,
+        None,
+    )
+    fresh = client.get(url)
+    assert fresh["X-Cache"] == "hit"
+    assert b"Renamed Bakery" in fresh.content
+    assert fresh["Content-Length"] == str(len(fresh.content))

@@ -36,6 +36,7 @@ def test_the_jobs_are_scheduled_by_the_worker():
         "contributions.send_verification_reminders": "0 8 * * *",
         "contributions.send_weekly_digests": "0 7 * * 1",
         "chantier.publish_open_data_release": "0 4 1 * *",
+        "chantier.delete_closed_rate_windows": "17 * * * *",
     }
 
 
