@@ -140,7 +140,7 @@ class DirectoryFilters:
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class FacetOption:
     value: str
     label: str
@@ -492,7 +492,7 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
         total=counts["total"].get("", 0),
         **options,
         legal_form=[
-            FacetOption(v, label, counts["legal_form"].get(v, 0), v in filters.legal_form)
+            FacetOption(v, str(label), counts["legal_form"].get(v, 0), v in filters.legal_form)
             for v, label in LegalForm.choices
         ],
     )
