@@ -109,6 +109,18 @@ def shown_name(language: str):
     return Coalesce(NullIf(f"name_{language}", Value("")), "name_fr")
 
 
+def in_language(field: str, language: str):
+    """A translated text as a page in `language` shows it, read by a query (`field` may
+    follow a relation): the text in that language, else the French one, as
+    modeltranslation falls back when the text is empty. (`shown_name` keeps its own
+    expression: an index is built on it.)"""
+    if language == "fr":
+        return models.F(f"{field}_fr")
+    return Coalesce(
+        NullIf(f"{field}_{language}", Value("")), f"{field}_fr", output_field=models.CharField()
+    )
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def order_by(self, *field_names):
         """`order_by("name")` sorts by the name the page shows: on an English page, the

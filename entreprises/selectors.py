@@ -15,6 +15,7 @@ from decimal import Decimal
 from itertools import islice
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
@@ -29,10 +30,12 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Floor
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from common import tombstones
@@ -51,6 +54,7 @@ from entreprises.models import (
     EnterpriseTombstone,
     Sector,
     english_missing_condition,
+    in_language,
 )
 from entreprises.nearby import DEFAULT_RADIUS_KM, Place, within
 from entreprises.search import (
@@ -277,6 +281,21 @@ def with_list_details(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]
     )
 
 
+def with_card_details(enterprises: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """What a card of a list of enterprises shows (includes/enterprise_list.html), in one
+    query: the few columns it shows, and the names of its primary sector (`sector_name`)
+    and region (`region_name`) in the page's language, read with the rows."""
+    language = get_language() or settings.LANGUAGE_CODE
+    primary = EnterpriseSector.objects.filter(enterprise=OuterRef("pk"), is_primary=True)
+    # (values_list: modeltranslation's values() of a translated model reads every column.)
+    region = Region.objects.filter(pk=OuterRef("region_id")).order_by()
+    # Subqueries rather than joins: a count of the same rows then reads none of them.
+    return enterprises.only("slug", "name", "legal_form", "city", "is_demo").annotate(
+        sector_name=Subquery(primary.values(shown=in_language("sector__name", language))[:1]),
+        region_name=Subquery(region.values_list(in_language("name", language))),
+    )
+
+
 def newly_published(
     *, pole: Pole | None = None, sector: Sector | None = None, limit: int = 50
 ) -> QuerySet[Enterprise]:
@@ -348,7 +367,7 @@ def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
         enterprises = enterprises.order_by("-updated_at", "name", "id")
     else:
         enterprises = enterprises.order_by("name", "id")
-    return with_list_details(enterprises)
+    return with_card_details(enterprises)
 
 
 # -- when a search finds nothing ------------------------------------------------
@@ -455,25 +474,43 @@ def facet_counts(*, filters: DirectoryFilters) -> Facets:
         counts = {"total": {}, "sector": {}, "pole": {}, "region": {}, "legal_form": {}}
     else:
         counts = derived_until_change("facets", filters.results_state, lambda: _facet_rows(filters))
+    values = derived_until_change("facet-values", (), _facet_values)
+    values = values.get(get_language(), values[settings.LANGUAGE_CODE])
+    chosen = {
+        "sector": {s.pk for s in filters.sector},
+        "pole": {p.pk for p in filters.pole},
+        "region": {r.pk for r in filters.region},
+    }
+    options = {
+        name: [
+            FacetOption(value, label, counts[name].get(str(pk), 0), pk in chosen[name])
+            for pk, value, label in values[name]
+        ]
+        for name in ("sector", "pole", "region")
+    }
     return Facets(
         total=counts["total"].get("", 0),
-        sector=[
-            FacetOption(s.slug, s.name, counts["sector"].get(str(s.pk), 0), s in filters.sector)
-            for s in Sector.objects.all()
-        ],
-        pole=[
-            FacetOption(p.slug, p.name, counts["pole"].get(str(p.pk), 0), p in filters.pole)
-            for p in Pole.objects.order_by("name")
-        ],
-        region=[
-            FacetOption(r.code, r.name, counts["region"].get(str(r.pk), 0), r in filters.region)
-            for r in Region.objects.all()
-        ],
+        **options,
         legal_form=[
             FacetOption(v, label, counts["legal_form"].get(v, 0), v in filters.legal_form)
             for v, label in LegalForm.choices
         ],
     )
+
+
+def _facet_values() -> dict[str, dict[str, list[tuple[int, str, str]]]]:
+    """The sectors, poles and regions the facets offer, in their order, as (id, value,
+    label) in each language: read once per data generation, so a renamed sector shows at
+    once and an unchanged directory costs no query for them."""
+    values = {}
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            values[language] = {
+                "sector": [(s.pk, s.slug, s.name) for s in Sector.objects.all()],
+                "pole": [(p.pk, p.slug, p.name) for p in Pole.objects.order_by("name")],
+                "region": [(r.pk, r.code, r.name) for r in Region.objects.all()],
+            }
+    return values
 
 
 def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:

@@ -39,7 +39,7 @@ from entreprises.selectors import (
     search_enterprises,
     search_suggestions,
     sectors_with_counts,
-    with_list_details,
+    with_card_details,
 )
 
 # The whole of Québec in a map about 800 pixels wide.
@@ -280,7 +280,7 @@ class SectorDetailView(ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         self.sector = get_object_or_404(Sector, slug=self.kwargs["slug"])
-        return with_list_details(
+        return with_card_details(
             public_enterprises().filter(sector_links__sector=self.sector).order_by("name", "id")
         )
 

@@ -263,6 +263,9 @@ def test_query_count_is_constant_whatever_the_size_and_the_values(client):
             counts.append(query_count(client, url))
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
     assert counts[0] == counts[1], counts
+    # The chosen sectors, poles and regions read (3), the counts and the values of the
+    # facets kept per data generation (2), the page of cards with their names (1).
+    assert counts[0] == 6, counts
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from entreprises.services import refresh_search_vectors, set_sectors
 from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
@@ -68,3 +69,31 @@ def test_cards_and_filters_keep_their_html(client, hostile_directory, name, url)
     filters = part(html, '<details class="filters-panel"', '<p class="without-js">')
     expected = (EXPECTED / f"{name}.html").read_text()
     assert f"{cards}\n{filters}\n" == expected
+
+
+@pytest.fixture
+def emptied_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# Committed, as in production: a commit makes what was kept of the data stale.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("url", "old", "new"), [("/fr/entreprises/", "Ancien", "Nouveau"), ("/en/enterprises/", "Old", "New")])  # fmt: skip
+def test_renamed_sector_and_region_show_at_once(client, emptied_cache, url, old, new):
+    region = RegionFactory(code="01", name_fr="Ancien", name_en="Old")
+    sector = SectorFactory(name_fr="Ancien", name_en="Old", slug="s1")
+    enterprise = EnterpriseFactory(name_fr="Arbre", slug="arbre", region=region, city="")
+    set_sectors(enterprise=enterprise, primary=sector)
+    html = html_of(client, url).replace("Cooperative", "Coopérative")
+    assert f'<p class="card-meta">Coopérative · {old} · {old}</p>' in html
+    assert f'<label for="facet-sector-s1">{old} <span' in html
+    sector.name_fr, sector.name_en = "Nouveau", "New"
+    sector.save()
+    region.name_fr, region.name_en = "Nouveau", "New"
+    region.save()
+    html = html_of(client, url).replace("Cooperative", "Coopérative")
+    assert f'<p class="card-meta">Coopérative · {new} · {new}</p>' in html
+    assert f'<label for="facet-sector-s1">{new} <span' in html
+    assert f'<label for="facet-region-01">{new} <span' in html
