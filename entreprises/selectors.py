@@ -629,6 +629,7 @@ def map_clusters(*, filters: DirectoryFilters, cell: float) -> list[MapCluster]:
     each request: a box is one visitor's, and kept, it would fill the shared cache.
     """
     search = replace(filters, located=True, bbox=None)
+    # Kept pickled: a change to MapGrid's fields renames the key.
     grid = derived_until_change(
         "map-grid",
         (search.results_state, cell),
