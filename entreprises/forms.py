@@ -37,7 +37,10 @@ class EmptyValuesLeftOut:
     parameter left blank) is no value, not a wrong one."""
 
     def clean(self, value):
-        return super().clean([item for item in value or () if item != ""])
+        values = [item for item in value or () if item != ""]
+        # Nothing chosen is no value, without asking the field: a model field would answer
+        # with an empty QuerySet, whose reading costs the compilation of a query.
+        return super().clean(values) if values or self.required else []
 
 
 class AnyOfModels(EmptyValuesLeftOut, forms.ModelMultipleChoiceField):
