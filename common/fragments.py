@@ -4,8 +4,9 @@ A fragment is rendered from the values it is given and nothing else (no object, 
 request): those values and the language are its key, so a change to any of them
 renders it again and nothing is ever shown stale. Worth it for what many requests show
 alike and a page shows many times: the directory's cards, the values of its facets.
-At most FRAGMENTS_KEPT are kept, the least recently used forgotten first. With DEBUG
-on nothing is kept, so that an edited template shows at once.
+At most FRAGMENTS_KEPT_CHARS characters of them are kept per process, the least
+recently used forgotten first. With DEBUG on nothing is kept, so that an edited
+template shows at once.
 """
 
 import threading
@@ -16,10 +17,12 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-# A card is about half a kilobyte, a facet's values a few: a few megabytes at most.
-FRAGMENTS_KEPT = 5000
+# A card is about 500 characters, a facet's values up to a few thousand: some
+# thousands of cards, a few megabytes.
+FRAGMENTS_KEPT_CHARS = 4_000_000
 
 _kept: OrderedDict[tuple, SafeString] = OrderedDict()
+_kept_chars = 0
 _lock = threading.Lock()
 
 
@@ -34,13 +37,17 @@ def rendered(template_name: str, **values) -> SafeString:
         if html is not None:
             _kept.move_to_end(key)
             return html
+    global _kept_chars
     html = get_template(template_name).render(values)
     with _lock:
-        _kept[key] = html
-        while len(_kept) > FRAGMENTS_KEPT:
-            _kept.popitem(last=False)
+        if key not in _kept:
+            _kept[key] = html
+            _kept_chars += len(html)
+        while _kept_chars > FRAGMENTS_KEPT_CHARS:
+            _kept_chars -= len(_kept.popitem(last=False)[1])
     return html
 
 
-def kept_count() -> int:
-    return len(_kept)
+def kept_count() -> tuple[int, int]:
+    """How many fragments are kept, and their characters."""
+    return len(_kept), _kept_chars

@@ -1,5 +1,5 @@
 """Template fragments kept per set of values: rendered again whenever a value or the
-language changes, never more than FRAGMENTS_KEPT of them."""
+language changes, never more than FRAGMENTS_KEPT_CHARS characters of them."""
 
 from django.utils import translation
 
@@ -35,14 +35,15 @@ def test_any_changed_value_or_language_renders_again():
     assert '<a href="/en/enterprises/arbre/">' in english
 
 
-def test_at_most_fragments_kept_the_least_recent_forgotten(monkeypatch):
-    monkeypatch.setattr(fragments, "FRAGMENTS_KEPT", 3)
+def test_at_most_fragments_kept_chars_the_least_recent_forgotten(monkeypatch):
     with translation.override("fr"):
-        first = fragments.rendered(CARD, **{**VALUES, "city": "0"})
-        for n in range(1, 5):
+        size = len(fragments.rendered(CARD, **{**VALUES, "city": "0"}))
+        monkeypatch.setattr(fragments, "FRAGMENTS_KEPT_CHARS", 3 * size)
+        first = fragments.rendered(CARD, **{**VALUES, "city": "1"})
+        for n in range(2, 6):
             fragments.rendered(CARD, **{**VALUES, "city": str(n)})
-        assert fragments.kept_count() == 3
-        assert fragments.rendered(CARD, **{**VALUES, "city": "0"}) is not first
+        assert fragments.kept_count() == (3, 3 * size)
+        assert fragments.rendered(CARD, **{**VALUES, "city": "1"}) is not first
 
 
 def test_nothing_is_kept_with_debug_on(settings):

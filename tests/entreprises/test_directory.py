@@ -268,6 +268,13 @@ def test_query_count_is_constant_whatever_the_size_and_the_values(client):
     assert counts[0] == 6, counts
 
 
+def test_page_without_filters_reads_three_queries(client, directory):
+    for url in ("/fr/entreprises/", "/en/enterprises/?page=1&sort=updated"):
+        client.get(url)  # Warm: the facets' counts and values are made once per generation.
+        # The facets' counts and their values, each with the generation (2); the cards (1).
+        assert query_count(client, url) == 3, url
+
+
 @pytest.mark.parametrize(
     "url",
     [
