@@ -563,8 +563,27 @@ def run_bench(args) -> int:
     return 0
 
 
+# Seconds each route is asked at the highest number of connections before it is measured.
+WARM_UP_SECONDS = 1
+
+
+def warm_up(bench, paths: list[str], *, connections: int, headers=None, base=None) -> None:
+    bench.wrk(paths, connections=connections, duration=WARM_UP_SECONDS, headers=headers, base=base)
+    bench.settle()
+
+
 def measured(bench, route, *, mode, levels, duration, proxy=None) -> dict[int, Measure]:
-    """One route at each number of connections, direct or through the proxy."""
+    """One route at each number of connections, direct or through the proxy, once every
+    worker has served it for a while (WARM_UP_SECONDS): its templates compiled, its
+    fragments made, its answer kept in each worker's memory, garbage collection frozen
+    (chantier/wsgi.py), as in a server that has been up for more than a few seconds."""
+    warm_up(
+        bench,
+        [route.path, *route.more_paths],
+        connections=max(levels),
+        headers=route.headers,
+        base=proxy.base if proxy else None,
+    )
     by_level = {}
     for connections in levels:
         measure = bench.wrk(
@@ -639,6 +658,7 @@ def run_growth(args, *, sizes: list[int], duration: int) -> list[str]:
                     continue
                 bench.settle()
                 bench.status_of(route)
+                warm_up(bench, [route.path], connections=8)
                 measure = bench.wrk([route.path], connections=8, duration=duration)
                 results[count][route.name] = measure
                 print(
@@ -662,8 +682,10 @@ def render(*, results, unavailable, extras, timings, routes, levels, duration, f
         f"of the run {load_average()}.",
         f"{fixtures['count']:,} published enterprises; gunicorn with {workers} sync workers, "
         f"production settings (DEBUG off), embedded PostgreSQL 16 on the same machine; wrk, "
-        f"{duration} s per measurement. The machine is shared: compare routes as ratios to the "
-        "minimal view of the same run rather than as absolute numbers.",
+        f"{duration} s per measurement, each route first asked for {WARM_UP_SECONDS} s at the "
+        "highest number of connections so that every worker has served it. The machine is "
+        "shared: compare routes as ratios to the minimal view of the same run rather than as "
+        "absolute numbers.",
         "",
         "Latencies in milliseconds. *uncached*: PUBLIC_CACHE_SECONDS=0 (every request "
         "reaches the database); *cached*: anonymous responses from the shared cache.",
