@@ -1,7 +1,7 @@
 """Relevance is ranked over `rank_vector` (the name, sectors and places): a word found
 only in a description finds the enterprise, ranked below every name match; a row whose
 rank vector is not written yet comes last, never first; the migration's backfill writes
-what the search index's refresh writes."""
+what the search index's refresh writes; the vectors are kept in the row."""
 
 import importlib
 
@@ -52,3 +52,18 @@ def test_the_migrations_backfill_writes_what_the_refresh_writes(tournesol):
     with connection.cursor() as cursor:
         cursor.execute(migration.BACKFILL)
     assert rank_vectors() == written
+
+
+def test_rank_vectors_kept_in_the_row_and_unchanged_by_the_rewrite(tournesol):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute"
+            " WHERE attrelid = 'entreprises_enterprise'::regclass AND attname = 'rank_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
+    before = dict(Enterprise.objects.values_list("pk", "rank_vector"))
+    migration = importlib.import_module("entreprises.migrations.0016_rank_vector_kept_in_the_row")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.REWRITE)
+    assert dict(Enterprise.objects.values_list("pk", "rank_vector")) == before
+    assert names_found("tournesol") == ["Zénith Tournesol", "Atelier Abricot"]
