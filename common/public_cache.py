@@ -45,7 +45,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import get_language, override
 
 from common.content_coding import chosen_coding
-from common.public_cache_body import BodyKeeper, served_content
+from common.public_cache_body import BodyKeeper, as_served, served_content
 from common.public_cache_local import local_copies
 
 logger = logging.getLogger(__name__)
@@ -222,13 +222,14 @@ def _generation_and_answer(key: str) -> tuple[str, dict | None]:
         return held
     generation, kept = _generation_and(key)
     if kept is not None and kept["generation"] == generation:
+        kept = as_served(kept)
         local_copies.keep(key, kept)
     return generation, kept
 
 
 def _keep_answer(key: str, kept: dict) -> None:
     cache.set(key, kept, _kept_seconds())
-    local_copies.keep(key, kept)
+    local_copies.keep(key, as_served(kept))
 
 
 # What a request may do with what is kept under a key, see `_staleness`.

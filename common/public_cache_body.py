@@ -58,6 +58,14 @@ class BodyKeeper:
         return b"".join(self.chunks), self.compressor is not None
 
 
+def as_served(kept: dict) -> dict:
+    """What the cache kept, with the body as served: the copy a web process keeps in its
+    own memory, decompressed once rather than at each hit (common/public_cache_local.py)."""
+    if not kept.get("packed"):
+        return kept
+    return {**kept, "content": served_content(kept), "packed": False}
+
+
 def served_content(kept: dict) -> bytes:
     """The body as the client is sent it, from what the cache kept."""
     if kept.get("packed"):

@@ -112,3 +112,21 @@ def test_nothing_personal_kept_in_memory(client, enterprise, personas):
     client.get(PAGES["en"])
     client.get("/en/")
     assert len(local_copies) == 0
+
+
+def test_an_answer_kept_compressed_is_held_in_memory_as_served(client, settings, monkeypatch):
+    # Past PUBLIC_CACHE_MAX_BYTES as sent, the shared cache keeps it brotli-compressed;
+    # this process holds it decompressed, once, rather than at each hit.
+    EnterpriseFactory.create_batch(30)
+    settings.PUBLIC_CACHE_MAX_BYTES = 4000
+    url = "/api/v1/enterprises/?format=csv"
+    plain = body_of(client.get(url))
+    assert len(plain) > 4000
+
+    def no_decompression(content):
+        raise AssertionError("decompressed at a hit")
+
+    monkeypatch.setattr("common.public_cache_body.brotli.decompress", no_decompression)
+    hit = client.get(url)
+    assert hit["X-Cache"] == "hit"
+    assert (hit.content, hit["Content-Length"]) == (plain, str(len(plain)))
