@@ -82,8 +82,15 @@ def run_worker():
     )
 
 
+def mail_jobs():
+    """The mail queue's jobs only: the worker also defers the periodic tasks that fell due
+    in the last minutes (the closed rate windows' deletion at :17 each hour), on their
+    own queues."""
+    return ProcrastinateJob.objects.filter(queue_name="mail")
+
+
 def jobs() -> list[tuple[str, int]]:
-    return list(ProcrastinateJob.objects.order_by("id").values_list("status", "attempts"))
+    return list(mail_jobs().order_by("id").values_list("status", "attempts"))
 
 
 def decide_report(personas, enterprise, *, language, reason=None, message="x"):
@@ -161,7 +168,7 @@ def test_a_failed_sending_is_retried_then_succeeds(personas, enterprise, smtp_po
     decide_report(personas, enterprise, language="fr")
     run_worker()  # no SMTP server yet: the sending fails
     assert jobs() == [("todo", 1)]
-    job = ProcrastinateJob.objects.get()
+    job = mail_jobs().get()
     assert job.scheduled_at is not None
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
@@ -180,7 +187,7 @@ def test_a_failure_is_visible_in_the_admin(personas, enterprise, smtp_port, smtp
     with override_settings(TASK_RETRY_ATTEMPTS=0):
         run_worker()
     assert jobs() == [("failed", 1)]
-    job = ProcrastinateJob.objects.get()
+    job = mail_jobs().get()
     national = personas.client_for(personas.national)
     listing = national.get("/admin/procrastinate/procrastinatejob/?status=failed").content.decode()
     assert f'<a href="/admin/procrastinate/procrastinatejob/{job.pk}/change/' in listing
