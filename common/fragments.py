@@ -9,21 +9,18 @@ recently used forgotten first. With DEBUG on nothing is kept, so that an edited
 template shows at once.
 """
 
-import threading
-from collections import OrderedDict
-
 from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from common.kept_in_memory import KeptInMemory
+
 # A card is about 500 characters, a facet's values up to a few thousand: some
 # thousands of cards, a few megabytes.
 FRAGMENTS_KEPT_CHARS = 4_000_000
 
-_kept: OrderedDict[tuple, SafeString] = OrderedDict()
-_kept_chars = 0
-_lock = threading.Lock()
+_kept = KeptInMemory(len)
 
 
 def rendered(template_name: str, **values) -> SafeString:
@@ -32,22 +29,13 @@ def rendered(template_name: str, **values) -> SafeString:
     if settings.DEBUG:
         return get_template(template_name).render(values)
     key = (template_name, get_language(), *sorted(values.items()))
-    with _lock:
-        html = _kept.get(key)
-        if html is not None:
-            _kept.move_to_end(key)
-            return html
-    global _kept_chars
-    html = get_template(template_name).render(values)
-    with _lock:
-        if key not in _kept:
-            _kept[key] = html
-            _kept_chars += len(html)
-        while _kept_chars > FRAGMENTS_KEPT_CHARS:
-            _kept_chars -= len(_kept.popitem(last=False)[1])
+    html = _kept.get(key)
+    if html is None:
+        html = get_template(template_name).render(values)
+        _kept.keep(key, html, limit=FRAGMENTS_KEPT_CHARS)
     return html
 
 
 def kept_count() -> tuple[int, int]:
     """How many fragments are kept, and their characters."""
-    return len(_kept), _kept_chars
+    return len(_kept), _kept.size

@@ -14,9 +14,10 @@ served forgotten first; 0 turns the local copies off.
 
 import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
+
+from common.kept_in_memory import KeptInMemory
 
 # How long the generation read from the shared cache is trusted without reading it again.
 GENERATION_SECONDS = 1.0
@@ -25,14 +26,14 @@ GENERATION_SECONDS = 1.0
 class LocalCopies:
     def __init__(self):
         self._lock = threading.Lock()
+        self._answers = KeptInMemory(lambda kept: len(kept["content"]))
         self.clear()
 
     def clear(self) -> None:
         with self._lock:
             self._generation: str | None = None
             self._read_at = 0.0
-            self._answers: OrderedDict[str, dict] = OrderedDict()
-            self._size = 0
+        self._answers.clear()
 
     @staticmethod
     def _trusted_for() -> float:
@@ -48,28 +49,16 @@ class LocalCopies:
     def answer(self, key: str) -> tuple[str, dict] | None:
         """(generation, answer) when both are held here and may be served without a read."""
         with self._lock:
-            if time.monotonic() - self._read_at >= self._trusted_for():
-                return None
-            kept = self._answers.get(key)
-            if kept is None or kept["generation"] != self._generation:
-                return None
-            self._answers.move_to_end(key)
-            return self._generation, kept
+            generation, read_at = self._generation, self._read_at
+        if time.monotonic() - read_at >= self._trusted_for():
+            return None
+        kept = self._answers.get(key)
+        if kept is None or kept["generation"] != generation:
+            return None
+        return generation, kept
 
     def keep(self, key: str, kept: dict) -> None:
-        limit = settings.PUBLIC_CACHE_LOCAL_BYTES
-        size = len(kept["content"])
-        if limit <= 0 or size > limit:
-            return
-        with self._lock:
-            previous = self._answers.pop(key, None)
-            if previous is not None:
-                self._size -= len(previous["content"])
-            self._answers[key] = kept
-            self._size += size
-            while self._size > limit:
-                _, dropped = self._answers.popitem(last=False)
-                self._size -= len(dropped["content"])
+        self._answers.keep(key, kept, limit=settings.PUBLIC_CACHE_LOCAL_BYTES)
 
     def __len__(self) -> int:
         return len(self._answers)

@@ -19,8 +19,8 @@ class ContributionStatus(models.TextChoices):
 # The enterprise's fields a visitor may propose a correction to: the one list the public
 # forms, the moderation and the e-mails read. How long each may be is the model field's
 # own max_length (contributions.forms.proposed_length).
-# Translated fields are named without their language: a correction goes to the field of
-# the language the visitor wrote in.
+# Translated fields (entreprises.columns.TRANSLATED) are named without their language: a
+# correction goes to the field of the language the visitor wrote in.
 CORRECTABLE_FIELDS = (
     "name",
     "street_address",
@@ -31,7 +31,6 @@ CORRECTABLE_FIELDS = (
     "website",
     "description",
 )
-TRANSLATED_FIELDS = frozenset({"name", "description", "mission"})
 
 # What a visitor proposing a new enterprise may tell: the enterprise's fields, the sector
 # (a sector's slug) and the region (its code).

@@ -13,11 +13,11 @@ from contributions.enums import (
     MESSAGE_MAX_LENGTH,
     NEW_ENTERPRISE_FIELDS,
     REASON_MAX_LENGTH,
-    TRANSLATED_FIELDS,
     UNBOUNDED_TEXT_MAX_LENGTH,
 )
 from contributions.guards import form_token, token_problem
 from contributions.models import Contribution
+from entreprises.columns import TRANSLATED
 from entreprises.enums import LegalForm
 from entreprises.models import Enterprise, Sector
 from poles.models import Region
@@ -245,7 +245,7 @@ OWNER_FIELDS = (
     "name_en",
     "description_fr",
     "description_en",
-    *(name for name in CORRECTABLE_FIELDS if name not in TRANSLATED_FIELDS),
+    *(name for name in CORRECTABLE_FIELDS if name not in TRANSLATED),
 )
 
 

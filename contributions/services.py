@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from contributions.enums import TRANSLATED_FIELDS, ContributionStatus, Kind
+from contributions.enums import ContributionStatus, Kind
 from contributions.models import Contribution, OwnerLink, TrustedOwner
 from contributions.selectors import (
     contributions_visible_to,
@@ -19,6 +19,7 @@ from contributions.selectors import (
     pole_of_new_enterprise,
 )
 from contributions.tasks import owner_link_id, send_outcome, send_owner_link
+from entreprises.columns import TRANSLATED
 from entreprises.enums import Status
 from entreprises.models import Enterprise, Sector
 from entreprises.selectors import enterprises_visible_to
@@ -43,7 +44,7 @@ def submit_report(
     proposed = {}
     for field, value in corrections.items():
         if value.strip():
-            name = f"{field}_{language}" if field in TRANSLATED_FIELDS else field
+            name = f"{field}_{language}" if field in TRANSLATED else field
             proposed[name] = value.strip()
     return Contribution.objects.create(
         kind=Kind.REPORT,
