@@ -43,6 +43,19 @@ class EnglishMissingFilter(admin.SimpleListFilter):
         return queryset
 
 
+def poles_and_regions(request) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The poles `request.user` works for and the regions they serve (all of them for the
+    national team), as the filters' choices: read once per request, since the columns
+    the list shows depend on them too."""
+    if "_poles_and_regions" not in request.__dict__:
+        user = request.user
+        request._poles_and_regions = (
+            [(str(pole.pk), pole.name) for pole in poles_of(user=user).order_by("name")],
+            [(str(region.pk), str(region)) for region in regions_of(user=user)],
+        )
+    return request._poles_and_regions
+
+
 class PoleFilter(admin.SimpleListFilter):
     """Only the poles the user works for (all of them for the national team)."""
 
@@ -50,7 +63,7 @@ class PoleFilter(admin.SimpleListFilter):
     parameter_name = "pole"
 
     def lookups(self, request, model_admin):
-        return [(str(pole.pk), pole.name) for pole in poles_of(user=request.user).order_by("name")]
+        return poles_and_regions(request)[0]
 
     def queryset(self, request, queryset):
         if self.value() in {value for value, _label in self.lookup_choices}:
@@ -117,7 +130,7 @@ class RegionFilter(admin.SimpleListFilter):
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        return [(str(region.pk), str(region)) for region in regions_of(user=request.user)]
+        return poles_and_regions(request)[1]
 
     def queryset(self, request, queryset):
         if self.value() in {value for value, _label in self.lookup_choices}:

@@ -1,15 +1,19 @@
-"""The change list writes each row's selection checkbox directly
-(common.admin_change_list): the same markup as Django's widget, in both languages, and
-the actions still read it."""
+"""The change list writes its rows and each row's selection checkbox directly
+(common.admin_change_list): the same markup as Django's tag and widget, in both
+languages, for pole staff and the national team, and the actions still read it."""
 
+import datetime
 import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from entreprises.models import Enterprise
+from tests.factories import EnterpriseFactory
 
 CHANGELIST = reverse("admin:entreprises_enterprise_changelist")
 # A name the label must escape, as Django's widget does.
@@ -44,3 +48,93 @@ def test_each_row_has_the_checkbox_django_would_write(personas, world, language,
     # One per row the pole's staff see, and the "select all" box above them.
     assert len(checkboxes(page)) == Enterprise.objects.filter(pole=world.pole_a).count()
     assert 'id="action-toggle"' in page
+
+
+# --- The rows: written by common.admin_change_list, the markup Django's tag would write ---
+
+
+def results_table(page: str) -> str:
+    start = page.index('<div class="results">')
+    return page[start : page.index("</table>", start) + len("</table>")]
+
+
+def djangos_results_table(cl, language: str) -> str:
+    """The same page's rows as Django's own `{% result_list %}` renders them."""
+    with translation.override(language):
+        html = render_to_string("admin/change_list_results.html", admin_list.result_list(cl))
+    return results_table(html)
+
+
+@pytest.fixture
+def varied_rows(world):
+    """Rows with every kind of value the columns show: text to escape, no city, no region,
+    English missing and complete, a verification date, and a pole with two regions."""
+    world.enterprise_a.name_fr, world.enterprise_a.city = NAME, ""
+    world.enterprise_a.description_fr, world.enterprise_a.description_en = "Texte", ""
+    world.enterprise_a.save()
+    EnterpriseFactory(
+        name_fr="Sans région",
+        name_en="",
+        pole=world.pole_a,
+        region=None,
+        city="  ",
+        last_verified_at=datetime.date(2026, 3, 1),
+        status="archived",
+    )
+    EnterpriseFactory(name_fr="Boulangerie du Plateau", pole=world.pole_a, region=world.montreal)
+    world.pole_a.regions.add(world.laval)
+    return world
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("persona", ["staff_a", "national"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        # The rows' links keep the list's filters and order.
+        {"status__exact": "draft", "o": "-2.1"},
+        {"english_missing": "no"},
+        {"_popup": "1"},
+    ],
+)
+def test_rows_are_the_markup_djangos_tag_writes(personas, varied_rows, language, persona, query):
+    client = personas.client_for(getattr(personas, persona))
+    response = client.get(CHANGELIST, query, HTTP_ACCEPT_LANGUAGE=language)
+    page = response.content.decode()
+    cl = response.context["cl"]
+
+    assert cl.result_list, "an empty page proves nothing"
+    assert results_table(page) == djangos_results_table(cl, language)
+
+
+def test_rows_show_what_pole_staff_expect(personas, varied_rows):
+    """What staff of pole A read (the columns of a pole with two regions), in French."""
+    page = personas.client_for(personas.staff_a).get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="fr")
+    cl = page.context["cl"]
+    assert cl.list_display == [
+        "action_checkbox",
+        "name",
+        "region_name",
+        "city",
+        "status",
+        "english_complete",
+        "verified_on",
+        "updated_on",
+    ]
+    rows = {
+        re.search(r'<th class="field-name"><a[^>]*>([^<]*)</a>', row).group(1): row
+        for row in re.findall(r"<tr>(.*?)</tr>", results_table(page.content.decode()))
+        if "field-name" in row
+    }
+    assert set(rows) == {ESCAPED, "Sans région", "Boulangerie du Plateau"}
+    english_missing = '<td class="field-english_complete"><img src="/static/admin/img/icon-no.svg" alt="False"></td>'
+    assert english_missing in rows[ESCAPED]
+    assert '<td class="field-city">-</td>' in rows[ESCAPED]
+    assert '<td class="field-status">brouillon</td>' in rows[ESCAPED]
+    assert '<td class="field-region_name">06 Montréal</td>' not in rows[ESCAPED]
+    assert '<td class="field-region_name">Montréal</td>' in rows[ESCAPED]
+    assert '<td class="field-region_name">-</td>' in rows["Sans région"]
+    assert '<td class="field-verified_on">2026-03-01</td>' in rows["Sans région"]
+    assert '<td class="field-status">archivée</td>' in rows["Sans région"]
+    assert "icon-yes.svg" in rows["Boulangerie du Plateau"]
