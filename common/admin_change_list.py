@@ -34,7 +34,7 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -45,11 +45,10 @@ _KEY = "0key0"
 class QuickSelectionAdmin(admin.ModelAdmin):
     def action_checkbox(self, obj):
         # Django renders it through the form widget templates: a third of a millisecond a row.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            format_html(_("Select this object for an action - {}"), str(obj)),
+        label = _("Select this object for an action - {}").format(escape(str(obj)))
+        return SafeString(
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" '
+            f'value="{escape(str(obj.pk))}" class="action-select" aria-label="{label}">'
         )
 
 
@@ -144,9 +143,9 @@ def _column(cl, model_admin, name, index, default_empty, link, tag):
             value = getattr(row, name)
             if field.auto_created:
                 value = _blank(value)
-                return value, conditional_escape(display_for_value(value, default_empty))
+                return value, _escaped(display_for_value(value, default_empty))
             if isinstance(field.remote_field, models.ManyToOneRel):
-                return value, conditional_escape(default_empty if value is None else value)
+                return value, _escaped(default_empty if value is None else value)
             return value, as_field(value)
 
         as_field = _shown_as_field(field, default_empty, link)
@@ -174,7 +173,7 @@ def _column(cl, model_admin, name, index, default_empty, link, tag):
     if dated and name == "action_checkbox":
         classes = "action-checkbox"
     plain, nowrap = f'<{tag} class="{classes}">', f'<{tag} class="{classes} nowrap">'
-    missing = f'<{tag} class="{base}">', conditional_escape(default_empty)
+    missing = f'<{tag} class="{base}">', _escaped(default_empty)
     end = f"</{tag}>"
 
     def cell(row, address):
@@ -191,11 +190,20 @@ def _column(cl, model_admin, name, index, default_empty, link, tag):
                 opener = ""
                 if cl.is_popup:
                     key = row.serializable_value(str(cl.to_field) if cl.to_field else cl.pk_attname)
-                    opener = f' data-popup-opener="{conditional_escape(key)}"'
+                    opener = f' data-popup-opener="{_escaped(key)}"'
                 html = f'<a href="{escape(url)}"{opener}>{html}</a>'
         return f"{start}{html}{end}"
 
     return cell
+
+
+def _escaped(value) -> str:
+    """Django's `conditional_escape`, without its lazy-string wrapper around each call."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
 
 
 def _blank(value):
@@ -220,7 +228,7 @@ def _shown_as_value(attr, default_empty):
         return shown
 
     def shown(value):
-        return conditional_escape(display_for_value(_blank(value), empty))
+        return _escaped(display_for_value(_blank(value), empty))
 
     return shown
 
@@ -228,21 +236,21 @@ def _shown_as_value(attr, default_empty):
 def _shown_as_field(field, empty, link):
     if getattr(field, "flatchoices", None):
         try:
-            labels = {key: conditional_escape(label) for key, label in field.flatchoices}
+            labels = {key: _escaped(label) for key, label in field.flatchoices}
         except TypeError:  # unhashable choices: Django's own lookup
             labels = None
         if labels is not None:
-            escaped_empty = conditional_escape(empty)
+            escaped_empty = _escaped(empty)
 
             def shown(value):
                 try:
                     return labels.get(_blank(value), escaped_empty)
                 except TypeError:
-                    return conditional_escape(display_for_field(value, field, empty))
+                    return _escaped(display_for_field(value, field, empty))
 
             return shown
 
     def shown(value):
-        return conditional_escape(display_for_field(_blank(value), field, empty, avoid_link=link))
+        return _escaped(display_for_field(_blank(value), field, empty, avoid_link=link))
 
     return shown

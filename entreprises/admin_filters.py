@@ -49,9 +49,11 @@ def poles_and_regions(request) -> tuple[list[tuple[str, str]], list[tuple[str, s
     the list shows depend on them too."""
     if "_poles_and_regions" not in request.__dict__:
         user = request.user
+        poles = poles_of(user=user).order_by("name").only("name_fr", "name_en")
+        regions = regions_of(user=user).only("code", "name_fr", "name_en")
         request._poles_and_regions = (
-            [(str(pole.pk), pole.name) for pole in poles_of(user=user).order_by("name")],
-            [(str(region.pk), str(region)) for region in regions_of(user=user)],
+            [(str(pole.pk), pole.name) for pole in poles],
+            [(str(region.pk), str(region)) for region in regions],
         )
     return request._poles_and_regions
 
@@ -76,7 +78,8 @@ class SectorFilter(admin.SimpleListFilter):
     parameter_name = "sector"
 
     def lookups(self, request, model_admin):
-        return [(sector.slug, sector.name) for sector in Sector.objects.order_by("name_fr")]
+        sectors = Sector.objects.order_by("name_fr").only("slug", "name_fr", "name_en")
+        return [(sector.slug, sector.name) for sector in sectors]
 
     def queryset(self, request, queryset):
         if self.value() in {value for value, _label in self.lookup_choices}:
