@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import orjson
 from django.http import StreamingHttpResponse
@@ -13,16 +14,45 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 
+class RawJSON:
+    """A JSON text already written (by PostgreSQL), put in the answer as it is."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _Encoder(JSONEncoder):
+    """DRF's encoder, reading RawJSON back (for pretty printing)."""
+
+    def default(self, obj):
+        if isinstance(obj, RawJSON):
+            return json.loads(obj.text)
+        return super().default(obj)
+
+
+_DRF_DEFAULT = JSONEncoder().default
+
+
+def _orjson_default(obj):
+    if isinstance(obj, RawJSON):
+        return orjson.Fragment(obj.text)
+    return _DRF_DEFAULT(obj)
+
+
 class FastJSONRenderer(JSONRenderer):
     """JSONRenderer's very bytes, encoded by orjson (several times faster on long lists).
 
-    Compact, UTF-8, U+2028 and U+2029 escaped as DRF writes them. Dates, times and
-    what orjson does not know go through DRF's encoder; pretty printing (`; indent=`)
-    and data orjson refuses (keys that are not strings) through DRF's renderer itself.
+    Compact, UTF-8, U+2028 and U+2029 escaped as DRF writes them (RawJSON texts too).
+    Dates, times and what orjson does not know go through DRF's encoder; pretty printing
+    (`; indent=`) and data orjson refuses (keys that are not strings) through DRF's
+    renderer itself.
     """
 
+    encoder_class = _Encoder
     _options = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-    _default = staticmethod(JSONEncoder().default)
+    _default = staticmethod(_orjson_default)
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         exotic = self.ensure_ascii or not self.compact or not self.strict

@@ -1,41 +1,31 @@
-"""The JSON list's enterprises, built from `.values()` rows rather than by the serializer.
+"""The JSON list's enterprises, written as JSON texts by PostgreSQL in the page's one query.
 
-DRF's serializer spends about 0.6 ms of Python per enterprise (a field object, a source
-lookup and a call per value, nested serializers for the pole, the region and each
-sector): most of a cold page of 100. The serializer stays the one declaration of a
-record: its fields, in their order, are read here once and each becomes a small
-function of a row; a field of a kind this module cannot read from a row stops the
-first list at once, and tests/api/test_fast_records.py holds both outputs equal.
+DRF's serializer spends about 0.6 ms of Python per enterprise, and a record built from a
+`.values()` row still 0.1 ms (a call per field, a dict per sector link): most of a cold page
+of 100. The serializer stays the one declaration of a record: each of its fields, in its
+order, becomes here an SQL expression writing that field's JSON as DRF and the renderer
+write it (compact, same keys, numbers, dates and escapes); the sectors are aggregated per
+record in the same query. A field of a kind this module cannot write stops the first list
+at once, and tests/api/test_fast_records.py holds both outputs equal to the byte.
 """
 
-from collections.abc import Callable
-from functools import cache
-from types import SimpleNamespace
+import re
+from functools import cache, lru_cache
 
+import orjson
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models.fields.files import FieldFile
+from django.db import connection
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
-from common.api.languages import LANGUAGE_CODES, TranslatedField, language_map_or_text
+from common.api.languages import LANGUAGE_CODES, TranslatedField
 from common.api.links import Linked, LinkedWithPage, absolute_url
+from entreprises.api.formats import media_prefix
 from entreprises.api.serializers import EnterpriseSerializer
-from entreprises.linked_data import image_urls
-from entreprises.models import Enterprise, EnterpriseSector
+from entreprises.models import Enterprise, EnterpriseSector, Sector
 from entreprises.selectors import SECTOR_LINK_ORDER
 
-# The fields whose representation of what the database gives is that value itself (a
-# str for texts and choices, an int, a bool): no call per value.
-_AS_READ = frozenset(
-    {
-        serializers.CharField,
-        serializers.SlugField,
-        serializers.URLField,
-        serializers.EmailField,
-        serializers.ChoiceField,
-        serializers.IntegerField,
-        serializers.BooleanField,
-    }
-)
 # Fields whose value is an object, a query or a method's: not a column of a row.
 _NOT_FROM_A_ROW = (
     serializers.BaseSerializer,
@@ -44,83 +34,173 @@ _NOT_FROM_A_ROW = (
     serializers.ManyRelatedField,
     TranslatedField,  # a subclass of it, which may write something else
 )
-# A serializer method a row can stand in for: (method name, the class that defines it).
+# A serializer method SQL can stand in for: (method name, the class that defines it).
 _LINK_METHODS = {"url": ("get_url", Linked), "web_url": ("get_web_url", LinkedWithPage)}
 _SECTOR_FIELDS = ["slug", "url", "name", "is_primary"]
-_SECTOR_NAMES = [f"sector__name_{code}" for code in LANGUAGE_CODES]
+# What DRF writes as the value itself: a text, a choice, a whole number, a boolean, a date.
+_AS_IS = frozenset(
+    {
+        serializers.CharField,
+        serializers.SlugField,
+        serializers.URLField,
+        serializers.EmailField,
+        serializers.ChoiceField,
+        serializers.IntegerField,
+        serializers.BooleanField,
+        serializers.DateField,
+    }
+)
+# What depends on the request (its host, ?lang=) is written into the SQL as a token, then
+# replaced by its literal: the SQL itself is written once per language.
+_TOKEN = re.compile("\x00([^\x00]*)\x00")
+_MEDIA = "\x00media\x00"
+_PAGE = "\x00page\x00"
+_KEY = "KEY-PLACEHOLDER"
 
-Step = Callable[[dict, dict], object]
+
+def enterprise_records(
+    rows, context: dict, *, ordering: tuple[str, ...], serializer_class=EnterpriseSerializer
+) -> list[dict]:
+    """The page `rows` (a sliced queryset of enterprises, in `ordering`) as dicts of the
+    ordering's values and `json`, each record's text as the serializer's data renders."""
+    plan = _plan(serializer_class, context.get("lang"), ordering)
+    page_sql, params = rows.values(*plan.columns).query.sql_with_params()
+    sql = plan.sql(context).replace(_PAGE, connection.ops.compose_sql(page_sql, params))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [dict(zip((*ordering, "json"), row, strict=True)) for row in cursor.fetchall()]
 
 
-def row_columns(*extra: str) -> list[str]:
-    """The `.values()` names a record is built from, then `extra` (the paging's keys)."""
-    return list(dict.fromkeys([*_plan()[0], *extra]))
-
-
-def enterprise_records(rows: list[dict], context: dict) -> list[dict]:
-    """What `EnterpriseSerializer(..., many=True).data` gives for these rows, in their order;
-    their sectors read in one query."""
-    _columns, steps, sectors_key = _plan()
-    links = _sector_links([row["id"] for row in rows]) if rows else {}
-    records = []
-    for row in rows:
-        row[sectors_key] = links.get(row["id"], ())
-        records.append({name: step(row, context) for name, step in steps})
-    return records
-
-
-def _sector_links(ids: list[int]) -> dict[int, list[dict]]:
-    links = {}
-    rows = (
-        EnterpriseSector.objects.filter(enterprise_id__in=ids)
-        .order_by(*SECTOR_LINK_ORDER)
-        .values("enterprise_id", "is_primary", "sector__slug", *_SECTOR_NAMES)
-    )
-    for link in rows:
-        links.setdefault(link["enterprise_id"], []).append(link)
-    return links
+def json_array(records: list[dict]) -> str:
+    return "[" + ",".join(record["json"] for record in records) + "]"
 
 
 @cache
-def _plan() -> tuple[list[str], list[tuple[str, Step]], str]:
-    serializer = EnterpriseSerializer()
-    columns, steps = row_plan(serializer, specials=SPECIALS)
-    return columns, steps, serializer.fields["sectors"].source
+def _plan(serializer_class, lang: str | None, ordering: tuple[str, ...]) -> "RecordSQL":
+    return RecordSQL(serializer_class(), lang=lang, ordering=ordering)
 
 
-def row_plan(serializer, *, prefix: str = "", specials=None) -> tuple[list[str], list]:
-    """The columns and (key, step) pairs of a serializer's readable fields, in its order;
-    `specials` maps a field's name to how it is read (see SPECIALS)."""
-    if type(serializer).to_representation is not serializers.Serializer.to_representation:
-        raise ImproperlyConfigured(f"{type(serializer).__name__} writes its own representation.")
-    columns, steps = [], []
-    for name, field in serializer.fields.items():
-        if field.write_only:
-            continue
-        if specials and name in specials:
-            needs, step = specials[name](field)
-        elif type(field) is TranslatedField:
-            needs = [f"{prefix}{name}_{code}" for code in LANGUAGE_CODES]
-            step = _translated(needs)
-        elif _is_link(serializer, name, field):
+class RecordSQL:
+    """The query writing `serializer`'s records of a page of its model's rows (aliased e)."""
+
+    def __init__(self, serializer, *, lang: str | None, ordering: tuple[str, ...]):
+        self.lang = lang
+        self.model = serializer.Meta.model
+        self.columns = []
+        self.joins = []
+        record = self.object_sql(serializer, "e", self.model, top=True)
+        order = ", ".join(f"e.{self._column(self.model, name)}" for name in ordering)
+        self.template = (
+            f"SELECT {order}, {record}\nFROM ({_PAGE}) AS e\n"
+            + "".join(f"{join}\n" for join in self.joins)
+            + f"ORDER BY {order}"
+        )
+
+    def sql(self, context: dict) -> str:
+        """The query, the request's addresses written in."""
+
+        def literal(match):
+            name = match[1]
+            if name == "page":
+                return _PAGE
+            if name == "media":
+                return _quoted(media_prefix(context))
+            url_name, lookup = name.split(" ")
+            return _quoted(absolute_url(context, url_name, _KEY, lookup=lookup))
+
+        return _TOKEN.sub(literal, self.template)
+
+    # ------------------------------------------------------------ fields
+
+    def object_sql(self, serializer, alias: str, model, *, top: bool = False) -> str:
+        if type(serializer).to_representation is not serializers.Serializer.to_representation:
+            raise ImproperlyConfigured(
+                f"{type(serializer).__name__} writes its own representation."
+            )
+        pairs = []
+        for name, field in serializer.fields.items():
+            if field.write_only:
+                continue
+            if top and name in SPECIALS:
+                value = SPECIALS[name](self, field)
+            else:
+                value = self.field_sql(serializer, name, field, alias, model)
+            pairs.append((name, value))
+        return _object(pairs)
+
+    def field_sql(self, serializer, name: str, field, alias: str, model) -> str:
+        if type(field) is TranslatedField:
+            return self.translated(alias, model, name)
+        if _is_link(serializer, name, field):
             url_name = getattr(serializer, "url_name" if name == "url" else "page_url_name")
-            needs = [prefix + serializer.lookup]
-            step = _link(url_name, needs[0], serializer.lookup)
-        elif isinstance(field, Linked):
-            key = prefix + field.source.replace(".", "__")
-            inner_columns, inner_steps = row_plan(field, prefix=key + "__")
-            needs, step = [key, *inner_columns], _nested(key, inner_steps)
-        elif isinstance(field, _NOT_FROM_A_ROW):
+            column = f"{alias}.{self._column(model, serializer.lookup)}"
+            return _json(self.link(url_name, column, serializer.lookup))
+        if isinstance(field, Linked):
+            return self.nested(field, model)
+        if isinstance(field, _NOT_FROM_A_ROW):
             raise ImproperlyConfigured(
                 f"{type(serializer).__name__}.{name} cannot be read from a row: "
                 "teach entreprises/api/records.py how, or leave the list to the serializer."
             )
-        else:
-            needs = [prefix + field.source.replace(".", "__")]
-            step = _as_read(needs[0]) if type(field) in _AS_READ else _represented(needs[0], field)
-        columns += needs
-        steps.append((name, step))
-    return columns, steps
+        model_field = model._meta.get_field(field.source)
+        column = f"{alias}.{self._column(model, field.source)}"
+        kind = type(field)
+        if kind is serializers.BigIntegerField and not getattr(
+            field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING
+        ):
+            return _json(column)
+        if kind in _AS_IS or (
+            kind is serializers.ListField and type(field.child) in _AS_IS - {serializers.DateField}
+        ):
+            return _json(column)
+        if kind is serializers.FloatField and model_field.get_internal_type() == "DecimalField":
+            return _float(column, model_field)
+        if kind is serializers.DateTimeField and api_settings.DATETIME_FORMAT == "iso-8601":
+            return _utc_datetime(column)
+        if kind is serializers.JSONField and not field.binary:
+            # Compact: json_strip_nulls writes without spaces, and the opening hours, the
+            # one JSON column shown, hold no null (entreprises.opening_hours.validate).
+            return f"coalesce(json_strip_nulls({column}::json)::text, 'null')"
+        raise ImproperlyConfigured(
+            f"{type(serializer).__name__}.{name} ({kind.__name__}) is not written by "
+            "entreprises/api/records.py: teach it how, or leave the list to the serializer."
+        )
+
+    def translated(self, alias: str, model, name: str) -> str:
+        """As common.api.languages.language_map_or_text writes it."""
+        columns = {
+            code: f"{alias}.{self._column(model, f'{name}_{code}')}" for code in LANGUAGE_CODES
+        }
+        if self.lang is None:
+            return _object([(code, _json(f"coalesce({c}, '')")) for code, c in columns.items()])
+        default = columns[settings.MODELTRANSLATION_DEFAULT_LANGUAGE]
+        return _json(f"coalesce(nullif({columns[self.lang]}, ''), {default}, '')")
+
+    def link(self, url_name: str, key: str, lookup: str = "slug") -> str:
+        """As common.api.links.absolute_url writes it: its template, the key put in."""
+        return f"replace(\x00{url_name} {lookup}\x00, '{_KEY}', {key}::text)"
+
+    def nested(self, field, model) -> str:
+        """A summary of a related object (the pole, the region), or null."""
+        relation = model._meta.get_field(field.source)
+        related = relation.related_model
+        alias = f"j_{relation.name}"
+        key = self._column(model, relation.name)
+        self.joins.append(
+            f"LEFT JOIN {related._meta.db_table} AS {alias} "
+            f"ON {alias}.{related._meta.pk.column} = e.{key}"
+        )
+        inner = self.object_sql(field, alias, related)
+        return f"CASE WHEN e.{key} IS NULL THEN 'null' ELSE {inner} END"
+
+    def _column(self, model, name: str) -> str:
+        """`name`'s column; the enterprise's are read by the page's query, named as there."""
+        field = model._meta.get_field(name)
+        if model is not self.model:
+            return field.column
+        if field.attname not in self.columns:
+            self.columns.append(field.attname)
+        return field.attname
 
 
 def _is_link(serializer, name: str, field) -> bool:
@@ -133,74 +213,109 @@ def _is_link(serializer, name: str, field) -> bool:
     )
 
 
-def _as_read(column: str) -> Step:
-    return lambda row, context: row[column]
+# ------------------------------------------------------------ JSON in SQL
 
 
-def _represented(column: str, field) -> Step:
-    represent = field.to_representation
-
-    def step(row, context):
-        value = row[column]
-        return None if value is None else represent(value)
-
-    return step
+@lru_cache(maxsize=256)
+def _quoted(text: str) -> str:
+    """An address as an SQL literal (a few per host and language)."""
+    return connection.ops.compose_sql("%s", [text])
 
 
-def _translated(columns: list[str]) -> Step:
-    return lambda row, context: language_map_or_text([row[c] for c in columns], context["lang"])
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _link(url_name: str, column: str, lookup: str) -> Step:
-    return lambda row, context: absolute_url(context, url_name, row[column], lookup=lookup)
+def _json(expression: str) -> str:
+    """A value's JSON text: PostgreSQL escapes strings as Python's json does (\\u00XX in
+    lower case); U+2028 and U+2029 are escaped by the renderer, for the whole body."""
+    return f"coalesce(to_json({expression})::text, 'null')"
 
 
-def _nested(key: str, steps: list) -> Step:
-    def step(row, context):
-        if row[key] is None:
-            return None
-        return {name: inner(row, context) for name, inner in steps}
+def _object(pairs: list[tuple[str, str]]) -> str:
+    """A JSON object of (key, SQL of the value's JSON text) pairs, in their order."""
+    if not pairs:
+        return _literal("{}")
+    pieces, separator = [], "{"
+    for key, value in pairs:
+        pieces += [_literal(separator + orjson.dumps(key).decode() + ":"), value]
+        separator = ","
+    pieces.append(_literal("}"))
+    return "(" + " || ".join(pieces) + ")"
 
-    return step
+
+def _float(column: str, model_field) -> str:
+    """A decimal as float() then the renderer write it: its digits without trailing zeros,
+    `.0` when whole. Exact for up to 15 digits, and without exponent (which Python writes
+    below 1e-4) for the coordinates, kept inside Québec by a constraint."""
+    if model_field.max_digits > 15:
+        raise ImproperlyConfigured(f"{model_field} has too many digits to be written as a float.")
+    trimmed = f"trim_scale({column})"
+    whole = f"CASE WHEN scale({trimmed}) = 0 THEN '.0' ELSE '' END"
+    return f"coalesce({trimmed}::text || {whole}, 'null')"
 
 
-def _sectors_step(field) -> tuple[list[str], Step]:
-    """The sector links, read by `enterprise_records` into the row under the field's source."""
+def _utc_datetime(column: str) -> str:
+    """As DRF writes a moment in UTC: ISO 8601, microseconds when not zero, then Z."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"""CASE WHEN {column} IS NULL THEN 'null' ELSE """
+        f"""'"' || to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') """
+        f"""|| CASE WHEN to_char({utc}, 'US') = '000000' THEN '' ELSE to_char({utc}, '.US') END """
+        f"""|| 'Z"' END"""
+    )
+
+
+# ------------------------------------------------------------ the enterprise's own
+
+
+def _sectors(plan: RecordSQL, field) -> str:
+    """The sector links, aggregated per record (LATERAL) in the links' order."""
     child = field.child
     if list(child.fields) != _SECTOR_FIELDS:
         raise ImproperlyConfigured(
             f"{type(child).__name__} has changed: entreprises/api/records.py writes "
             f"{_SECTOR_FIELDS}."
         )
-
-    def step(row, context):
-        lang = context["lang"]
-        return [
-            {
-                "slug": link["sector__slug"],
-                "url": absolute_url(context, child.url_name, link["sector__slug"]),
-                "name": language_map_or_text([link[name] for name in _SECTOR_NAMES], lang),
-                "is_primary": link["is_primary"],
-            }
-            for link in row[field.source]
+    link = _object(
+        [
+            ("slug", _json("sector.slug")),
+            ("url", _json(plan.link(child.url_name, "sector.slug"))),
+            ("name", plan.translated("sector", Sector, "name")),
+            ("is_primary", _json("link.is_primary")),
         ]
-
-    return [], step
-
-
-def _image_step(field) -> tuple[list[str], Step]:
-    """The serializer's `get_image` (linked_data.image_urls), given the files a row names."""
-    files = {name: Enterprise._meta.get_field(name) for name in ("image_small", "image_large")}
-
-    def step(row, context):
-        stored = SimpleNamespace(
-            **{name: FieldFile(None, model_field, row[name]) for name, model_field in files.items()}
-        )
-        return image_urls(stored, request=context.get("request"))
-
-    return list(files), step
+    )
+    order = ", ".join(_link_order(name) for name in SECTOR_LINK_ORDER)
+    plan.joins.append(
+        f"""LEFT JOIN LATERAL (
+  SELECT string_agg({link}, ',' ORDER BY {order}) AS json
+  FROM {EnterpriseSector._meta.db_table} AS link
+  JOIN {Sector._meta.db_table} AS sector ON sector.id = link.sector_id
+  WHERE link.enterprise_id = e.id
+) AS sectors ON true"""  # noqa: S608 (names of our models; no input)
+    )
+    return "'[' || coalesce(sectors.json, '') || ']'"
 
 
-# The enterprise's fields no serializer field says how to read: its sector links (read by
-# `enterprise_records` in one query for the page) and its image's two files.
-SPECIALS = {"sectors": _sectors_step, "image": _image_step}
+def _link_order(name: str) -> str:
+    """An ordering of EnterpriseSector's (`-is_primary`, `sector__slug`) in the SQL's aliases."""
+    column = name.removeprefix("-")
+    column = f"sector.{column[8:]}" if column.startswith("sector__") else f"link.{column}"
+    return column + (" DESC" if name.startswith("-") else "")
+
+
+def _image(plan: RecordSQL, field) -> str:
+    """entreprises.linked_data.image_urls: the stored names after the media address (names
+    entreprises/images.py writes from slugs, which need no escaping in an address)."""
+    small, large = (
+        f"e.{plan._column(Enterprise, name)}" for name in ("image_small", "image_large")
+    )
+    urls = _object(
+        [("small", _json(f"{_MEDIA} || {small}")), ("large", _json(f"{_MEDIA} || {large}"))]
+    )
+    return f"CASE WHEN coalesce({large}, '') = '' THEN 'null' ELSE {urls} END"
+
+
+# The enterprise's fields no serializer field says how to read: its sector links and its
+# image's two files.
+SPECIALS = {"sectors": _sectors, "image": _image}

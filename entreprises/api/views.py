@@ -26,6 +26,7 @@ from common.api.formats import (
     FastJSONRenderer,
     GeoJSONRenderer,
     JSONLDRenderer,
+    RawJSON,
     csv_stream,
     json_stream,
     streaming_response,
@@ -197,14 +198,14 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             return self.streamed(queryset, fmt)
         paginator = self.paginator
         paginator.ordering = self.keyset_ordering
-        columns = records.row_columns(*self.keyset_ordering)
+        context = self.get_serializer_context()
 
         def read(after, limit):
             rows = paginator.after(queryset, after)
             if fmt == "jsonld":
                 return list(self.with_details(rows)[:limit])
-            # Rows rather than model instances: records.py builds the JSON from them.
-            return list(rows.values(*columns)[:limit])
+            # Each record's JSON written by PostgreSQL (records.py), with its position.
+            return records.enterprise_records(rows[:limit], context, ordering=self.keyset_ordering)
 
         page, tombstones, next_url = merged_page(
             request=request,
@@ -216,7 +217,6 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
                 else None
             ),
         )
-        context = self.get_serializer_context()
         if fmt == "jsonld":
             data = {
                 "@context": formats.json_ld_context(self.lang),
@@ -228,7 +228,7 @@ class EnterpriseViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         else:
             data = {
                 "next": next_url,
-                "results": records.enterprise_records(page, context),
+                "results": RawJSON(records.json_array(page)),
                 "tombstones": TombstoneSerializer(tombstones, many=True).data,
             }
         response = Response(data)

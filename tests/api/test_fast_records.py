@@ -13,7 +13,7 @@ from django.utils.functional import lazy
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
-from common.api.formats import FastJSONRenderer
+from common.api.formats import FastJSONRenderer, RawJSON
 from entreprises.api import records
 from entreprises.api.serializers import EnterpriseSerializer
 from entreprises.api.views import EnterpriseViewSet
@@ -82,7 +82,7 @@ def varied(directory):
         pole=directory["pole_b"],
         region=directory["montreal"],
         latitude=Decimal("61.999999"),
-        longitude=Decimal("-70.000001"),
+        longitude=Decimal("-70.000000"),
         employees=0,
         founded_year=1850,
     )
@@ -148,7 +148,8 @@ def test_the_awkward_record_keeps_its_types_and_escapes(anonymous, varied):
     body = anonymous.get(f"{LIST}?lang=fr").content
     assert b"\\u2028" in body and b"\\u2029" in body and "🌱".encode() in body
     odd = json.loads(body)["results"][0]
-    assert odd["latitude"] == 61.999999 and odd["longitude"] == -70.000001
+    assert odd["latitude"] == 61.999999 and odd["longitude"] == -70.0
+    assert b'"latitude":61.999999,"longitude":-70.0,' in body
     assert (odd["employees"], odd["founded_year"]) == (0, 1850)
     assert odd["updated_at"] == "2026-03-01T12:00:00Z"
     assert [(s["slug"], s["name"], s["is_primary"]) for s in odd["sectors"]] == [
@@ -172,18 +173,50 @@ def test_the_bare_record_gives_nulls_and_empty_texts(anonymous, varied):
     assert bare["cooperative_type"] == ""
 
 
-def test_list_makes_one_query_for_the_page_and_one_for_its_sectors(anonymous, varied):
-    # One counts the request against the caller's rate limit, then the page's rows, then
-    # their sectors.
-    assert query_count(anonymous, LIST) == 3
+# Every filter of the list, alone and with a language: the records it keeps, then the bytes.
+FILTERED = [
+    ("sector=habitation", ["atelier", "envol"]),
+    ("sector=habitation&sector=agroalimentaire&lang=en", ["atelier", "envol", "marche"]),
+    ("pole=pole-b", ["atelier", "marche"]),
+    ("pole=pole-a&pole=pole-b&lang=fr", ["atelier", "envol", "marche"]),
+    ("region=06&lang=en", ["atelier", "envol"]),
+    ("legal_form=nonprofit", ["marche", "vide"]),
+    ("q=solidaire&lang=en", ["marche"]),
+    ("bbox=-74,45,-73,46", ["envol"]),
+    ("near=46.81,-71.2&radius_km=5&lang=en", ["marche"]),
+    ("sector=agroalimentaire&pole=pole-b&region=06", ["atelier"]),
+    ("updated_since=2026-03-01T12:00:00Z", ["envol", "marche", "vide"]),
+]
+
+
+@pytest.mark.parametrize(("query", "slugs"), FILTERED)
+def test_every_filter_gives_the_serializers_bytes(anonymous, varied, query, slugs):
+    lang = next((part[5:] for part in query.split("&") if part.startswith("lang=")), None)
+    response = anonymous.get(f"{LIST}?{query}")
+    assert [r["slug"] for r in json_of(response)["results"]] == slugs
+    assert response.content == serializer_body(response, lang=lang)
+
+
+@pytest.mark.parametrize("asked", [None, "application/json; indent=2"])
+def test_fast_renderer_writes_raw_json_as_drf_writes_its_value(asked):
+    text = '[1,{"b":"é "},null]'
+    rendered = FastJSONRenderer().render({"next": None, "results": RawJSON(text)}, asked)
+    value = {"next": None, "results": json.loads(text)}
+    assert rendered == JSONRenderer().render(value, asked)
+
+
+def test_list_makes_one_query_for_its_records(anonymous, varied):
+    # One counts the request against the caller's rate limit, then one writes the page's
+    # records with their sectors.
+    assert query_count(anonymous, LIST) == 2
     for n in range(30):
         set_sectors(
             enterprise=EnterpriseFactory(pole=varied["pole_a"]),
             primary=varied["food"],
             secondary=[varied["housing"]] if n % 2 else [],
         )
-    assert query_count(anonymous, LIST) == 3
-    assert query_count(anonymous, f"{LIST}?lang=en&page_size=1000") == 3
+    assert query_count(anonymous, LIST) == 2
+    assert query_count(anonymous, f"{LIST}?lang=en&page_size=1000") == 2
 
 
 class WithAMethodField(EnterpriseSerializer):
@@ -208,17 +241,29 @@ class WithItsOwnRepresentation(EnterpriseSerializer):
         return {"slug": instance.slug}
 
 
+class WithAFloat(EnterpriseSerializer):
+    extra = serializers.FloatField(source="employees")
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = [*EnterpriseSerializer.Meta.fields, "extra"]
+
+
+def _plan(serializer):
+    return records.RecordSQL(serializer(), lang=None, ordering=("updated_at", "id"))
+
+
 @pytest.mark.parametrize(
     ("serializer", "message"),
     [
         (WithAMethodField, "WithAMethodField.extra cannot be read from a row"),
         (WithARelatedField, "WithARelatedField.extra cannot be read from a row"),
         (WithItsOwnRepresentation, "WithItsOwnRepresentation writes its own representation"),
+        (WithAFloat, r"WithAFloat.extra \(FloatField\) is not written by"),
     ],
 )
-def test_a_field_rows_cannot_give_stops_the_fast_list(serializer, message):
+def test_a_field_sql_cannot_write_stops_the_fast_list(serializer, message):
     with pytest.raises(ImproperlyConfigured, match=message):
-        records.row_plan(serializer(), specials=records.SPECIALS)
+        _plan(serializer)
 
 
 class WithAPlainField(EnterpriseSerializer):
@@ -226,12 +271,23 @@ class WithAPlainField(EnterpriseSerializer):
         fields = [*EnterpriseSerializer.Meta.fields, "last_verified_at"]
 
 
-def test_a_plain_field_added_to_the_serializer_is_read_from_rows():
-    columns, steps = records.row_plan(WithAPlainField(), specials=records.SPECIALS)
-    assert columns[-1] == "last_verified_at"
-    assert [name for name, _step in steps] == WithAPlainField.Meta.fields
-    last = dict(steps)["last_verified_at"]
-    assert last({"last_verified_at": datetime.date(2026, 2, 3)}, {}) == "2026-02-03"
+def test_a_plain_field_added_to_the_serializer_is_written_by_sql(varied):
+    assert "last_verified_at" in _plan(WithAPlainField).columns
+    Enterprise.objects.update(last_verified_at=datetime.date(2026, 2, 3))
+    context = {"request": RequestFactory().get(LIST), "lang": "en"}
+    rows = Enterprise.objects.filter(status="published").order_by("updated_at", "id")
+    written = records.enterprise_records(
+        rows, context, ordering=("updated_at", "id"), serializer_class=WithAPlainField
+    )
+    with timezone.override(datetime.UTC):
+        expected = WithAPlainField(
+            EnterpriseViewSet().with_details(rows), many=True, context=context
+        ).data
+    assert [json.loads(record["json"])["last_verified_at"] for record in written] == [
+        "2026-02-03"
+    ] * 4
+    written_body = FastJSONRenderer().render(RawJSON(records.json_array(written)))
+    assert written_body == JSONRenderer().render(expected)
 
 
 @pytest.mark.parametrize(
