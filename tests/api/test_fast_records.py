@@ -249,6 +249,13 @@ class WithAFloat(EnterpriseSerializer):
         fields = [*EnterpriseSerializer.Meta.fields, "extra"]
 
 
+class WithAFormattedDate(EnterpriseSerializer):
+    extra = serializers.DateTimeField(source="created_at", format="%Y")
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = [*EnterpriseSerializer.Meta.fields, "extra"]
+
+
 def _plan(serializer):
     return records.RecordSQL(serializer(), lang=None, ordering=("updated_at", "id"))
 
@@ -260,6 +267,7 @@ def _plan(serializer):
         (WithARelatedField, "WithARelatedField.extra cannot be read from a row"),
         (WithItsOwnRepresentation, "WithItsOwnRepresentation writes its own representation"),
         (WithAFloat, r"WithAFloat.extra \(FloatField\) is not written by"),
+        (WithAFormattedDate, r"WithAFormattedDate.extra \(DateTimeField\) is not written by"),
     ],
 )
 def test_a_field_sql_cannot_write_stops_the_fast_list(serializer, message):
