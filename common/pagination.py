@@ -19,7 +19,12 @@ class DeferredJoinPaginator(Paginator):
     200 of the directory no longer reads the 3,980 enterprises before it. And a search
     ordered by relevance ranks its matches without carrying their wide rows through the
     sort: 136 against 106 ms for the 7,816 matches of one word at 100,000 enterprises.
+    `ids`, when given, reads the same ids in the same order from elsewhere (narrower rows).
     """
+
+    def __init__(self, object_list, per_page, *, ids: QuerySet | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.ids = ids
 
     def page(self, number):
         number = self.validate_number(number)
@@ -29,7 +34,7 @@ class DeferredJoinPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = self.object_list.values("pk")[bottom:top]
+        ids = (self.object_list.values("pk") if self.ids is None else self.ids)[bottom:top]
         return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
 
@@ -40,7 +45,7 @@ class ForgivingPaginationMixin:
     page_problem = ""
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = DeferredJoinPaginator(queryset, page_size)
+        paginator = DeferredJoinPaginator(queryset, page_size, ids=self.get_page_ids())
         known_count = self.get_result_count()
         if known_count is not None:
             # Counted already (with the facets, say): spare the database a second count.
@@ -63,6 +68,10 @@ class ForgivingPaginationMixin:
             number = paginator.num_pages
         page = paginator.page(number)
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_page_ids(self) -> QuerySet | None:
+        """The ids of the list in its order, when they can be read from narrower rows."""
+        return None
 
     def get_result_count(self) -> int | None:
         """The number of results when the view knows it without a count query."""

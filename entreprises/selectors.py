@@ -52,6 +52,7 @@ from entreprises.models import (
     Enterprise,
     EnterpriseSector,
     EnterpriseTombstone,
+    SearchEntry,
     Sector,
     english_missing_condition,
     in_language,
@@ -317,8 +318,10 @@ def in_sectors(sectors) -> Q:
     return Q(sector_ids__overlap=[sector.pk for sector in sectors])
 
 
-def _filtered(filters: DirectoryFilters) -> QuerySet[Enterprise]:
-    enterprises = public_enterprises()
+def _filtered(filters: DirectoryFilters, *, rows: QuerySet | None = None) -> QuerySet:
+    """The enterprises of a state of the directory; or, given `rows` (the search's narrow
+    rows, which hold every column filtered here), those rows."""
+    enterprises = public_enterprises() if rows is None else rows
     if filters.place_unknown:
         return enterprises.none()
     if filters.near:
@@ -352,22 +355,31 @@ def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
 
     Near a place, each enterprise has `distance_km`.
     """
-    enterprises = _filtered(filters)
+    return with_card_details(_ordered(_filtered(filters), filters))
+
+
+def search_page_ids(*, filters: DirectoryFilters) -> QuerySet[SearchEntry] | None:
+    """The ids of `search_enterprises(filters=filters)`, in its order, read from the narrow
+    search rows (models.SearchEntry): a page of a search ranks and sorts its matches there,
+    then reads the wide rows of that page only. None when there is no search, or for
+    the latest change first (a column those rows do not hold)."""
+    if build_query(filters.q) is None or filters.effective_sort == DirectorySort.UPDATED:
+        return None
+    return _ordered(_filtered(filters, rows=SearchEntry.objects.all()), filters).values("pk")
+
+
+def _ordered(rows: QuerySet, filters: DirectoryFilters) -> QuerySet:
     sort = filters.effective_sort
     # A query of punctuation only has no words to rank by: by name then.
     rank = rank_expression(filters.q) if sort == DirectorySort.RELEVANCE else None
     if sort == DirectorySort.NEAREST:
-        enterprises = enterprises.order_by("distance_km", "name", "id")
-    elif rank is not None:
+        return rows.order_by("distance_km", "name", "pk")
+    if rank is not None:
         # A row whose rank vector is not written yet (NULL) comes last, not first.
-        enterprises = enterprises.annotate(rank=rank).order_by(
-            F("rank").desc(nulls_last=True), "name", "id"
-        )
-    elif sort == DirectorySort.UPDATED:
-        enterprises = enterprises.order_by("-updated_at", "name", "id")
-    else:
-        enterprises = enterprises.order_by("name", "id")
-    return with_card_details(enterprises)
+        return rows.annotate(rank=rank).order_by(F("rank").desc(nulls_last=True), "name", "pk")
+    if sort == DirectorySort.UPDATED:
+        return rows.order_by("-updated_at", "name", "pk")
+    return rows.order_by("name", "pk")
 
 
 # -- when a search finds nothing ------------------------------------------------
@@ -401,7 +413,7 @@ def search_suggestions(*, q: str) -> SearchSuggestions:
     query = ""
     if (
         better != words
-        and public_enterprises().filter(search_vector=build_query(" ".join(better))).exists()
+        and SearchEntry.objects.filter(search_vector=build_query(" ".join(better))).exists()
     ):
         query = " ".join(better)
     scored = []
@@ -432,7 +444,7 @@ def _search_vocabulary() -> list[str]:
 FACETS_SQL = """
 WITH base AS MATERIALIZED ({base}),
 flagged AS NOT MATERIALIZED (
-  SELECT id, pole_id, region_id, legal_form, sector_ids,
+  SELECT pole_id, region_id, legal_form, sector_ids,
     {pole_ok} AS pole_ok, {region_ok} AS region_ok,
     {legal_form_ok} AS legal_form_ok, {sector_ok} AS sector_ok
   FROM base
@@ -514,6 +526,9 @@ def _facet_values() -> dict[str, dict[str, list[tuple[int, str, str]]]]:
 
 
 def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
+    # A search counts its matches in its narrow rows (models.SearchEntry), which hold
+    # every column read here; the whole directory reads its covering index instead.
+    rows = SearchEntry.objects.all() if build_query(filters.q) is not None else None
     base = (
         _filtered(
             DirectoryFilters(
@@ -522,10 +537,11 @@ def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
                 located=filters.located,
                 near=filters.near,
                 radius_km=filters.radius_km,
-            )
+            ),
+            rows=rows,
         )
         .order_by()
-        .values("id", "pole_id", "region_id", "legal_form", "sector_ids")
+        .values("pole_id", "region_id", "legal_form", "sector_ids")
     )
     base_sql, params = base.query.sql_with_params()
     params = list(params)

@@ -37,6 +37,7 @@ from entreprises.selectors import (
     primary_sector,
     public_enterprises,
     search_enterprises,
+    search_page_ids,
     search_suggestions,
     sectors_with_counts,
     with_card_details,
@@ -173,6 +174,9 @@ class DirectoryView(DirectoryFormMixin, ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         return search_enterprises(filters=self.get_filters())
+
+    def get_page_ids(self):
+        return search_page_ids(filters=self.get_filters())
 
     def get_facets(self):
         if not hasattr(self, "_facets"):
