@@ -186,6 +186,7 @@ FILTERED = [
     ("near=46.81,-71.2&radius_km=5&lang=en", ["marche"]),
     ("sector=agroalimentaire&pole=pole-b&region=06", ["atelier"]),
     ("updated_since=2026-03-01T12:00:00Z", ["envol", "marche", "vide"]),
+    ("q=introuvable", []),
 ]
 
 
