@@ -8,11 +8,19 @@ kind, classes, empty value, the icons, the address around the key) is worked out
 per page, and each row is joined into one string. The markup is Django's, to the
 character (the tests compare both); a change list editing its rows in place
 (`list_editable`) keeps Django's own rendering.
+
+A model admin that can say what a row's markup is made of (`change_list_row_key(cl)`,
+a function of the row giving its key and the values its columns read) has each row
+written once per set of those values and kept in the process's memory, as the public
+directory's cards are (common/fragments.py): a changed value is another row, so nothing
+shown is ever stale; at most ROWS_KEPT_CHARS are kept, the least recently used
+forgotten first. With DEBUG on nothing is kept.
 """
 
 import datetime
 from html import escape
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
@@ -34,12 +42,19 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from common.kept_in_memory import KeptInMemory
 
 # Stands for the key while the row's address is reversed once for the whole page.
 _KEY = "0key0"
+# A row is 600 to 900 characters: some thousands of rows, a few megabytes per process.
+ROWS_KEPT_CHARS = 3_000_000
+_kept_rows = KeptInMemory(len)
 
 
 class QuickSelectionAdmin(admin.ModelAdmin):
@@ -70,10 +85,34 @@ def rows(cl) -> list[ResultList]:
         return list(results(cl))
     columns = _columns(cl)
     address = _Address(cl)
-    return [
-        ResultList(None, [SafeString("".join(column(row, address) for column in columns))])
-        for row in cl.result_list
-    ]
+
+    def written(row) -> SafeString:
+        return SafeString("".join(column(row, address) for column in columns))
+
+    key_of = getattr(cl.model_admin, "change_list_row_key", None)
+    key_of = None if key_of is None or settings.DEBUG else key_of(cl)
+    if key_of is None:
+        return [ResultList(None, [written(row)]) for row in cl.result_list]
+    # Everything a row's markup depends on besides the row's own values.
+    page = (
+        cl.opts.label,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        tuple(_coerce_field_name(name, i) for i, name in enumerate(cl.list_display)),
+        address.before,
+        address.after,
+        cl.is_popup,
+        str(cl.to_field),
+    )
+    shown = []
+    for row in cl.result_list:
+        key = (page, key_of(row))
+        html = _kept_rows.get(key)
+        if html is None:
+            html = written(row)
+            _kept_rows.keep(key, html, limit=ROWS_KEPT_CHARS)
+        shown.append(ResultList(None, [html]))
+    return shown
 
 
 class _Address:

@@ -110,6 +110,12 @@ COLUMN_READS = {
 }
 
 
+def _read(row, path: str):
+    for name in path.split("__"):
+        row = None if row is None else getattr(row, name)
+    return row
+
+
 class EnterpriseChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
@@ -237,6 +243,20 @@ class EnterpriseAdmin(
 
     def get_changelist(self, request, **kwargs):
         return EnterpriseChangeList
+
+    def change_list_row_key(self, cl):
+        """What a row of the list is made of: its key and what its columns read
+        (COLUMN_READS), so that a row is written once per set of values
+        (common.admin_change_list)."""
+        if not all(column in COLUMN_READS for column in cl.list_display):
+            return None
+        reads = sorted({read for column in cl.list_display for read in COLUMN_READS[column]})
+        english = "english_complete" in cl.list_display
+
+        def key(row) -> tuple:
+            return (row.pk, english and row.english_is_missing, *(_read(row, r) for r in reads))
+
+        return key
 
     def get_list_display(self, request):
         # Staff of a single pole (or region) see its name on every row: room for the others.
