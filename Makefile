@@ -41,7 +41,7 @@ browser:
 # last line gives the total time.
 # TEST_WORKERS=4 sets the number of worker processes (default: one per core).
 TEST_WORKERS ?= auto
-test: install lint browser compose-cli wrk vnu
+test: install lint browser compose-cli load-tool vnu
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	@start=$$(date +%s); \
 	$(BIN)/pytest -n $(TEST_WORKERS) -m "not serial" --durations=15 \
@@ -93,18 +93,18 @@ restore: install
 # BENCH_PROXY=1 also measures the floors, the directory, the home page and the API list
 # through deploy/Caddyfile run by Debian's caddy (HTTPS, its local CA; `make compose-cli`),
 # each beside the same route direct.
-.PHONY: wrk bench soak
+.PHONY: load-tool bench soak
 
-# The load generator: Debian's wrk, installed when missing (as root, as in CI).
-wrk:
-	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+# The load generator: ab, from Debian's apache2-utils, installed when missing (as root, as in CI).
+load-tool:
+	command -v ab >/dev/null || (apt-get update -qq && apt-get install -y -qq apache2-utils)
 
 # The Nu HTML Checker (runs on the machine's Java), for tests/test_html_validity.py.
 vnu:
 	test -f node_modules/vnu-jar/build/dist/vnu.jar || npm install --no-save --silent vnu-jar@26.9.27
 
-bench: install wrk $(if $(filter 1,$(BENCH_PROXY)),compose-cli)
+bench: install load-tool $(if $(filter 1,$(BENCH_PROXY)),compose-cli)
 	$(BIN)/python -m bench.run bench $(BENCH_ARGS)
 
-soak: install wrk
+soak: install load-tool
 	$(BIN)/python -m bench.run soak

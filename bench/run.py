@@ -2,15 +2,15 @@
 
 One script, longer than most modules, because it is one program run from the
 Makefile: its set-up lives in `manage.py bench_setup`, the rest is driving
-gunicorn and wrk and writing the report.
+gunicorn and the load generator (bench/load.py) and writing the report.
 
 Starts the portal under gunicorn with production settings on the embedded
 PostgreSQL holding BENCH_COUNT demo enterprises (created when fewer exist, and
-timed), drives every route with wrk at 1, 8 and 32 connections, and compares each
-with two floors measured on the same server: a static file through whitenoise and
-a minimal Django view returning a page of the home page's size. Results are
-printed and written to docs/benchmarks.md. A route the portal does not have
-(404) is reported as not available, never measured.
+timed), drives every route with Apache's ab (bench/load.py) at 1, 8 and 32
+connections, and compares each with two floors measured on the same server: a
+static file through whitenoise and a minimal Django view returning a page of the
+home page's size. Results are printed and written to docs/benchmarks.md. A route
+the portal does not have (404) is reported as not available, never measured.
 
 Environment: BENCH_DURATION (seconds per measurement, default 10), BENCH_COUNT
 (default 100000), BENCH_WORKERS (gunicorn workers, default 4), BENCH_CONNECTIONS
@@ -43,12 +43,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import scaling
+from bench import load, scaling
+from bench.load import Measure
 from bench.proxy import Proxy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-LUA = Path(__file__).resolve().parent / "report.lua"
 RESULTS = BASE_DIR / "docs" / "benchmarks.md"
 CHART = BASE_DIR / "docs" / "benchmarks-growth.svg"
 KEPT_MARK = "<!-- Kept by make bench: written by hand below. -->"
@@ -79,19 +79,6 @@ class Route:
     headers: dict = field(default_factory=dict)
     more_paths: list = field(default_factory=list)  # cycled through with `path`
     proxied: tuple = ()  # the halves ("uncached", "cached") measured through the proxy too
-
-
-@dataclass
-class Measure:
-    rps: float
-    p50: float
-    p95: float
-    p99: float
-    requests: int
-    status_4xx: int
-    status_5xx: int
-    socket_errors: int
-    load: float = 0.0  # the machine's load average (1 minute) when it ended
 
 
 class Bench:
@@ -252,36 +239,20 @@ class Bench:
         except urllib.error.HTTPError as error:
             return error.code
 
-    def wrk(
+    def load(
         self, paths: list[str], *, connections: int, duration: int, headers=None, base=None
     ) -> Measure:
-        command = [
-            "wrk",
-            f"--threads={min(connections, 2)}",
-            f"--connections={connections}",
-            f"--duration={duration}s",
-            "--timeout=30s",
-            f"--script={LUA}",
-        ]
-        for name, value in (headers or {}).items():
-            command += ["--header", f"{name}: {value}"]
-        command += [(base or self.base) + paths[0]]
-        if len(paths) > 1:
-            command += ["--", *paths]
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-        line = next(x for x in output.splitlines() if x.startswith("BENCH "))
-        data = json.loads(line[len("BENCH ") :])
-        return Measure(
-            rps=data["requests"] / (data["duration_us"] / 1e6),
-            p50=data["p50_us"] / 1000,
-            p95=data["p95_us"] / 1000,
-            p99=data["p99_us"] / 1000,
-            requests=data["requests"],
-            status_4xx=data["status_4xx"],
-            status_5xx=data["status_5xx"],
-            socket_errors=data["socket_errors"],
-            load=os.getloadavg()[0],
+        """The paths under load (bench/load.py); through the proxy, connections kept open."""
+        result = load.measure(
+            base or self.base,
+            paths,
+            connections=connections,
+            duration=duration,
+            headers=headers,
+            keep_alive=base is not None,
         )
+        result.load = os.getloadavg()[0]
+        return result
 
     def timed_download(self, path: str) -> tuple[float, int, float]:
         """Seconds, bytes, and the largest growth of a worker's peak memory (MB)."""
@@ -325,7 +296,7 @@ def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
         Route("home", "/fr/", "page", proxied=("cached",)),
         Route("directory, page 1", "/fr/entreprises/", "page", proxied=("uncached",)),
         Route("directory, page 200", "/fr/entreprises/?page=200", "page"),
-        # As a browser asks: compressed (wrk asks for nothing unless told).
+        # As a browser asks: compressed (ab asks for nothing unless told).
         Route(
             "directory, page 1, brotli",
             "/fr/entreprises/",
@@ -568,7 +539,7 @@ WARM_UP_SECONDS = 1
 
 
 def warm_up(bench, paths: list[str], *, connections: int, headers=None, base=None) -> None:
-    bench.wrk(paths, connections=connections, duration=WARM_UP_SECONDS, headers=headers, base=base)
+    bench.load(paths, connections=connections, duration=WARM_UP_SECONDS, headers=headers, base=base)
     bench.settle()
 
 
@@ -586,7 +557,7 @@ def measured(bench, route, *, mode, levels, duration, proxy=None) -> dict[int, M
     )
     by_level = {}
     for connections in levels:
-        measure = bench.wrk(
+        measure = bench.load(
             [route.path, *route.more_paths],
             connections=connections,
             duration=duration,
@@ -597,8 +568,9 @@ def measured(bench, route, *, mode, levels, duration, proxy=None) -> dict[int, M
         print(
             f"{mode:8} {'proxy ' if proxy else ''}{route.name:38} c={connections:<3} "
             f"{measure.rps:8.0f} rps p50 {measure.p50:7.1f} p95 {measure.p95:7.1f} "
-            f"p99 {measure.p99:7.1f} ms 5xx {measure.status_5xx} "
-            f"socket errors {measure.socket_errors} load {measure.load:.1f}",
+            f"p99 {measure.p99:7.1f} ms not 2xx {measure.not_ok} "
+            f"socket errors {measure.socket_errors} occupancy {measure.occupancy:.2f} "
+            f"load {measure.load:.1f}",
             flush=True,
         )
     return by_level
@@ -613,7 +585,8 @@ def proxy_lines(results, proxied, *, routes) -> list[str]:
         "## Direct and through the proxy",
         "",
         "The same gunicorn, measured directly and through `deploy/Caddyfile` run by Debian's "
-        "caddy (HTTPS, Caddy's local certificate authority, HTTP/1.1 from wrk, access log on), "
+        "caddy (HTTPS, Caddy's local certificate authority, connections kept open by ab, "
+        "access log on), "
         "one right after the other. Static files through the proxy are Caddy's own "
         "`file_server`; direct, whitenoise's.",
         "",
@@ -630,8 +603,8 @@ def proxy_lines(results, proxied, *, routes) -> list[str]:
                     f"| {route.name} | {mode} | {connections} | {d.rps:,.0f} | {p.rps:,.0f} | "
                     f"{p.rps / d.rps:.2f} | {d.p95:.1f} | {p.p95:.1f} | {p.load:.1f} |"
                 )
-    errors = sum(m.status_5xx + m.socket_errors for r in proxied.values() for m in r.values())
-    lines += ["", f"5xx responses and socket errors through the proxy: {errors}", ""]
+    errors = sum(m.not_ok + m.socket_errors for r in proxied.values() for m in r.values())
+    lines += ["", f"Answers other than 2xx and socket errors through the proxy: {errors}", ""]
     return lines
 
 
@@ -659,7 +632,7 @@ def run_growth(args, *, sizes: list[int], duration: int) -> list[str]:
                 bench.settle()
                 bench.status_of(route)
                 warm_up(bench, [route.path], connections=8)
-                measure = bench.wrk([route.path], connections=8, duration=duration)
+                measure = bench.load([route.path], connections=8, duration=duration)
                 results[count][route.name] = measure
                 print(
                     f"growth {fixtures['count']:>7} {route.name:24} {measure.rps:6.0f} rps "
@@ -681,7 +654,8 @@ def render(*, results, unavailable, extras, timings, routes, levels, duration, f
         f"Measured {_today()} by `make bench` on {machine()}; load average at the end "
         f"of the run {load_average()}.",
         f"{fixtures['count']:,} published enterprises; gunicorn with {workers} sync workers, "
-        f"production settings (DEBUG off), embedded PostgreSQL 16 on the same machine; wrk, "
+        f"production settings (DEBUG off), embedded PostgreSQL 16 on the same machine; Apache's ab "
+        "(bench/load.py: each request timed from its connection to its last byte), "
         f"{duration} s per measurement, each route first asked for {WARM_UP_SECONDS} s at the "
         "highest number of connections so that every worker has served it. The machine is "
         "shared: compare routes as ratios to the minimal view of the same run rather than as "
@@ -696,7 +670,7 @@ def render(*, results, unavailable, extras, timings, routes, levels, duration, f
         lines += [
             f"## {mode.capitalize()}",
             "",
-            "| route | conn. | req/s | p50 | p95 | p99 | 5xx | × minimal view | load |",
+            "| route | conn. | req/s | p50 | p95 | p99 | not 2xx | × minimal view | load |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for route in routes:
@@ -708,7 +682,7 @@ def render(*, results, unavailable, extras, timings, routes, levels, duration, f
                 ratio = m.rps / floor[connections].rps if connections in floor else 0
                 lines.append(
                     f"| {route.name} | {connections} | {m.rps:,.0f} | {m.p50:.1f} | "
-                    f"{m.p95:.1f} | {m.p99:.1f} | {m.status_5xx} | {ratio:.2f} | {m.load:.1f} |"
+                    f"{m.p95:.1f} | {m.p99:.1f} | {m.not_ok} | {ratio:.2f} | {m.load:.1f} |"
                 )
         lines.append("")
     if unavailable:
@@ -745,8 +719,8 @@ def budget_lines(*, results, routes, floor_name, extras) -> list[str]:
                 f"{cached.rps:,.0f} req/s = {ratio:.0%} of the minimal view "
                 f"(≥ {CACHED_RATIO:.0%}): {verdict}"
             )
-    errors = sum(m.status_5xx + m.socket_errors for r in results.values() for m in r.values())
-    lines.append(f"- 5xx responses and socket errors over the whole run: {errors}")
+    errors = sum(m.not_ok + m.socket_errors for r in results.values() for m in r.values())
+    lines.append(f"- answers other than 2xx and socket errors over the whole run: {errors}")
     lines.append("")
     lines.append("What the misses come from, and what was done: docs/operations.md, Scaling.")
     return lines
@@ -769,17 +743,17 @@ def run_soak(args) -> int:
         start_memory = bench.worker_memory()
         print(f"Soak: {len(paths)} paths mixed, {connections} connections, {duration} s")
         print("worker memory at start (MB):", _memory(start_memory), flush=True)
-        measure = bench.wrk(paths, connections=connections, duration=duration)
+        measure = bench.load(paths, connections=connections, duration=duration)
         end_memory = bench.worker_memory()
     finally:
         bench.stop()
     print("worker memory at end (MB):  ", _memory(end_memory))
     print(
         f"{measure.requests:,} requests, {measure.rps:,.0f} req/s, p50 {measure.p50:.1f} ms, "
-        f"p95 {measure.p95:.1f} ms, p99 {measure.p99:.1f} ms, 5xx {measure.status_5xx}, "
-        f"4xx {measure.status_4xx}, socket errors {measure.socket_errors}"
+        f"p95 {measure.p95:.1f} ms, p99 {measure.p99:.1f} ms, not 2xx {measure.not_ok}, "
+        f"socket errors {measure.socket_errors}"
     )
-    return 1 if measure.status_5xx or measure.socket_errors else 0
+    return 1 if measure.not_ok or measure.socket_errors else 0
 
 
 def _memory(memory: dict[int, float]) -> str:
@@ -801,8 +775,8 @@ def main() -> int:
     args = parser.parse_args()
     # Stopped from outside (Ctrl-C, kill): stop gunicorn on the way out too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if not shutil.which("wrk"):
-        sys.exit("wrk is missing: `make wrk` installs Debian's package.")
+    if not shutil.which("ab"):
+        sys.exit("ab is missing: `make load-tool` installs Debian's apache2-utils.")
     if args.mode == "prepare":
         bench = Bench(data_dir=args.data_dir, port=args.port, workers=args.workers)
         print(bench.prepare(count=args.count, fresh=args.fresh), bench.timings)

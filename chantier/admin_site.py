@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpResponseBadRequest
 from django.urls import path
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
 from chantier.admin_two_factor import enrol_view, verify_view
@@ -32,6 +33,21 @@ class PortalAdminSite(admin.AdminSite):
             ),
             *urls,
         ]
+
+    def each_context(self, request):
+        # Django's, but the menu of every model (a permission check for each) is built only
+        # when a page shows it: the enterprise list does not, and saves a millisecond.
+        script_name = request.META["SCRIPT_NAME"]
+        return {
+            "site_title": self.site_title,
+            "site_header": self.site_header,
+            "site_url": script_name if self.site_url == "/" and script_name else self.site_url,
+            "has_permission": self.has_permission(request),
+            "available_apps": SimpleLazyObject(lambda: self.get_app_list(request)),
+            "is_popup": False,
+            "is_nav_sidebar_enabled": self.enable_nav_sidebar,
+            "log_entries": self.get_log_entries(request),
+        }
 
     def login(self, request, extra_context=None):
         response = super().login(request, extra_context)

@@ -431,6 +431,8 @@ PG_BIN_DIR = env_str("PG_BIN_DIR")
 LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = [
     "chantier.backends.LoginGuardBackend",
+    # Reads permissions only, in one query instead of ModelBackend's two.
+    "chantier.backends.PermissionsInOneQuery",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Lock-out after this many failed logins for one user name from one address.

@@ -8,11 +8,19 @@ kind, classes, empty value, the icons, the address around the key) is worked out
 per page, and each row is joined into one string. The markup is Django's, to the
 character (the tests compare both); a change list editing its rows in place
 (`list_editable`) keeps Django's own rendering.
+
+A model admin that can say what a row's markup is made of (`change_list_row_key(cl)`,
+a function of the row giving its key and the values its columns read) has each row
+written once per set of those values and kept in the process's memory, as the public
+directory's cards are (common/fragments.py): a changed value is another row, so nothing
+shown is ever stale; at most ROWS_KEPT_CHARS are kept, the least recently used
+forgotten first. With DEBUG on nothing is kept.
 """
 
 import datetime
 from html import escape
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import (
@@ -34,22 +42,28 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from common.kept_in_memory import KeptInMemory
 
 # Stands for the key while the row's address is reversed once for the whole page.
 _KEY = "0key0"
+# A row is 600 to 900 characters: some thousands of rows, a few megabytes per process.
+ROWS_KEPT_CHARS = 3_000_000
+_kept_rows = KeptInMemory(len)
 
 
 class QuickSelectionAdmin(admin.ModelAdmin):
     def action_checkbox(self, obj):
         # Django renders it through the form widget templates: a third of a millisecond a row.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            format_html(_("Select this object for an action - {}"), str(obj)),
+        label = _("Select this object for an action - {}").format(escape(str(obj)))
+        return SafeString(
+            f'<input type="checkbox" name="{helpers.ACTION_CHECKBOX_NAME}" '
+            f'value="{escape(str(obj.pk))}" class="action-select" aria-label="{label}">'
         )
 
 
@@ -71,10 +85,34 @@ def rows(cl) -> list[ResultList]:
         return list(results(cl))
     columns = _columns(cl)
     address = _Address(cl)
-    return [
-        ResultList(None, [SafeString("".join(column(row, address) for column in columns))])
-        for row in cl.result_list
-    ]
+
+    def written(row) -> SafeString:
+        return SafeString("".join(column(row, address) for column in columns))
+
+    key_of = getattr(cl.model_admin, "change_list_row_key", None)
+    key_of = None if key_of is None or settings.DEBUG else key_of(cl)
+    if key_of is None:
+        return [ResultList(None, [written(row)]) for row in cl.result_list]
+    # Everything a row's markup depends on besides the row's own values.
+    page = (
+        cl.opts.label,
+        get_language(),
+        timezone.get_current_timezone_name(),
+        tuple(_coerce_field_name(name, i) for i, name in enumerate(cl.list_display)),
+        address.before,
+        address.after,
+        cl.is_popup,
+        str(cl.to_field),
+    )
+    shown = []
+    for row in cl.result_list:
+        key = (page, key_of(row))
+        html = _kept_rows.get(key)
+        if html is None:
+            html = written(row)
+            _kept_rows.keep(key, html, limit=ROWS_KEPT_CHARS)
+        shown.append(ResultList(None, [html]))
+    return shown
 
 
 class _Address:
@@ -144,9 +182,9 @@ def _column(cl, model_admin, name, index, default_empty, link, tag):
             value = getattr(row, name)
             if field.auto_created:
                 value = _blank(value)
-                return value, conditional_escape(display_for_value(value, default_empty))
+                return value, _escaped(display_for_value(value, default_empty))
             if isinstance(field.remote_field, models.ManyToOneRel):
-                return value, conditional_escape(default_empty if value is None else value)
+                return value, _escaped(default_empty if value is None else value)
             return value, as_field(value)
 
         as_field = _shown_as_field(field, default_empty, link)
@@ -174,7 +212,7 @@ def _column(cl, model_admin, name, index, default_empty, link, tag):
     if dated and name == "action_checkbox":
         classes = "action-checkbox"
     plain, nowrap = f'<{tag} class="{classes}">', f'<{tag} class="{classes} nowrap">'
-    missing = f'<{tag} class="{base}">', conditional_escape(default_empty)
+    missing = f'<{tag} class="{base}">', _escaped(default_empty)
     end = f"</{tag}>"
 
     def cell(row, address):
@@ -191,11 +229,20 @@ def _column(cl, model_admin, name, index, default_empty, link, tag):
                 opener = ""
                 if cl.is_popup:
                     key = row.serializable_value(str(cl.to_field) if cl.to_field else cl.pk_attname)
-                    opener = f' data-popup-opener="{conditional_escape(key)}"'
+                    opener = f' data-popup-opener="{_escaped(key)}"'
                 html = f'<a href="{escape(url)}"{opener}>{html}</a>'
         return f"{start}{html}{end}"
 
     return cell
+
+
+def _escaped(value) -> str:
+    """Django's `conditional_escape`, without its lazy-string wrapper around each call."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
 
 
 def _blank(value):
@@ -220,7 +267,7 @@ def _shown_as_value(attr, default_empty):
         return shown
 
     def shown(value):
-        return conditional_escape(display_for_value(_blank(value), empty))
+        return _escaped(display_for_value(_blank(value), empty))
 
     return shown
 
@@ -228,21 +275,21 @@ def _shown_as_value(attr, default_empty):
 def _shown_as_field(field, empty, link):
     if getattr(field, "flatchoices", None):
         try:
-            labels = {key: conditional_escape(label) for key, label in field.flatchoices}
+            labels = {key: _escaped(label) for key, label in field.flatchoices}
         except TypeError:  # unhashable choices: Django's own lookup
             labels = None
         if labels is not None:
-            escaped_empty = conditional_escape(empty)
+            escaped_empty = _escaped(empty)
 
             def shown(value):
                 try:
                     return labels.get(_blank(value), escaped_empty)
                 except TypeError:
-                    return conditional_escape(display_for_field(value, field, empty))
+                    return _escaped(display_for_field(value, field, empty))
 
             return shown
 
     def shown(value):
-        return conditional_escape(display_for_field(_blank(value), field, empty, avoid_link=link))
+        return _escaped(display_for_field(_blank(value), field, empty, avoid_link=link))
 
     return shown

@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from entreprises.freshness import due_soon, overdue, with_due_on
-from entreprises.models import EnterpriseSector, Sector
+from entreprises.models import EnterpriseSector, Sector, in_language
 from entreprises.selectors import english_missing, with_english_missing
 from poles.selectors import poles_of, regions_of
 
@@ -48,10 +49,12 @@ def poles_and_regions(request) -> tuple[list[tuple[str, str]], list[tuple[str, s
     national team), as the filters' choices: read once per request, since the columns
     the list shows depend on them too."""
     if "_poles_and_regions" not in request.__dict__:
-        user = request.user
+        user, name = request.user, in_language("name", get_language())
+        poles = poles_of(user=user).order_by("name").values_list("pk", name)
+        regions = regions_of(user=user).values_list("pk", "code", name)
         request._poles_and_regions = (
-            [(str(pole.pk), pole.name) for pole in poles_of(user=user).order_by("name")],
-            [(str(region.pk), str(region)) for region in regions_of(user=user)],
+            [(str(pk), name) for pk, name in poles],
+            [(str(pk), f"{code} {name}") for pk, code, name in regions],  # as Region.__str__
         )
     return request._poles_and_regions
 
@@ -76,7 +79,8 @@ class SectorFilter(admin.SimpleListFilter):
     parameter_name = "sector"
 
     def lookups(self, request, model_admin):
-        return [(sector.slug, sector.name) for sector in Sector.objects.order_by("name_fr")]
+        name = in_language("name", get_language())
+        return list(Sector.objects.order_by("name_fr").values_list("slug", name))
 
     def queryset(self, request, queryset):
         if self.value() in {value for value, _label in self.lookup_choices}:

@@ -9,8 +9,10 @@ from xml.etree import ElementTree
 
 import pytest
 
+from bench import load
+from bench.load import Measure
 from bench.proxy import Proxy
-from bench.run import Bench, Measure
+from bench.run import Bench
 from bench.scaling import GROWTH_ROUTES, growth_lines, write_chart
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -23,23 +25,60 @@ def bench(live_server, tmp_path):
     return bench
 
 
-def test_wrk_counts_requests_and_statuses(bench):
-    page = bench.wrk(["/en/about/"], connections=1, duration=1)
+def test_load_counts_requests_and_statuses(bench):
+    bench.load(["/en/about/"], connections=1, duration=1)  # its first, slow answer
+    page = bench.load(["/en/about/"], connections=1, duration=1)
     assert page.requests > 0
     assert page.rps > 0
-    assert (page.status_4xx, page.status_5xx, page.socket_errors) == (0, 0, 0)
-    assert page.p50 <= page.p95 <= page.p99
+    assert (page.not_ok, page.socket_errors) == (0, 0)
+    assert 0 < page.p50 <= page.p95 <= page.p99
+    # One client waiting for each answer is busy at most all of the time.
+    assert 0 < page.occupancy <= 1.05
 
-    missing = bench.wrk(["/en/nowhere/"], connections=1, duration=1)
+    missing = bench.load(["/en/nowhere/"], connections=1, duration=1)
     assert missing.requests > 0
-    assert missing.status_4xx == missing.requests
-    assert missing.status_5xx == 0
+    assert missing.not_ok == missing.requests
 
 
-def test_wrk_mixes_several_paths(bench):
-    mixed = bench.wrk(["/en/about/", "/en/nowhere/"], connections=2, duration=1)
-    assert 0 < mixed.status_4xx < mixed.requests
-    assert mixed.status_5xx == 0
+def test_load_mixes_several_paths(bench):
+    mixed = bench.load(["/en/about/", "/en/nowhere/"], connections=2, duration=1)
+    assert 0 < mixed.not_ok < mixed.requests
+    assert mixed.socket_errors == 0
+
+
+def test_more_paths_than_connections_share_them_in_turn():
+    assert load._slots(["/a", "/b", "/c"], 2) == [(["/a", "/c"], 1), (["/b"], 1)]
+    assert load._slots(["/a", "/b"], 5) == [(["/a"], 3), (["/b"], 2)]
+
+
+def test_runs_combine_by_their_requests():
+    fast = load.Run(requests=900, not_ok=0, socket_errors=0, percentiles=[1.0] * 101)
+    slow = load.Run(requests=100, not_ok=2, socket_errors=1, percentiles=[50.0] * 101)
+    both = load.combined([fast, slow], elapsed=2.0, connections=4)
+    assert (both.requests, both.not_ok, both.socket_errors, both.rps) == (1000, 2, 1, 500.0)
+    assert (both.p50, both.p95, both.p99) == (1.0, 50.0, 50.0)
+    # Mean 5.9 ms at 500 requests a second over 4 connections.
+    assert round(both.occupancy, 4) == round(0.0059 * 500 / 4, 4)
+    rising = load.Run(requests=100, not_ok=0, socket_errors=0, percentiles=list(range(101)))
+    # Mean 50 ms (each 1 % between two percentiles up to the 99th, then the slowest
+    # request alone) at 100 requests a second, one client.
+    assert round(load.combined([rising], elapsed=1.0, connections=1).occupancy, 3) == 5.0
+    # Of 1,000 requests, the slowest one counts for itself only, not for 1 %.
+    outlier = load.Run(requests=1000, not_ok=0, socket_errors=0, percentiles=[1.0] * 100 + [1001])
+    assert round(load.combined([outlier], elapsed=1.0, connections=1).occupancy, 3) == 2.0
+
+
+def test_ab_report_read():
+    output = (
+        "Complete requests:      1200\n"
+        "Failed requests:        7\n"
+        "   (Connect: 1, Receive: 2, Length: 4, Exceptions: 0)\n"
+        "Non-2xx responses:      3\n"
+    )
+    table = "Percentage served,Time in ms\n" + "".join(f"{i},{i / 10:.3f}\n" for i in range(101))
+    run = load.parsed(output, table)
+    assert (run.requests, run.not_ok, run.socket_errors) == (1200, 3, 3)
+    assert run.percentiles[95] == 9.5
 
 
 def test_proxied_bench_reaches_the_portal_through_caddy_over_https(bench, live_server, tmp_path):
@@ -62,16 +101,16 @@ def test_proxied_bench_reaches_the_portal_through_caddy_over_https(bench, live_s
         assert "<title>About the Chantier — Québec social economy portal</title>" in body.decode()
 
         paths = ["/en/about/", "/static/css/site.0123456789ab.css"]
-        through = bench.wrk(paths, connections=2, duration=1, base=proxy.base)
+        through = bench.load(paths, connections=2, duration=1, base=proxy.base)
         assert through.requests > 0
-        assert (through.status_4xx, through.status_5xx, through.socket_errors) == (0, 0, 0)
+        assert (through.not_ok, through.socket_errors) == (0, 0)
 
         logged = proxy.requests_logged()
-        # start() waited on /static/ (a 404 of the proxy's own), then the fetch, then wrk.
+        # start() waited on /static/ (a 404 of the proxy's own), then the fetch, then ab.
         assert logged[1]["uri"] == "/en/about/"
-        by_wrk = logged[2:]
-        assert len(by_wrk) >= through.requests
-        assert {request["uri"] for request in by_wrk} == set(paths)
+        by_ab = logged[2:]
+        assert len(by_ab) >= through.requests
+        assert {request["uri"] for request in by_ab} == set(paths)
         assert {request["tls"]["server_name"] for request in logged} == {"localhost"}
         assert {request["remote_ip"] for request in logged} == {"127.0.0.1"}
     finally:
@@ -87,8 +126,7 @@ def test_growth_table_and_chart(tmp_path):
             p95=p95,
             p99=p95,
             requests=10,
-            status_4xx=0,
-            status_5xx=0,
+            not_ok=0,
             socket_errors=0,
             load=1.5,
         )

@@ -16,7 +16,7 @@ import orjson
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from common.api.languages import LANGUAGE_CODES, TranslatedField
@@ -37,17 +37,16 @@ _NOT_FROM_A_ROW = (
 # A serializer method SQL can stand in for: (method name, the class that defines it).
 _LINK_METHODS = {"url": ("get_url", Linked), "web_url": ("get_web_url", LinkedWithPage)}
 _SECTOR_FIELDS = ["slug", "url", "name", "is_primary"]
+# What DRF writes as str(value).
+_TEXTS = frozenset(
+    {serializers.CharField, serializers.SlugField, serializers.URLField, serializers.EmailField}
+)
 # What DRF writes as the value itself: a text, a choice, a whole number, a boolean, a date.
-_AS_IS = frozenset(
+_AS_IS = _TEXTS | frozenset(
     {
-        serializers.CharField,
-        serializers.SlugField,
-        serializers.URLField,
-        serializers.EmailField,
         serializers.ChoiceField,
         serializers.IntegerField,
         serializers.BooleanField,
-        serializers.DateField,
     }
 )
 # What depends on the request (its host, ?lang=) is written into the SQL as a token, then
@@ -149,13 +148,19 @@ class RecordSQL:
             field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING
         ):
             return _json(column)
-        if kind in _AS_IS or (
-            kind is serializers.ListField and type(field.child) in _AS_IS - {serializers.DateField}
-        ):
+        if kind in _TEXTS:
+            return _json(f"{column}::text")
+        if kind in _AS_IS or (kind is serializers.ListField and type(field.child) in _AS_IS):
             return _json(column)
         if kind is serializers.FloatField and model_field.get_internal_type() == "DecimalField":
             return _float(column, model_field)
-        if kind is serializers.DateTimeField and api_settings.DATETIME_FORMAT == "iso-8601":
+        if kind is serializers.DateField and _iso(field, api_settings.DATE_FORMAT):
+            return _json(column)  # PostgreSQL writes a date in JSON as YYYY-MM-DD
+        if (
+            kind is serializers.DateTimeField
+            and _iso(field, api_settings.DATETIME_FORMAT)
+            and getattr(field, "timezone", None) is None  # the API's: UTC (ApiViewMixin)
+        ):
             return _utc_datetime(column)
         if kind is serializers.JSONField and not field.binary:
             # Compact: json_strip_nulls writes without spaces, and the opening hours, the
@@ -211,6 +216,10 @@ def _is_link(serializer, name: str, field) -> bool:
     return isinstance(serializer, owner) and getattr(type(serializer), method) is getattr(
         owner, method
     )
+
+
+def _iso(field, default: str | None) -> bool:
+    return getattr(field, "format", default) == ISO_8601
 
 
 # ------------------------------------------------------------ JSON in SQL

@@ -186,6 +186,7 @@ FILTERED = [
     ("near=46.81,-71.2&radius_km=5&lang=en", ["marche"]),
     ("sector=agroalimentaire&pole=pole-b&region=06", ["atelier"]),
     ("updated_since=2026-03-01T12:00:00Z", ["envol", "marche", "vide"]),
+    ("q=introuvable", []),
 ]
 
 
@@ -248,6 +249,13 @@ class WithAFloat(EnterpriseSerializer):
         fields = [*EnterpriseSerializer.Meta.fields, "extra"]
 
 
+class WithAFormattedDate(EnterpriseSerializer):
+    extra = serializers.DateTimeField(source="created_at", format="%Y")
+
+    class Meta(EnterpriseSerializer.Meta):
+        fields = [*EnterpriseSerializer.Meta.fields, "extra"]
+
+
 def _plan(serializer):
     return records.RecordSQL(serializer(), lang=None, ordering=("updated_at", "id"))
 
@@ -259,6 +267,7 @@ def _plan(serializer):
         (WithARelatedField, "WithARelatedField.extra cannot be read from a row"),
         (WithItsOwnRepresentation, "WithItsOwnRepresentation writes its own representation"),
         (WithAFloat, r"WithAFloat.extra \(FloatField\) is not written by"),
+        (WithAFormattedDate, r"WithAFormattedDate.extra \(DateTimeField\) is not written by"),
     ],
 )
 def test_a_field_sql_cannot_write_stops_the_fast_list(serializer, message):

@@ -88,6 +88,6 @@ def test_query_count_does_not_grow_with_the_rows(personas, world, low_threshold,
     # Never more: one fewer once the planner's estimate replaces the exact count.
     assert few - 1 <= many <= few
     # The session, the user, the second factor (a device, the national team's group), the
-    # permissions (2), the poles and regions read once for the columns and the filters,
-    # the sectors, the estimate, the count under it, the page.
-    assert few <= 12
+    # permissions, the poles and regions read once for the columns and the filters, the
+    # sectors, the estimate, the count under it, the page.
+    assert few <= 11

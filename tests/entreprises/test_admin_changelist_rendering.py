@@ -138,3 +138,40 @@ def test_rows_show_what_pole_staff_expect(personas, varied_rows):
     assert '<td class="field-verified_on">2026-03-01</td>' in rows["Sans région"]
     assert '<td class="field-status">archivée</td>' in rows["Sans région"]
     assert "icon-yes.svg" in rows["Boulangerie du Plateau"]
+
+
+def test_a_kept_row_is_written_again_when_anything_it_shows_changes(personas, varied_rows):
+    """Rows are kept in memory per set of values (change_list_row_key): a value changed
+    without touching `updated_at` (a bulk update) still shows at once."""
+    client = personas.client_for(personas.national)
+    first = client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en")
+    again = client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en")
+    assert results_table(again.content.decode()) == results_table(first.content.decode())
+
+    bakery = Enterprise.objects.filter(name_fr="Boulangerie du Plateau")
+    bakery.update(
+        name_en="Plateau Bakery",
+        city="Laval",
+        status="draft",
+        last_verified_at=datetime.date(2026, 4, 2),
+        mission_fr="Du pain",
+        mission_en="",
+    )
+    Enterprise.objects.filter(pk=varied_rows.enterprise_b.pk).update(city="Sainte-Rose")
+    type(varied_rows.pole_a).objects.filter(pk=varied_rows.pole_a.pk).update(name_en="Montréal Hub")
+    type(varied_rows.laval).objects.filter(pk=varied_rows.laval.pk).update(name_en="Laval (island)")
+
+    changed = client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="en")
+    table = results_table(changed.content.decode())
+    assert table == djangos_results_table(changed.context["cl"], "en")
+    for shown in [
+        ">Plateau Bakery</a>",
+        '<td class="field-city">Laval</td>',
+        '<td class="field-city">Sainte-Rose</td>',
+        '<td class="field-verified_on">2026-04-02</td>',
+        '<td class="field-pole nowrap">Montréal Hub</td>',
+        '<td class="field-region_name">Laval (island)</td>',
+    ]:
+        assert shown in table
+    assert table.count('<td class="field-status">draft</td>') == 2
+    assert table.count("icon-no.svg") == 2
