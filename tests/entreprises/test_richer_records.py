@@ -128,16 +128,26 @@ def test_bad_opening_hours_say_why_in_both_languages(typed, french, english):
 
 @pytest.mark.django_db
 def test_postgresql_writes_the_hours_as_python_does():
-    hours = opening_hours.parse("lun-ven 9-12, 13-17; sam 10-14")
-    enterprise = EnterpriseFactory(opening_hours=hours)
-    EnterpriseFactory(opening_hours={})
+    typed = [
+        "lun-ven 9-12, 13-17; sam 10-14",
+        "dim 0-24",
+        "mar 8:30-10:15, 11-12, 13:45-16, 20-24; jeu 7-8; dim 10-11",
+        "lun-dim 6-23",
+    ]
+    enterprises = [EnterpriseFactory(opening_hours=opening_hours.parse(text)) for text in typed]
+    enterprises.append(EnterpriseFactory(opening_hours={}))
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {opening_hours.as_text_sql('e.opening_hours')} "  # noqa: S608
             "FROM entreprises_enterprise AS e ORDER BY e.id"
         )
         written = [text for (text,) in cursor.fetchall()]
-    assert written == [opening_hours.as_text(enterprise.opening_hours), ""]
+    assert written == [opening_hours.as_text(e.opening_hours) for e in enterprises]
+    assert written[1:3] == [
+        "dim 00:00-24:00",
+        "mar 08:30-10:15, 11:00-12:00, 13:45-16:00, 20:00-24:00; jeu 07:00-08:00; dim 10:00-11:00",
+    ]
+    assert written[-1] == ""
 
 
 @pytest.mark.parametrize(
