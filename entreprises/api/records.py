@@ -252,7 +252,22 @@ def _object(pairs: list[tuple[str, str]]) -> str:
         pieces += [_literal(separator + orjson.dumps(key).decode() + ":"), value]
         separator = ","
     pieces.append(_literal("}"))
-    return "(" + " || ".join(pieces) + ")"
+    return _concat(pieces)
+
+
+# A function takes at most 100 arguments in PostgreSQL.
+_MOST_ARGUMENTS = 100
+
+
+def _concat(pieces: list[str]) -> str:
+    """The pieces (none NULL) joined: concat() copies each once, where `||` copied the
+    growing text at every piece (a quarter of the page's time in PostgreSQL)."""
+    while len(pieces) > _MOST_ARGUMENTS:
+        pieces = [
+            _concat(pieces[start : start + _MOST_ARGUMENTS])
+            for start in range(0, len(pieces), _MOST_ARGUMENTS)
+        ]
+    return "concat(" + ", ".join(pieces) + ")"
 
 
 def _float(column: str, model_field) -> str:
