@@ -673,8 +673,11 @@ def render(*, results, unavailable, extras, timings, routes, levels, duration, f
         "shared: compare routes as ratios to the minimal view of the same run rather than as "
         "absolute numbers.",
         "",
-        "Latencies in milliseconds. *uncached*: PUBLIC_CACHE_SECONDS=0 (every request "
-        "reaches the database); *cached*: anonymous responses from the shared cache.",
+        "Latencies in milliseconds. *uncached*: PUBLIC_CACHE_SECONDS=0, no answer is served "
+        "from the cache and every request reaches the database, while what is derived from "
+        "the whole directory (facet counts, a search's first pages, the map's clusters) is "
+        "kept until the next change: the first answer after a change is timed in its own "
+        "section below. *cached*: anonymous responses from the shared cache.",
         "",
     ]
     for mode in ("uncached", "cached"):
