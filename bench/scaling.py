@@ -1,7 +1,10 @@
-"""The runs of `make bench` beyond the route table: the directory under edits, and the cost
-as the directory grows (a table and an SVG chart written beside docs/benchmarks.md)."""
+"""The runs of `make bench` beyond the route table: the directory under edits, the first
+answer after a change, and the cost as the directory grows (a table and an SVG chart
+written beside docs/benchmarks.md)."""
 
+import json
 import re
+import statistics
 import subprocess
 import threading
 import time
@@ -65,6 +68,58 @@ def under_edits(bench, *, paths: list[str], duration: int, staleness: int) -> di
         "oldest": oldest,
         "staleness": staleness,
     }
+
+
+AFTER_CHANGE_ROUNDS = 7
+
+
+def after_change(bench, routes) -> dict[str, list[float] | int]:
+    """Each route's answer time right after a change, one request at a time in one process
+    (`manage.py bench_setup after-change`): nothing of the previous generation served."""
+    result = subprocess.run(
+        [
+            str(bench.python),
+            "manage.py",
+            "bench_setup",
+            "after-change",
+            "--rounds",
+            str(AFTER_CHANGE_ROUNDS),
+            *[route.path for route in routes],
+        ],
+        cwd=bench.base_dir,
+        env=bench.env(PUBLIC_CACHE_SECONDS=0, PUBLIC_CACHE_STALE_SECONDS=0),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    by_path = json.loads(result.stdout)
+    return {route.name: by_path[route.path] for route in routes}
+
+
+def after_change_lines(timings: dict[str, list[float] | int], *, budget_ms: int) -> list[str]:
+    lines = [
+        "",
+        "## The first answer after a change",
+        "",
+        "With the page cache off, what is derived from the whole directory (facet counts, a "
+        "search's first pages of results, the map's clusters, the search vocabulary, the home "
+        "page's figures) is kept until the next change, and after one a single request makes "
+        "it again while the others are served the previous value for up to "
+        "PUBLIC_CACHE_STALE_SECONDS. Here nothing is served stale: each request follows a "
+        f"change, one at a time, in one process ({AFTER_CHANGE_ROUNDS} times a route; "
+        "milliseconds): what the first visitor after a save waits for on an idle server.",
+        "",
+        "| route | median | slowest | under the page budget |",
+        "|---|---:|---:|---|",
+    ]
+    for name, times in timings.items():
+        if isinstance(times, int):
+            lines.append(f"| {name} | answers {times} | | |")
+            continue
+        slowest = max(times)
+        verdict = "yes" if slowest < budget_ms else "no"
+        lines.append(f"| {name} | {statistics.median(times):.1f} | {slowest:.1f} | {verdict} |")
+    return lines
 
 
 def edits_lines(result: dict, *, budget_ms: int) -> list[str]:

@@ -22,11 +22,12 @@ from html import escape
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin import helpers
+from django.contrib.admin import filters, helpers
 from django.contrib.admin.templatetags.admin_list import (
     ResultList,
     _boolean_icon,
     _coerce_field_name,
+    admin_list_filter,
     result_headers,
     result_hidden_fields,
     results,
@@ -52,9 +53,18 @@ from common.kept_in_memory import KeptInMemory
 
 # Stands for the key while the row's address is reversed once for the whole page.
 _KEY = "0key0"
-# A row is 600 to 900 characters: some thousands of rows, a few megabytes per process.
-ROWS_KEPT_CHARS = 3_000_000
-_kept_rows = KeptInMemory(len)
+# A row is 600 to 900 characters, a filter's choices a few thousand: some thousands of
+# them, a few megabytes per process.
+KEPT_CHARS = 3_000_000
+_kept = KeptInMemory(len)
+# The filters whose choices are made of their own values (`lookup_choices`), the field's
+# choices and the list's query string only: Django's own kinds, their `choices` untouched.
+_PLAIN_CHOICES = {
+    filters.SimpleListFilter.choices,
+    filters.BooleanFieldListFilter.choices,
+    filters.ChoicesFieldListFilter.choices,
+    filters.RelatedFieldListFilter.choices,
+}
 
 
 class QuickSelectionAdmin(admin.ModelAdmin):
@@ -107,12 +117,37 @@ def rows(cl) -> list[ResultList]:
     shown = []
     for row in cl.result_list:
         key = (page, key_of(row))
-        html = _kept_rows.get(key)
+        html = _kept.get(key)
         if html is None:
             html = written(row)
-            _kept_rows.keep(key, html, limit=ROWS_KEPT_CHARS)
+            _kept.keep(key, html, limit=KEPT_CHARS)
         shown.append(ResultList(None, [html]))
     return shown
+
+
+def list_filter(cl, spec) -> str:
+    """Django's `admin_list_filter`: a filter's title and choices, kept in memory per set
+    of what they are made of (the language, the list's query string, the filter's own
+    choices) when Django's own code makes them; never with counts (`_facets`)."""
+    if settings.DEBUG or cl.add_facets or type(spec).choices not in _PLAIN_CHOICES:
+        return admin_list_filter(cl, spec)
+    key = (
+        "filter",
+        cl.opts.label,
+        get_language(),
+        type(spec).__module__,
+        type(spec).__qualname__,
+        spec.template,
+        str(spec.title),
+        getattr(spec, "field_path", getattr(spec, "parameter_name", "")),
+        tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items())),
+        tuple((str(value), str(label)) for value, label in getattr(spec, "lookup_choices", ())),
+    )
+    html = _kept.get(key)
+    if html is None:
+        html = admin_list_filter(cl, spec)
+        _kept.keep(key, html, limit=KEPT_CHARS)
+    return html
 
 
 class _Address:

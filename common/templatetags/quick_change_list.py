@@ -1,10 +1,12 @@
-"""`{% quick_result_list cl %}`: Django's `{% result_list cl %}`, its rows written by
-common.admin_change_list (same template, same markup, a fraction of the time)."""
+"""`{% quick_result_list cl %}` and `{% quick_list_filter cl spec %}`: Django's
+`{% result_list cl %}` and `{% admin_list_filter cl spec %}`, the rows written and the
+filters kept by common.admin_change_list (same templates, same markup, a fraction of the
+time)."""
 
 from django import template
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 
-from common.admin_change_list import result_list
+from common.admin_change_list import list_filter, result_list
 
 register = template.Library()
 
@@ -18,3 +20,6 @@ def quick_result_list_tag(parser, token):
         template_name="change_list_results.html",
         takes_context=False,
     )
+
+
+register.simple_tag(list_filter, name="quick_list_filter")

@@ -6,7 +6,7 @@ stays flat whatever the number of enterprises.
 """
 
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, connections
 
 from common.api.languages import LANGUAGE_CODES
 from common.api.links import absolute_url
@@ -76,7 +76,7 @@ def csv_copy(queryset, context: dict, *, reason_column: bool = True):
     column, `reason`, empty (tombstones fill it), unless `reason_column` is False."""
     sql = _csv_copy_sql(reason_column=reason_column).format(**_query_parts(queryset, context))
     buffer = bytearray()
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    with connections[queryset.db].cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for block in copy:
             buffer += block
             if len(buffer) >= COPY_BUFFER_BYTES:
@@ -146,7 +146,8 @@ def geojson_features(queryset, context: dict):
             ", ".join(f"'{code}', coalesce(e.name_{code}, '')" for code in LANGUAGE_CODES)
         )
     sql = _geojson_sql(name=name).format(**_query_parts(queryset, context))
-    with connection.chunked_cursor() as cursor:
+    # The queryset's database: the replica for an anonymous read (chantier.routers).
+    with connections[queryset.db].chunked_cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(FETCH_SIZE):
             for (feature,) in rows:

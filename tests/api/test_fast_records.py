@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -319,3 +320,11 @@ def test_fast_renderer_pretty_prints_as_drf():
     data = {"a": [1, {"b": "é"}]}
     asked = "application/json; indent=2"
     assert FastJSONRenderer().render(data, asked) == JSONRenderer().render(data, asked)
+
+
+def test_more_pieces_than_a_function_takes_are_joined_in_order(db):
+    pieces = [f"'{n},'" for n in range(250)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {records._concat(pieces)}")  # noqa: S608 (numbers only)
+        (joined,) = cursor.fetchone()
+    assert joined == "".join(f"{n}," for n in range(250))

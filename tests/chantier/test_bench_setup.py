@@ -4,9 +4,10 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from entreprises.models import Enterprise, Sector
 from entreprises.services import refresh_search_vectors
@@ -107,3 +108,28 @@ def test_settle_clears_the_dead_rows_a_rewrite_leaves():
     assert dead_rows() >= 5
     assert bench_setup("settle") == ""
     assert dead_rows() == 0
+
+
+# Outside a test transaction: a change starts a new generation when it commits.
+@pytest.mark.django_db(transaction=True)
+def test_after_change_times_each_path_right_after_a_change(reference_data, settings):
+    settings.PUBLIC_CACHE_STALE_SECONDS = 0
+    EnterpriseFactory(name_fr="Coop du bord de l'eau")
+    with CaptureQueriesContext(connection) as queries:
+        timings = json.loads(
+            bench_setup("after-change", "--rounds", "3", "/fr/", "/en/", "/fr/nowhere/")
+        )
+    assert list(timings) == ["/fr/", "/en/", "/fr/nowhere/"]
+    assert [len(timings["/fr/"]), len(timings["/en/"])] == [3, 3]
+    assert all(ms > 0 for ms in timings["/fr/"] + timings["/en/"])
+    assert timings["/fr/nowhere/"] == 404
+    # The home page's figures, kept per generation, were made again for every timed answer,
+    # and once for the first, untimed, answer (the English one used them: no change between).
+    scans = [q for q in queries.captured_queries if "GROUPING(region_id)" in q["sql"]]
+    assert len(scans) == 1 + 3 + 3
+
+
+def test_after_change_refuses_to_run_with_answers_served_stale(settings):
+    settings.PUBLIC_CACHE_STALE_SECONDS = 10
+    with pytest.raises(CommandError, match="PUBLIC_CACHE_STALE_SECONDS=0"):
+        bench_setup("after-change", "/fr/")

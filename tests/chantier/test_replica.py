@@ -132,6 +132,14 @@ def test_reads_go_to_the_streaming_replica_and_writes_to_the_primary(replica, cl
     assert page.status_code == 200
     assert "<h1>Not replayed yet</h1>" in page.content.decode()
     client.cookies.clear()
+    # The API list's records, written by PostgreSQL in one query, are read where the
+    # queryset's rows are: the replica for an anonymous partner.
+    listed = client.get("/api/v1/enterprises/?page_size=1000").json()["results"]
+    assert "not-replayed" not in [record["slug"] for record in listed]
+    for streamed in ("geojson", "csv"):
+        body = b"".join(client.get(f"/api/v1/enterprises/?format={streamed}").streaming_content)
+        assert b"on-primary" in body
+        assert b"not-replayed" not in body
 
     replay(replica, paused=False)
     wait_for_replay(replica, slug="not-replayed")

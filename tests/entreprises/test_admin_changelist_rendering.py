@@ -175,3 +175,45 @@ def test_a_kept_row_is_written_again_when_anything_it_shows_changes(personas, va
         assert shown in table
     assert table.count('<td class="field-status">draft</td>') == 2
     assert table.count("icon-no.svg") == 2
+
+
+# --- The filters: Django's, each kept per set of values (common.admin_change_list) ---
+
+
+def filters_of(page: str) -> str:
+    start = page.index('<nav id="changelist-filter"')
+    return page[start : page.index("</nav>", start)]
+
+
+def djangos_filters(cl, language: str) -> str:
+    with translation.override(language):
+        return "".join(admin_list.admin_list_filter(cl, spec) for spec in cl.filter_specs)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("query", [{}, {"status__exact": "draft"}, {"pole": "0"}, {"q": "x"}])
+def test_filters_are_djangos_and_follow_their_choices(personas, varied_rows, language, query):
+    client = personas.client_for(personas.national)
+    query = {**query, "pole": str(varied_rows.pole_a.pk)} if "pole" in query else query
+    for _ in range(2):  # written, then kept
+        response = client.get(CHANGELIST, query, HTTP_ACCEPT_LANGUAGE=language)
+        assert djangos_filters(response.context["cl"], language) in filters_of(
+            response.content.decode()
+        )
+
+    type(varied_rows.pole_b).objects.filter(pk=varied_rows.pole_b.pk).update(
+        name_fr="Pôle de l'île Jésus", name_en="Île Jésus Hub"
+    )
+    response = client.get(CHANGELIST, query, HTTP_ACCEPT_LANGUAGE=language)
+    shown = filters_of(response.content.decode())
+    assert djangos_filters(response.context["cl"], language) in shown
+    assert {"fr": "Pôle de l&#x27;île Jésus", "en": "Île Jésus Hub"}[language] in shown
+
+
+def test_filters_with_counts_are_never_kept(personas, varied_rows):
+    client = personas.client_for(personas.staff_a)
+    before = filters_of(client.get(CHANGELIST, {"_facets": "1"}).content.decode())
+    assert "brouillon (1)" in before
+    EnterpriseFactory(pole=varied_rows.pole_a, region=varied_rows.montreal, status="draft")
+    after = filters_of(client.get(CHANGELIST, {"_facets": "1"}).content.decode())
+    assert "brouillon (2)" in after

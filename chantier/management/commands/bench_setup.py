@@ -5,7 +5,8 @@ national-team sessions for the admin's list; `import-file` writes the spreadshee
 import is timed, and `remove-import` deletes what that import created; `edits` saves one
 record a second, as pole staff do, for the run under edits; `settle` vacuums and analyzes
 the enterprise tables, as autovacuum would on a settled database, after records were
-generated or a migration rewrote them.
+generated or a migration rewrote them; `after-change` times, in this process, the first
+answer of each path right after a change (the data kept per generation made again).
 """
 
 import csv
@@ -22,9 +23,11 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.public_cache import invalidate_public_cache
 from entreprises.columns import SPREADSHEET
 from entreprises.models import Enterprise, Sector
 from poles.models import Pole, PoleMembership, Region
@@ -175,6 +178,29 @@ def settle() -> None:
         cursor.execute("VACUUM (ANALYZE) entreprises_enterprise, entreprises_enterprisesector")
 
 
+def after_change(paths: list[str], *, rounds: int) -> dict[str, list[float] | int]:
+    """Each path's answer time in milliseconds right after a change, `rounds` times: what
+    the first visitor after a save waits for, with nothing of the previous generation
+    served (run with PUBLIC_CACHE_SECONDS=0 and PUBLIC_CACHE_STALE_SECONDS=0). A path
+    that does not answer 200 gives its status instead."""
+    if settings.PUBLIC_CACHE_SECONDS or settings.PUBLIC_CACHE_STALE_SECONDS:
+        raise CommandError("Run with PUBLIC_CACHE_SECONDS=0 and PUBLIC_CACHE_STALE_SECONDS=0.")
+    client = Client(SERVER_NAME="localhost")
+    timings: dict[str, list[float] | int] = {}
+    for path in paths:
+        status = client.get(path).status_code  # the code and templates loaded once
+        if status != 200:
+            timings[path] = status
+            continue
+        timings[path] = []
+        for _ in range(rounds):
+            invalidate_public_cache()
+            started = time.perf_counter()
+            client.get(path)
+            timings[path].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
 class Command(BaseCommand):
     help = "Prepare the benchmark's own database (bench/run.py); not for a real deployment."
 
@@ -189,6 +215,9 @@ class Command(BaseCommand):
         edits = actions.add_parser("edits", help="Save one enterprise a second, as staff do.")
         edits.add_argument("--seconds", type=float, default=10)
         actions.add_parser("settle", help="Vacuum and analyze the enterprise tables.")
+        after = actions.add_parser("after-change", help="Time each path's first answer.")
+        after.add_argument("paths", nargs="+")
+        after.add_argument("--rounds", type=int, default=5)
 
     def handle(self, *args, action, **options):
         if action == "demo-count":
@@ -202,5 +231,8 @@ class Command(BaseCommand):
             save_edits(seconds=options["seconds"], out=self.stdout)
         elif action == "settle":
             settle()
+        elif action == "after-change":
+            timings = after_change(options["paths"], rounds=options["rounds"])
+            self.stdout.write(json.dumps(timings))
         else:
             self.stdout.write(f"Removed {remove_imported()} imported enterprises.")
