@@ -12,7 +12,13 @@ from django.utils.translation import override
 
 from entreprises.models import Enterprise, SearchEntry
 from entreprises.nearby import Place
-from entreprises.selectors import DirectoryFilters, search_enterprises, search_page_ids
+from entreprises.search import build_query
+from entreprises.selectors import (
+    DirectoryFilters,
+    search_enterprises,
+    search_page_ids,
+    through_the_search_index,
+)
 from entreprises.services import delete_enterprises, refresh_search_vectors, set_sectors
 from entreprises.views import DirectoryView
 from tests.factories import EnterpriseFactory, PoleFactory, RegionFactory, SectorFactory
@@ -269,3 +275,21 @@ def test_search_ids_ranked_in_the_narrow_rows_and_kept_until_a_change(committed_
     after = search_page_ids(filters=filters)[0:20]
     assert after == [e.pk for e in search_enterprises(filters=filters)]
     assert sorted(after) == sorted([*first, newcomer.pk])
+
+
+def plan_of(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_narrow_rows_read_through_their_index_whatever_the_share_matching(housing):
+    # Every row matches: the planner would read them all, and each one's search vector
+    # out of the row (at 300,000 enterprises, 620 ms instead of 25 through the index).
+    matches = SearchEntry.objects.filter(search_vector=build_query("habitation")).values("pk")
+    assert "Seq Scan on entreprises_searchentry" in plan_of(matches)
+    with through_the_search_index():
+        assert "Bitmap Index Scan on search_entry_vector" in plan_of(matches)
+        assert "Gather" not in plan_of(matches)
+    assert "Seq Scan on entreprises_searchentry" in plan_of(matches)
