@@ -328,3 +328,24 @@ def test_more_pieces_than_a_function_takes_are_joined_in_order(db):
         cursor.execute(f"SELECT {records._concat(pieces)}")  # noqa: S608 (numbers only)
         (joined,) = cursor.fetchone()
     assert joined == "".join(f"{n}," for n in range(250))
+
+
+def test_a_change_shows_in_the_next_list_at_once(anonymous, varied):
+    """Nothing of a record is kept: its sectors', pole's and region's names and its own
+    texts are read by the page's query."""
+    before = json_of(anonymous.get(f"{LIST}?lang=en"))["results"]
+    assert before[1]["pole"]["name"] == "Montreal Pole"
+    housing, pole, coop = varied["housing"], varied["pole_a"], varied["coop"]
+    housing.name_en = "Homes"
+    housing.save()
+    pole.name_en = "Montréal's pole"
+    pole.save()
+    coop.city = "Laval"
+    coop.save()
+    response = anonymous.get(f"{LIST}?lang=en")
+    after = {record["slug"]: record for record in json_of(response)["results"]}
+    assert after["envol"]["pole"]["name"] == "Montréal's pole"
+    assert after["envol"]["city"] == "Laval"
+    assert [s["name"] for s in after["envol"]["sectors"]] == ["Homes", "Agri-food"]
+    assert [s["name"] for s in after["atelier"]["sectors"]] == ["Loisir", "Agri-food", "Homes"]
+    assert response.content == serializer_body(response, lang="en")
