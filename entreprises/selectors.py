@@ -381,20 +381,20 @@ class SearchIds:
     filters: DirectoryFilters
 
     def __getitem__(self, page: slice) -> list[int]:
-        filters = self.filters
-        ranked = _ordered(_filtered(filters, rows=SearchEntry.objects.all()), filters)
-        ranked = ranked.values_list("pk", flat=True)
         if page.stop is None or page.stop > KEPT_SEARCH_IDS:
-            with through_the_search_index():
-                return list(ranked[page])
+            return self.ranked(page)
+        filters = self.filters
         language = get_language() or settings.LANGUAGE_CODE
         key = (filters.results_state, filters.effective_sort, language)
+        kept = derived_until_change(
+            "search-ids", key, lambda: self.ranked(slice(0, KEPT_SEARCH_IDS))
+        )
+        return kept[page]
 
-        def first_pages():
-            with through_the_search_index():
-                return list(ranked[:KEPT_SEARCH_IDS])
-
-        return derived_until_change("search-ids", key, first_pages)[page]
+    def ranked(self, page: slice) -> list[int]:
+        rows = _filtered(self.filters, rows=SearchEntry.objects.all())
+        with through_the_search_index():
+            return list(_ordered(rows, self.filters).values_list("pk", flat=True)[page])
 
 
 @contextmanager
