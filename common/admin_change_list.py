@@ -82,12 +82,17 @@ def result_list(cl) -> dict:
     """The context of admin/change_list_results.html, as Django's `result_list` tag makes
     it, each row already joined into one cell list of one string."""
     headers = list(result_headers(cl))
+    shown = rows(cl)
     return {
         "cl": cl,
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        "results": rows(cl),
+        "results": shown,
+        # The template's loop over the rows, done here (templates/admin/change_list_results.html).
+        "joined_rows": None
+        if cl.formset
+        else SafeString("".join(f"\n\n<tr>{row[0]}</tr>\n" for row in shown)),
     }
 
 
