@@ -120,13 +120,14 @@ class EnterpriseChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         # The page's rows only, once counted: the actions still act on whole records.
+        rows = self.result_list
+        if "english_complete" in self.list_display:
+            rows = with_english_missing(rows).annotate(english_is_missing=F("lacks_english"))
         if all(column in COLUMN_READS for column in self.list_display):
             reads = {read for column in self.list_display for read in COLUMN_READS[column]}
             related = {read.split("__")[0] for read in reads if "__" in read}
-            rows = self.result_list.select_related(None).select_related(*related)
-            if "english_complete" in self.list_display:
-                rows = with_english_missing(rows).annotate(english_is_missing=F("lacks_english"))
-            self.result_list = rows.only(*reads)
+            rows = rows.select_related(None).select_related(*related).only(*reads)
+        self.result_list = rows
 
 
 @admin.register(Enterprise)

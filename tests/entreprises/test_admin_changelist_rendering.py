@@ -223,3 +223,18 @@ def test_filters_with_counts_are_never_kept(personas, varied_rows):
     EnterpriseFactory(pole=varied_rows.pole_a, region=varied_rows.montreal, status="draft")
     after = filters_of(client.get(CHANGELIST, {"_facets": "1"}).content.decode())
     assert "brouillon (2)" in after
+
+
+def test_a_column_without_declared_reads_gets_whole_rows(personas, varied_rows, monkeypatch):
+    """A column COLUMN_READS does not know: the page reads whole rows and writes them each
+    time, and the English column still shows."""
+    model_admin = admin.site._registry[Enterprise]
+    monkeypatch.setattr(model_admin, "list_display", [*model_admin.list_display, "postal_code"])
+    response = personas.client_for(personas.staff_a).get(CHANGELIST, HTTP_ACCEPT_LANGUAGE="fr")
+    cl = response.context["cl"]
+    assert "postal_code" in cl.list_display
+    assert model_admin.change_list_row_key(cl) is None
+    table = results_table(response.content.decode())
+    assert table == djangos_results_table(cl, "fr")
+    assert '<td class="field-postal_code">H2X 1Y4</td>' in table
+    assert "icon-no.svg" in table
