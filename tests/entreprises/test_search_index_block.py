@@ -1,0 +1,36 @@
+"""The block a search's ranking runs in (`through_the_search_index`): on the database the
+page reads from, and a cancelled statement still seen as one."""
+
+import pytest
+from django.db import connection, router
+from django.db.utils import OperationalError
+
+from chantier.routers import REPLICA, replica_reads
+from entreprises.models import SearchEntry
+from entreprises.selectors import through_the_search_index
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_an_anonymous_search_is_ranked_on_the_replica(settings):
+    settings.DATABASE_ROUTERS = ["chantier.routers.ReplicaRouter"]
+    with replica_reads():
+        assert router.db_for_read(SearchEntry) == REPLICA
+        with through_the_search_index():
+            assert router.db_for_read(SearchEntry) == REPLICA
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_cancelled_for_its_time_stays_a_cancelled_statement():
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 50")
+    try:
+        # A cancelled statement is what the 503 page (with Retry-After) is shown for.
+        with (
+            pytest.raises(OperationalError, match="statement timeout"),
+            through_the_search_index(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SELECT pg_sleep(1)")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
