@@ -192,12 +192,15 @@ def after_change(paths: list[str], *, rounds: int) -> dict[str, list[float] | in
         if status != 200:
             timings[path] = status
             continue
-        timings[path] = []
+        times = []
         for _ in range(rounds):
             invalidate_public_cache()
             started = time.perf_counter()
-            client.get(path)
-            timings[path].append((time.perf_counter() - started) * 1000)
+            status = client.get(path).status_code
+            times.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                break
+        timings[path] = times if status == 200 else status
     return timings
 
 
