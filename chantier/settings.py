@@ -363,6 +363,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "common.api.schema.oas303_strict",
         "common.api.schema.declare_http_semantics",
+        "common.api.schema.refuse_null_characters",
         "chantier.api_schema.reference_enums",
     ],
     "SERVE_INCLUDE_SCHEMA": False,

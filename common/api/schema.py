@@ -109,3 +109,26 @@ def declare_http_semantics(result, generator, request, public):
                 "Seconds to wait before trying again.", "integer"
             )
     return result
+
+
+# What every text the API reads may hold: anything but the NUL character.
+WITHOUT_NUL = "^[^\\u0000]*$"
+
+
+def refuse_null_characters(result, generator, request, public):
+    """Post-processing hook: a text in a query may hold any character but NUL, which
+    every field refuses with a 400 (PostgreSQL cannot store it); said in each free text's
+    schema, so a generated client and a schema-driven test know it."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter["in"] == "query":
+                    _text_without_nul(schema)
+                    _text_without_nul(schema.get("items", {}))
+    return result
+
+
+def _text_without_nul(schema: dict) -> None:
+    if schema.get("type") == "string" and "enum" not in schema and "pattern" not in schema:
+        schema["pattern"] = WITHOUT_NUL

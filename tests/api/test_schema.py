@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 from chantier.services import load_reference
 from chantier.wsgi import application
 from entreprises.nearby import parse_near
-from tests.helpers import get_json
+from tests.helpers import get_json, json_of
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
@@ -219,10 +219,30 @@ def test_fixed_sets_of_filter_values_are_enums_of_the_reference_data(anonymous):
     assert len(parameters["pole"]["items"]["enum"]) == 19 + 1
     assert parameters["legal_form"]["items"]["enum"] == ["cooperative", "mutual", "nonprofit"]
     assert parameters["bbox"]["pattern"].startswith("^(?: *-?[0-9]{1,3}")
-    assert parameters["cursor"] == {"type": "string", "minLength": 1, "maxLength": 200}
+    assert parameters["cursor"] == {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200,
+        "pattern": "^[^\\u0000]*$",
+    }
     # The CSV's operation takes the same filters, with the same enums.
     csv_parameters = {
         p["name"]: p["schema"]
         for p in document["paths"]["/api/v1/enterprises.csv"]["get"]["parameters"]
     }
     assert csv_parameters["region"]["items"]["enum"] == regions
+
+
+@pytest.mark.django_db
+def test_free_texts_say_they_refuse_the_nul_character(anonymous):
+    document = get_json(anonymous, "/api/schema/?format=json")
+    for path in ("/api/v1/enterprises/", "/api/v1/enterprises.csv", "/api/v1/enterprises.geojson"):
+        parameters = {p["name"]: p["schema"] for p in document["paths"][path]["get"]["parameters"]}
+        assert parameters["q"]["pattern"] == "^[^\\u0000]*$"
+        assert parameters["near"]["pattern"] == "^[^\\u0000]*$"
+        # Choices say what they accept already.
+        assert "pattern" not in parameters["legal_form"]["items"]
+    french = anonymous.get("/api/v1/enterprises.csv", {"q": "caf\x00e"}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert json_of(french, status=400)["errors"] == {"q": ["Le caractère nul n’est pas autorisé."]}
+    english = anonymous.get("/api/v1/enterprises.csv", {"q": "caf\x00e"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert json_of(english, status=400)["errors"] == {"q": ["Null characters are not allowed."]}
