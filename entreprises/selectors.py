@@ -618,8 +618,10 @@ def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
         "region": {},
         "legal_form": {},
     }
+    # Where the page's own rows are read (the replica for an anonymous visitor).
+    using = router.db_for_read(SearchEntry if rows is not None else Enterprise)
     reading = through_the_search_index() if rows is not None else nullcontext()
-    with reading, connection.cursor() as cursor:
+    with reading, connections[using].cursor() as cursor:
         cursor.execute(FACETS_SQL.format(base=base_sql, **flags), params)
         for facet, value, count in cursor.fetchall():
             counts[facet][value] = count

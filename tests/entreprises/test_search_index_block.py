@@ -2,12 +2,15 @@
 page reads from, and a cancelled statement still seen as one."""
 
 import pytest
-from django.db import connection, router
+from django.db import connection, connections, router
 from django.db.utils import OperationalError
+from django.test.utils import CaptureQueriesContext
 
-from chantier.routers import REPLICA, replica_reads
+from chantier.routers import PRIMARY, REPLICA, replica_reads
 from entreprises.models import SearchEntry
-from entreprises.selectors import through_the_search_index
+from entreprises.selectors import DirectoryFilters, facet_counts, through_the_search_index
+from entreprises.services import refresh_search_vectors
+from tests.factories import EnterpriseFactory
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
@@ -17,6 +20,23 @@ def test_an_anonymous_search_is_ranked_on_the_replica(settings):
         assert router.db_for_read(SearchEntry) == REPLICA
         with through_the_search_index():
             assert router.db_for_read(SearchEntry) == REPLICA
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+@pytest.mark.parametrize("q", ["habitation", ""])
+def test_an_anonymous_directorys_facets_are_counted_on_the_replica(settings, q):
+    settings.DATABASE_ROUTERS = ["chantier.routers.ReplicaRouter"]
+    enterprise = EnterpriseFactory(name_fr="Coopérative d'habitation du Fleuve")
+    refresh_search_vectors(ids=[enterprise.pk])
+    with (
+        CaptureQueriesContext(connections[PRIMARY]) as primary,
+        CaptureQueriesContext(connections[REPLICA]) as replica,
+        replica_reads(),
+    ):
+        assert facet_counts(filters=DirectoryFilters(q=q)).total == 1
+    facets = "WITH base AS MATERIALIZED"
+    assert [query for query in replica.captured_queries if facets in query["sql"]] != []
+    assert [query for query in primary.captured_queries if facets in query["sql"]] == []
 
 
 @pytest.mark.django_db(transaction=True)
