@@ -95,9 +95,11 @@ restore: install
 # each beside the same route direct.
 .PHONY: load-tool bench soak
 
-# The load generator: ab, from Debian's apache2-utils, installed when missing (as root, as in CI).
+# The load generators, installed when missing (as root, as in CI): ab (Debian's
+# apache2-utils) for the portal directly, wrk through the proxy (bench/load.py says why).
 load-tool:
 	command -v ab >/dev/null || (apt-get update -qq && apt-get install -y -qq apache2-utils)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 
 # The Nu HTML Checker (runs on the machine's Java), for tests/test_html_validity.py.
 vnu:

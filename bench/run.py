@@ -190,7 +190,11 @@ class Bench:
     def stop(self) -> None:
         if self.server:
             self.server.terminate()
-            self.server.wait(timeout=30)
+            try:
+                self.server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a worker still busy past its graceful time
+                self.server.kill()
+                self.server.wait(timeout=30)
             self.server = None
 
     def settle(self) -> None:
@@ -242,15 +246,16 @@ class Bench:
     def load(
         self, paths: list[str], *, connections: int, duration: int, headers=None, base=None
     ) -> Measure:
-        """The paths under load (bench/load.py); through the proxy, connections kept open."""
-        result = load.measure(
-            base or self.base,
-            paths,
-            connections=connections,
-            duration=duration,
-            headers=headers,
-            keep_alive=base is not None,
-        )
+        """The paths under load (bench/load.py): direct with ab, through the proxy (which
+        keeps connections open) with wrk."""
+        if base is None:
+            result = load.measure(
+                self.base, paths, connections=connections, duration=duration, headers=headers
+            )
+        else:
+            result = load.kept_open(
+                base, paths, connections=connections, duration=duration, headers=headers
+            )
         result.load = os.getloadavg()[0]
         return result
 
@@ -597,7 +602,7 @@ def proxy_lines(results, proxied, *, routes) -> list[str]:
         "## Direct and through the proxy",
         "",
         "The same gunicorn, measured directly and through `deploy/Caddyfile` run by Debian's "
-        "caddy (HTTPS, Caddy's local certificate authority, connections kept open by ab, "
+        "caddy (HTTPS, Caddy's local certificate authority, connections kept open by wrk, "
         "access log on), "
         "one right after the other. Static files through the proxy are Caddy's own "
         "`file_server`; direct, whitenoise's.",
@@ -790,8 +795,8 @@ def main() -> int:
     args = parser.parse_args()
     # Stopped from outside (Ctrl-C, kill): stop gunicorn on the way out too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    if not shutil.which("ab"):
-        sys.exit("ab is missing: `make load-tool` installs Debian's apache2-utils.")
+    if not (shutil.which("ab") and shutil.which("wrk")):
+        sys.exit("ab or wrk is missing: `make load-tool` installs Debian's packages.")
     if args.mode == "prepare":
         bench = Bench(data_dir=args.data_dir, port=args.port, workers=args.workers)
         print(bench.prepare(count=args.count, fresh=args.fresh), bench.timings)
