@@ -405,7 +405,8 @@ def through_the_search_index():
     the planner preferred reading every row and checking its vector, without counting
     the reads of the vectors: at 300,000 enterprises, two common words took 620 ms
     (1.1 million pages) instead of 25 ms through the index. And on two cores shared by
-    many requests, parallel workers only add their start-up to each.
+    many requests, parallel workers only add their start-up to each. Gives the alias of
+    the database it reads, for a raw cursor inside it.
     """
     # On the database the router reads SearchEntry from (the replica for an anonymous
     # request): a block on the primary would send every read inside it to the primary.
@@ -414,7 +415,7 @@ def through_the_search_index():
         cursor.execute(
             "SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0"
         )
-        yield
+        yield using
         # Within a longer transaction, as far as this block only. After an error, the
         # rollback of the block's savepoint undoes the SET LOCAL, and a RESET would only
         # hide the error (a cancelled statement, the 503 page) behind an aborted one.
@@ -619,9 +620,12 @@ def _facet_rows(filters: DirectoryFilters) -> dict[str, dict[str, int]]:
         "legal_form": {},
     }
     # Where the page's own rows are read (the replica for an anonymous visitor).
-    using = router.db_for_read(SearchEntry if rows is not None else Enterprise)
-    reading = through_the_search_index() if rows is not None else nullcontext()
-    with reading, connections[using].cursor() as cursor:
+    reading = (
+        through_the_search_index()
+        if rows is not None
+        else nullcontext(router.db_for_read(Enterprise))
+    )
+    with reading as using, connections[using].cursor() as cursor:
         cursor.execute(FACETS_SQL.format(base=base_sql, **flags), params)
         for facet, value, count in cursor.fetchall():
             counts[facet][value] = count
