@@ -434,7 +434,8 @@ AUTHENTICATION_BACKENDS = [
     "chantier.backends.LoginGuardBackend",
     # Reads permissions only, in one query instead of ModelBackend's two.
     "chantier.backends.PermissionsInOneQuery",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user and their permissions in one query.
+    "chantier.backends.SignedInUserInOneQuery",
 ]
 # Lock-out after this many failed logins for one user name from one address.
 AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
