@@ -492,12 +492,17 @@ def run_bench(args) -> int:
                 )
                 extra_sections += scaling.edits_lines(edited, budget_ms=PAGE_P95_MS)
                 print(f"under edits: {edited}", flush=True)
-            if mode == "uncached":
-                public = [
+            public = (
+                []
+                if mode != "uncached"
+                else [
                     r
                     for r in route_list
                     if r.kind in AFTER_CHANGE_KINDS and not r.headers and not r.more_paths
                 ]
+            )
+            # BENCH_ROUTES may leave no public route (the admin's alone): nothing to time.
+            if public:
                 timings = scaling.after_change(bench, public)
                 extra_sections += scaling.after_change_lines(timings, budget_ms=PAGE_P95_MS)
                 print(f"after a change: {timings}", flush=True)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig, apps
 from django.contrib.admin import apps as admin_apps
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,7 @@ class ChantierConfig(AppConfig):
 
     def ready(self):
         from chantier.signals import enterprise_changed
+        from common import after_response
         from common.public_cache import WATCHED_APPS, forget_on_change
         from common.tombstones import record_deletion
 
@@ -49,6 +51,9 @@ class ChantierConfig(AppConfig):
             model = apps.get_model(label)
             post_save.connect(enterprise_changed, sender=model, dispatch_uid=f"webhooks-{label}")
             post_delete.connect(enterprise_changed, sender=model, dispatch_uid=f"webhooks-{label}")
+        # Work a request leaves for after its response (common/after_response.py).
+        request_started.connect(after_response.request_started, dispatch_uid="after-response")
+        request_finished.connect(after_response.request_finished, dispatch_uid="after-response")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

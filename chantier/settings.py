@@ -434,7 +434,8 @@ AUTHENTICATION_BACKENDS = [
     "chantier.backends.LoginGuardBackend",
     # Reads permissions only, in one query instead of ModelBackend's two.
     "chantier.backends.PermissionsInOneQuery",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the signed-in user and their permissions in one query.
+    "chantier.backends.SignedInUserInOneQuery",
 ]
 # Lock-out after this many failed logins for one user name from one address.
 AXES_FAILURE_LIMIT = env_int("ADMIN_LOGIN_FAILURE_LIMIT", 5)
@@ -526,6 +527,10 @@ PUBLIC_CACHE_STALE_SECONDS = env_int("PUBLIC_CACHE_STALE_SECONDS", 10)
 # Bytes of cached answers each web process also keeps in its own memory, served without
 # a round trip to the cache for a second after it last read the generation; 0: none.
 PUBLIC_CACHE_LOCAL_BYTES = env_int("PUBLIC_CACHE_LOCAL_BYTES", 32_000_000)
+# Seconds the search vocabulary ("did you mean") is used before one request makes it again,
+# after its response: a word published or removed shows in suggestions at most this late
+# (0: made for each request that needs it, a read of every search vector).
+SEARCH_VOCABULARY_SECONDS = env_int("SEARCH_VOCABULARY_SECONDS", 300)
 # Larger streamed responses (exports) are served but not cached; the size is the one kept:
 # an answer sent uncompressed past it is kept compressed (common/public_cache_body.py).
 PUBLIC_CACHE_MAX_BYTES = env_int("PUBLIC_CACHE_MAX_BYTES", 2_000_000)

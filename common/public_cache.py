@@ -44,6 +44,7 @@ from django.utils.http import parse_http_date_safe
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language, override
 
+from common.after_response import after_response
 from common.content_coding import chosen_coding
 from common.public_cache_body import BodyKeeper, as_served, served_content
 from common.public_cache_local import local_copies
@@ -117,6 +118,49 @@ def derived_until_change(name: str, parts: tuple, compute):
     most `PUBLIC_CACHE_STALE_SECONDS` ago (`_staleness`).
     """
     return _kept(name, parts, compute, DERIVED_DATA_SECONDS)
+
+
+def derived_for(name: str, *, seconds: int, compute, meanwhile):
+    """`compute()`, kept for `seconds` whatever changes meanwhile.
+
+    For data derived from the whole directory that may follow changes a few minutes late
+    and costs too much to make again after each one: the search vocabulary, a read of
+    every search vector. Once it is `seconds` old, the one request that takes the turn
+    makes it again after its response is sent (`after_response`), and until then every
+    request, that one included, uses the previous value. Before it was ever made (an
+    empty cache), the request that takes the turn makes it at once and the others get
+    `meanwhile`: never every worker making it together. At `seconds` 0, made for each
+    request that needs it (the test suite's setting, where data change between tests).
+    """
+    if seconds <= 0:
+        return compute()
+    key = kept_for_key(name)
+    kept = cache.get(key)
+    if kept is not None and time.time() - kept["made_at"] < seconds:
+        return kept["value"]
+    if not _take_turn(key):
+        return meanwhile if kept is None else kept["value"]
+    if kept is None:
+        return _made_for(key, seconds, compute)
+    after_response(lambda: _made_for(key, seconds, compute))
+    return kept["value"]
+
+
+def _made_for(key: str, seconds: int, compute):
+    made_at = time.time()
+    try:
+        value = compute()
+        # Kept past its time: while the one request making it again is at work.
+        cache.set(key, {"made_at": made_at, "value": value}, seconds + DERIVED_DATA_SECONDS)
+    finally:
+        _end_turn(key)
+    return value
+
+
+def kept_for_key(name: str) -> str:
+    # Not derived_key: its values have another shape, which another version reading
+    # the same cache during a deployment would not understand.
+    return f"public-cache:kept-for:{name}"
 
 
 def derived_key(name: str, parts: tuple) -> str:

@@ -16,8 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, F, FloatField, QuerySet, Value
-from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
+from django.db.models import Avg, Count, F, FloatField, Func, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.public_cache import cached_until_change
@@ -154,16 +153,51 @@ def parse_radius(raw) -> int:
     return radius
 
 
-def distance_km(place: Place):
+class DistanceKm(Func):
+    """The great-circle (haversine) distance in km from `place` to an enterprise's point.
+
+    One node written as SQL rather than a tree of a dozen functions: a "near" page asks
+    for it three times (the filter, the order, the page's rows), and compiling the tree
+    cost more than the query read. The SQL is the same, operation for operation.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, place: Place):
+        super().__init__(F("latitude"), F("longitude"))
+        self.place = place
+
+    def as_sql(self, compiler, connection, **extra_context):
+        latitude, latitude_params = compiler.compile(self.source_expressions[0])
+        longitude, longitude_params = compiler.compile(self.source_expressions[1])
+        lat0, lon0 = math.radians(self.place.latitude), math.radians(self.place.longitude)
+        latitude = f"RADIANS(({latitude})::double precision)"
+        longitude = f"RADIANS(({longitude})::double precision)"
+        # Rounding can push `a` a hair above 1 for antipodes; asin would fail.
+        sql = (
+            f"(%s * ASIN(SQRT(LEAST((POWER(SIN((({latitude} - %s) / %s)), %s)"
+            f" + ((COS({latitude}) * %s) * POWER(SIN((({longitude} - %s) / %s)), %s))), %s))))"
+        )
+        params = (
+            2 * EARTH_RADIUS_KM,
+            *latitude_params,
+            lat0,
+            2.0,
+            2,
+            *latitude_params,
+            math.cos(lat0),
+            *longitude_params,
+            lon0,
+            2.0,
+            2,
+            1.0,
+        )
+        return sql, params
+
+
+def distance_km(place: Place) -> DistanceKm:
     """The great-circle (haversine) distance in km from `place` to an enterprise's point."""
-    latitude = Radians(Cast(F("latitude"), FloatField()))
-    longitude = Radians(Cast(F("longitude"), FloatField()))
-    lat0, lon0 = math.radians(place.latitude), math.radians(place.longitude)
-    half_dlat = Sin((latitude - Value(lat0)) / Value(2.0))
-    half_dlon = Sin((longitude - Value(lon0)) / Value(2.0))
-    a = Power(half_dlat, 2) + Cos(latitude) * Value(math.cos(lat0)) * Power(half_dlon, 2)
-    # Rounding can push `a` a hair above 1 for antipodes; asin would fail.
-    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(a, Value(1.0))))
+    return DistanceKm(place)
 
 
 def bounding_box(place: Place, radius_km: float) -> tuple[float, float, float, float]:

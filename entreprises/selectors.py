@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, connections, router, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     Avg,
     Case,
@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 
 from common import tombstones
 from common.pagination import PAGE_SIZE
-from common.public_cache import derived_until_change
+from common.public_cache import derived_for, derived_until_change
 from common.tombstones import Tombstone
 from common.validators import (
     QUEBEC_MAX_LATITUDE,
@@ -462,7 +462,12 @@ def search_suggestions(*, q: str) -> SearchSuggestions:
     words = query_words(q)
     if not words:
         return SearchSuggestions()
-    vocabulary = derived_until_change("search-vocabulary", (), _search_vocabulary)
+    vocabulary = derived_for(
+        "search-vocabulary",
+        seconds=settings.SEARCH_VOCABULARY_SECONDS,
+        compute=_search_vocabulary,
+        meanwhile=[],
+    )
     better = corrected_words(words, vocabulary)
     query = ""
     if better != words:
@@ -482,14 +487,17 @@ def search_suggestions(*, q: str) -> SearchSuggestions:
 
 
 def _search_vocabulary() -> list[str]:
-    """Every word of the published enterprises' search vectors, most frequent first."""
-    sql, params = public_enterprises().values("search_vector").query.sql_with_params()
-    with connection.cursor() as cursor:
+    """Every word of the published enterprises' search vectors, most frequent first.
+
+    Read from the narrow search rows (the published enterprises', kept by the database)
+    by `ts_stat`, which counts the words as it reads the vectors: at 100,000 enterprises
+    2.2 s where unnesting the enterprises' vectors and grouping them took 4.2 s. Still a
+    read of every vector, hence kept for SEARCH_VOCABULARY_SECONDS, not per change.
+    """
+    with connections[router.db_for_read(SearchEntry)].cursor() as cursor:
         cursor.execute(
-            "SELECT lexeme FROM (SELECT unnest(tsvector_to_array(search_vector)) AS lexeme"  # noqa: S608
-            f" FROM ({sql}) AS published) AS lexemes GROUP BY lexeme"
-            " ORDER BY count(*) DESC, lexeme",
-            params,
+            "SELECT word FROM ts_stat('SELECT search_vector FROM entreprises_searchentry')"
+            " ORDER BY ndoc DESC, word"
         )
         return vocabulary_words([row[0] for row in cursor.fetchall()])
 

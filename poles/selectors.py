@@ -1,6 +1,7 @@
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, QuerySet
 
 from common.text import sort_key
 from poles.models import Pole, Region
@@ -14,10 +15,23 @@ def is_national_team(*, user) -> bool:
     # Kept on the user for the request, as Django keeps its permissions (an admin page asks
     # several times).
     if not hasattr(user, "_is_national_team"):
-        user._is_national_team = (
-            user.is_superuser or user.groups.filter(name=NATIONAL_TEAM_GROUP).exists()
+        # Read with the user when they signed in this request (with_national_team).
+        in_group = getattr(user, "in_national_team_group", None)
+        user._is_national_team = user.is_superuser or (
+            in_group
+            if in_group is not None
+            else user.groups.filter(name=NATIONAL_TEAM_GROUP).exists()
         )
     return user._is_national_team
+
+
+def with_national_team(users: QuerySet) -> QuerySet:
+    """`users` annotated with `in_national_team_group`, which is_national_team then reads."""
+    return users.annotate(
+        in_national_team_group=Exists(
+            Group.objects.filter(user=OuterRef("pk"), name=NATIONAL_TEAM_GROUP)
+        )
+    )
 
 
 def poles_of(*, user) -> QuerySet[Pole]:

@@ -38,6 +38,10 @@ def second_factor_required(user) -> bool:
 
 
 def has_second_factor(user) -> bool:
+    # Read with the user when they signed in this request, or in a list (with_second_factor).
+    known = getattr(user, "has_second_factor", None)
+    if known is not None:
+        return known
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 

@@ -23,7 +23,7 @@ from poles.services import sync_staff_groups
 from poles.two_factor import uses_second_factor
 
 PASSWORD = "a-long-enough-passphrase-2026"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "chantier.backends.SignedInUserInOneQuery"
 
 
 def create_staff(username: str, *, group: str, poles=()) -> User:

@@ -24,6 +24,9 @@ PUBLIC_CACHE_SECONDS = 0
 # Tests that turn the cache on clear it between them; copies kept in this process's
 # memory would outlive that (tests/chantier/test_public_cache_local.py turns them on).
 PUBLIC_CACHE_LOCAL_BYTES = 0
+# The search vocabulary is kept for a time whatever changes, and the cache outlives a
+# transactional test: made for each suggestion, except in the tests about keeping it.
+SEARCH_VOCABULARY_SECONDS = 0
 # A second alias on the test database, as a deployment with DATABASE_REPLICA_URL has;
 # tests/chantier/test_replica.py points it at a real streaming replica.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -1,12 +1,16 @@
 """A staff user's permissions are read in one query (chantier.backends.PermissionsInOneQuery)
 and are exactly those Django's ModelBackend reads in two, for every persona, granted to the
-user or to one of their groups, and none for an inactive user."""
+user or to one of their groups, and none for an inactive user; the signed-in user is read
+with them, and with what the admin asks next, in one query (SignedInUserInOneQuery)."""
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission, User
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from chantier.backends import PermissionsInOneQuery
+from chantier.backends import PermissionsInOneQuery, SignedInUserInOneQuery
+from poles.selectors import is_national_team
+from poles.two_factor import has_second_factor, second_factor_required
 from tests.helpers import captured_queries
 
 
@@ -60,11 +64,56 @@ def test_inactive_users_and_objects_get_no_permissions(personas):
     assert PermissionsInOneQuery().get_all_permissions(active, obj=active) == set()
 
 
-def test_sessions_stay_with_djangos_backend(personas):
-    """The test client (and Django's login) records the first backend that can load a user:
-    never this one, which loads nobody."""
+def test_sessions_name_the_backend_that_reads_the_user_in_one_query(personas):
     client = personas.client_for(personas.staff_a)
-    assert client.session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+    assert client.session["_auth_user_backend"] == "chantier.backends.SignedInUserInOneQuery"
     page = client.get("/admin/entreprises/enterprise/")
     assert page.status_code == 200
     assert page.context["user"] == personas.staff_a
+
+
+@pytest.mark.parametrize("persona", ["national", "staff_a", "staff_b", "staff_without_pole"])
+@pytest.mark.parametrize("with_app", [False, True])
+def test_the_signed_in_user_is_read_with_what_pages_ask_of_them(personas, persona, with_app):
+    """One query gives the user, their permissions, whether they are of the national team
+    and whether they have an authentication app: the answers each rule gives alone."""
+    user = getattr(personas, persona)
+    user.user_permissions.add(Permission.objects.get(codename="view_logentry"))
+    if with_app:
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    TOTPDevice.objects.create(user=user, name="never confirmed", confirmed=False)
+    own, grouped = djangos(user)
+    expected = (own | grouped, is_national_team(user=fresh(user)), has_second_factor(fresh(user)))
+
+    with captured_queries() as queries:
+        loaded = SignedInUserInOneQuery().get_user(user.pk)
+        answers = (
+            loaded.get_all_permissions(),
+            is_national_team(user=loaded),
+            has_second_factor(loaded),
+        )
+        assert loaded.has_perm("admin.view_logentry")
+        required = second_factor_required(loaded)
+    assert len(queries) == 1
+    assert required == second_factor_required(fresh(user))
+    assert loaded == user
+    assert answers == expected
+    assert expected[1] == (persona == "national")
+    assert expected[2] is with_app
+
+
+def test_a_superuser_read_in_one_query_has_every_permission(personas):
+    user = User.objects.create_superuser("root", "root@example.org", "a-long-passphrase-2026")
+    loaded = SignedInUserInOneQuery().get_user(user.pk)
+    assert is_national_team(user=loaded)
+    assert loaded.get_all_permissions() == {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    }
+
+
+def test_an_inactive_or_missing_user_is_not_signed_in(personas):
+    personas.staff_a.is_active = False
+    personas.staff_a.save()
+    assert SignedInUserInOneQuery().get_user(personas.staff_a.pk) is None
+    assert SignedInUserInOneQuery().get_user(10**9) is None

@@ -15,6 +15,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from common.public_cache import (
+    derived_for,
     derived_key,
     derived_until_change,
     invalidate_public_cache,
@@ -286,6 +287,43 @@ def test_two_requests_computing_the_same_derived_data_compute_it_once():
     thread.join(10)
     assert (meanwhile, results, computed) == ("before", ["after"], ["first"])
     assert derived_until_change("counts", (), lambda: computed.append("third")) == "after"
+    assert computed == ["first"]
+
+
+@pytest.mark.parametrize("kept", [False, True], ids=["never made", "older than its time"])
+def test_two_requests_needing_data_kept_for_a_time_make_it_once(kept):
+    """`derived_for`: while one request makes it, another gets the previous value (or,
+    before it was ever made, `meanwhile`) and makes nothing."""
+    if kept:
+        assert derived_for("words", seconds=1, compute=lambda: "before", meanwhile="") == "before"
+        time.sleep(1.1)
+    started, release, computed, results = threading.Event(), threading.Event(), [], []
+
+    def slow():
+        computed.append("first")
+        started.set()
+        assert release.wait(10)
+        return "after"
+
+    def first_request():
+        try:
+            results.append(derived_for("words", seconds=1, compute=slow, meanwhile=""))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_request)
+    thread.start()
+    assert started.wait(10)
+    second = lambda: computed.append("second")  # noqa: E731
+    meanwhile = derived_for("words", seconds=1, compute=second, meanwhile="none yet")
+    release.set()
+    thread.join(10)
+    assert meanwhile == ("before" if kept else "none yet")
+    assert computed == ["first"]
+    # Outside a request the one making it again does so at once, its own answer the
+    # previous value; never made, it made it for its own answer.
+    assert results == (["before"] if kept else ["after"])
+    assert derived_for("words", seconds=60, compute=second, meanwhile="") == "after"
     assert computed == ["first"]
 
 

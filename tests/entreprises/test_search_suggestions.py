@@ -1,14 +1,21 @@
 """A search that finds nothing offers the closest words and sectors, in both languages."""
 
 import re
+import time
+from wsgiref.util import setup_testing_defaults
 
 import pytest
+from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from entreprises.models import Sector
-from entreprises.search import corrected_words
-from entreprises.selectors import search_suggestions
+from common.public_cache import kept_for_key
+from entreprises.enums import Status
+from entreprises.models import Enterprise, Sector
+from entreprises.search import corrected_words, vocabulary_words
+from entreprises.selectors import _search_vocabulary, search_suggestions
 from entreprises.services import refresh_search_vectors, set_sectors
 from tests.factories import EnterpriseFactory
 from tests.helpers import body_of, captured_queries
@@ -116,30 +123,144 @@ def test_a_hostile_query_is_escaped_in_the_suggestion(client, corpus):
     assert '?q=script+habitation">script habitation</a>' in html or "no-results" not in html
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_vocabulary_is_kept_until_a_record_changes_even_with_the_page_cache_off(
-    corpus, settings
-):
-    """The "did you mean" pages look words up in the whole index's vocabulary: a scan of
-    every published record, made once per change of the data, not once per request."""
-    settings.PUBLIC_CACHE_SECONDS = 0
+# The vocabulary: kept for SEARCH_VOCABULARY_SECONDS whatever changes, made again by one
+# request at a time once its response is sent. Committed for real, as in production.
 
-    def vocabulary_scans(q):
-        with captured_queries() as captured:
-            suggestions = search_suggestions(q=q)
-        scans = [query for query in captured if "tsvector_to_array" in query["sql"]]
-        return suggestions, len(scans)
+VOCABULARY_TURN = f"{kept_for_key('search-vocabulary')}:turn"
 
-    first, scans = vocabulary_scans("habitaton")
-    assert (first.query, scans > 0) == ("habitation", True)
-    assert vocabulary_scans("habitaton") == (first, 0)
-    assert vocabulary_scans("fromagrie") == (search_suggestions(q="fromagrie"), 0)
-    assert search_suggestions(q="fromagrie").query == ""
 
-    # The change starts a new generation when it commits (here, at once: no transaction).
+@pytest.fixture
+def kept_vocabulary(settings):
+    """The vocabulary kept as in production; the cache outlives a transactional test."""
+    settings.SEARCH_VOCABULARY_SECONDS = 300
+    cache.delete_many([kept_for_key("search-vocabulary"), VOCABULARY_TURN])
+    yield
+    cache.delete_many([kept_for_key("search-vocabulary"), VOCABULARY_TURN])
+
+
+def did_you_mean(client, q: str) -> tuple[str, int]:
+    """The spelling a French page offers for `q` ("" for none), and how many reads of every
+    search vector (the vocabulary made) the request cost, after its response included."""
+    with captured_queries() as captured:
+        _url, html = directory(client, "fr", q)
+    offered = re.search(r'Vouliez-vous dire <a href="[^"]*">([^<]*)</a>', html)
+    scans = [query for query in captured if "ts_stat" in query["sql"]]
+    return (offered[1] if offered else ""), len(scans)
+
+
+def fromagerie_published() -> None:
     newcomer = EnterpriseFactory(name_fr="Fromagerie du Bic", name_en="", city="Rimouski")
     set_sectors(enterprise=newcomer, primary=Sector.objects.get(slug="agroalimentaire"))
     refresh_search_vectors()
-    suggestions, scans = vocabulary_scans("fromagrie")
-    assert (suggestions.query, scans > 0) == ("fromagerie", True)
-    assert vocabulary_scans("fromagrie") == (suggestions, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_word_is_offered_once_the_vocabulary_is_older_than_its_time(
+    client, corpus, kept_vocabulary, settings
+):
+    settings.SEARCH_VOCABULARY_SECONDS = 1
+    assert did_you_mean(client, "habitaton") == ("habitation", 1)
+    assert did_you_mean(client, "fromagrie") == ("", 0)
+    # A change does not make it again: a save a second would otherwise keep a worker busy.
+    fromagerie_published()
+    assert did_you_mean(client, "fromagrie") == ("", 0)
+    time.sleep(1.1)
+    # Older than its time: this answer still uses it, and the vocabulary is made again
+    # once the answer is sent; the next one offers the new word.
+    assert did_you_mean(client, "fromagrie") == ("", 1)
+    assert did_you_mean(client, "fromagrie") == ("fromagerie", 0)
+    assert did_you_mean(client, "habitaton") == ("habitation", 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_removed_word_is_never_offered_even_while_the_vocabulary_holds_it(
+    client, corpus, kept_vocabulary
+):
+    fromagerie_published()
+    assert did_you_mean(client, "fromagrie") == ("fromagerie", 1)
+    Enterprise.objects.filter(name_fr="Fromagerie du Bic").update(status=Status.ARCHIVED)
+    # An offer is made only when its search finds something, read at every request.
+    assert did_you_mean(client, "fromagrie") == ("", 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_vocabulary_is_made_again_only_once_the_answer_is_sent(
+    client, corpus, kept_vocabulary, settings
+):
+    """Called as gunicorn calls the portal: the body read in full and sent, then close()."""
+    settings.SEARCH_VOCABULARY_SECONDS = 1
+    assert did_you_mean(client, "habitaton") == ("habitation", 1)
+    fromagerie_published()
+    time.sleep(1.1)
+    environ = {"PATH_INFO": "/fr/entreprises/", "QUERY_STRING": "q=fromagrie"}
+    setup_testing_defaults(environ)
+    started = []
+    with captured_queries() as captured:
+        result = WSGIHandler()(
+            environ, lambda *status_and_headers: started.append(status_and_headers)
+        )
+        sent = b"".join(result)
+        scans_before_close = sum("ts_stat" in query["sql"] for query in captured)
+        assert cache.get(VOCABULARY_TURN) == 1
+        result.close()
+    [(status, headers)] = started
+    # Whole once its length is read: the visitor does not wait for the vocabulary.
+    assert (status, ("Content-Length", str(len(sent))) in headers) == ("200 OK", True)
+    assert "Vouliez-vous dire" not in sent.decode()
+    assert (scans_before_close, sum("ts_stat" in q["sql"] for q in captured)) == (0, 1)
+    assert cache.get(VOCABULARY_TURN) is None
+    assert did_you_mean(client, "fromagrie") == ("fromagerie", 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_request_at_a_time_makes_the_vocabulary_again(
+    client, corpus, kept_vocabulary, settings
+):
+    settings.SEARCH_VOCABULARY_SECONDS = 1
+    assert did_you_mean(client, "habitaton") == ("habitation", 1)
+    fromagerie_published()
+    time.sleep(1.1)
+    # Another request is making it: every other one uses the previous vocabulary.
+    assert cache.add(VOCABULARY_TURN, 1, 30)
+    assert did_you_mean(client, "fromagrie") == ("", 0)
+    assert did_you_mean(client, "habitaton") == ("habitation", 0)
+    cache.delete(VOCABULARY_TURN)
+    assert did_you_mean(client, "fromagrie") == ("", 1)
+    assert did_you_mean(client, "fromagrie") == ("fromagerie", 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_before_the_vocabulary_exists_only_the_request_making_it_waits_for_it(
+    client, corpus, kept_vocabulary
+):
+    cache.delete(kept_for_key("search-vocabulary"))
+    assert cache.add(VOCABULARY_TURN, 1, 30)
+    # Another request is making it: no spelling offered meanwhile, the sectors still are.
+    _url, html = directory(client, "en", "habitaton")
+    assert "Did you mean" not in html
+    assert '<a href="/en/enterprises/?sector=habitation">Housing</a>' in html
+    cache.delete(VOCABULARY_TURN)
+    # The first request to take the turn makes it at once, for its own answer.
+    assert did_you_mean(client, "habitaton") == ("habitation", 1)
+
+
+def test_the_vocabulary_holds_the_published_enterprises_written_words_most_frequent_first(
+    corpus,
+):
+    EnterpriseFactory(name_fr="Brouillon secret", status=Status.DRAFT)
+    refresh_search_vectors()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT lexeme FROM entreprises_enterprise,"
+            " unnest(tsvector_to_array(search_vector)) AS lexeme WHERE status = 'published'"
+            " GROUP BY lexeme ORDER BY count(*) DESC, lexeme"
+        )
+        counted = [row[0] for row in cursor.fetchall()]
+
+    vocabulary = _search_vocabulary()
+
+    assert vocabulary == vocabulary_words(counted)
+    assert vocabulary[:2] == ["les", "rimouski"]
+    assert {"habitation", "daycare", "garderie"} <= set(vocabulary)
+    assert not {"brouillon", "secret"} & set(vocabulary)
+    assert not [word for word in vocabulary if word.startswith(("fr_", "en_", "syn_"))]

@@ -51,7 +51,7 @@ def signed_in_session(*, user) -> str:
     the second factor of those who must give one (an authentication app made for them)."""
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "chantier.backends.SignedInUserInOneQuery"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     if uses_second_factor(user):
         device, _created = TOTPDevice.objects.get_or_create(
