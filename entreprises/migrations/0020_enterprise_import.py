@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('entreprises', '0018_search_entry_index'),
+        ('entreprises', '0019_near_index_covering'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
