@@ -26,13 +26,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from chantier import releases, selectors
 from chantier.formatting import figure_display
 from entreprises.forms import DirectoryForm
-from entreprises.models import Sector
-from entreprises.selectors import (
-    poles_with_counts,
-    regions_with_counts,
-)
-from evenements.enums import EventKind
-from evenements.selectors import history, upcoming_events
+from entreprises.selectors import poles_with_counts
 from poles.models import Pole
 from poles.selectors import sorted_by_region
 
@@ -41,17 +35,17 @@ class HomeView(TemplateView):
     template_name = "chantier/home.html"
 
     def get_context_data(self, **kwargs):
-        today = timezone.localdate()
         figures = selectors.published_figures()
+        lists = selectors.home_lists(today=timezone.localdate())
         return super().get_context_data(
-            key_figures=selectors.key_figures(featured_only=True),
+            key_figures=lists.key_figures,
             counts=figures.counts,
             form=DirectoryForm(),
-            featured_sectors=Sector.objects.filter(parent=None)[:8],
-            regions=regions_with_counts(counts=figures.by_region),
+            featured_sectors=lists.featured_sectors,
+            regions=selectors.with_published_counts(lists.regions, figures),
             map_preview=selectors.map_preview(figures),
-            upcoming_events=upcoming_events(today=today)[:4],
-            latest_events=history(today=today).exclude(kind=EventKind.MILESTONE)[:4],
+            upcoming_events=lists.upcoming_events,
+            latest_events=lists.latest_events,
             **kwargs,
         )
 
