@@ -71,11 +71,12 @@ def filter_choices(request) -> dict[str, list[tuple[str, str]]]:
         sectors = Sector.objects.annotate(
             kind=Value("sector"), key=F("slug"), code=Value(""), label=name, rank=F("name_fr")
         )
-        rows = (
-            poles.values_list(*columns)
-            .union(regions.values_list(*columns), sectors.values_list(*columns), all=True)
-            .order_by("kind", "rank", "key")
+        # Without modeltranslation's rewriting, which selects the columns in a set's order:
+        # the three parts must select them in the same one.
+        poles, regions, sectors = (
+            part.rewrite(False).values_list(*columns) for part in (poles, regions, sectors)
         )
+        rows = poles.union(regions, sectors, all=True).order_by("kind", "rank", "key")
         choices = {"pole": [], "region": [], "sector": []}
         for kind, key, code, label, _rank in rows:
             # A region as Region.__str__ writes it.
