@@ -20,13 +20,13 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 install: $(VENV)/.installed
 
 # Development server with the reference data and a modest set of demo enterprises, and the
-# worker that runs background jobs (e-mails print on the console).
+# worker that runs background jobs (confirmed spreadsheet imports; e-mails print on the console).
 run: export DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py generate_demo --count $(DEMO_COUNT) --if-empty
-	# The task worker (e-mails) beside the web server, stopped with it.
+	# The task worker (imports, e-mails) beside the web server, stopped with it.
 	$(BIN)/python manage.py procrastinate worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -134,7 +134,7 @@ def derived_for(name: str, *, seconds: int, compute, meanwhile):
     """
     if seconds <= 0:
         return compute()
-    key = derived_key(name, ())
+    key = kept_for_key(name)
     kept = cache.get(key)
     if kept is not None and time.time() - kept["made_at"] < seconds:
         return kept["value"]
@@ -155,6 +155,12 @@ def _made_for(key: str, seconds: int, compute):
     finally:
         _end_turn(key)
     return value
+
+
+def kept_for_key(name: str) -> str:
+    # Not derived_key: its values have another shape, which another version reading
+    # the same cache during a deployment would not understand.
+    return f"public-cache:kept-for:{name}"
 
 
 def derived_key(name: str, parts: tuple) -> str:

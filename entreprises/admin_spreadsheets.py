@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from entreprises import typed_values
@@ -24,9 +26,8 @@ from entreprises.imports import (
     check_import_size,
     plan_import,
     read_import_file,
-    run_import,
 )
-from entreprises.models import Sector
+from entreprises.models import EnterpriseImport, Sector
 from entreprises.spreadsheets import (
     CSV_DELIMITERS,
     XLSX_CONTENT_TYPE,
@@ -36,12 +37,17 @@ from entreprises.spreadsheets import (
     write_xlsx,
     write_xlsx_template,
 )
+from entreprises.tasks import import_spreadsheet
 from poles.models import Region
 from poles.selectors import is_national_team, poles_of
 
 # The preview shows every row with an error, and this many of the others.
 PREVIEW_ROWS = 200
 IMPORT_SESSION_KEY = "enterprise_import"
+# The import page lists this many of the person's latest imports.
+RECENT_IMPORTS = 5
+# While an import waits or runs, its page reloads itself this often.
+IMPORT_REFRESH_SECONDS = 3
 
 
 class ImportForm(forms.Form):
@@ -99,6 +105,11 @@ class SpreadsheetViews:
                 "export/<str:kind>/", wrap(self.export_view), name="entreprises_enterprise_export"
             ),
             path("import/", wrap(self.import_view), name="entreprises_enterprise_import"),
+            path(
+                "import/<int:pk>/",
+                wrap(self.import_status_view),
+                name="entreprises_enterprise_import_status",
+            ),
             path(
                 "import/template/<str:kind>/",
                 wrap(self.template_view),
@@ -220,6 +231,7 @@ class SpreadsheetViews:
                 if plan.is_valid:
                     request.session[IMPORT_SESSION_KEY] = {
                         "name": upload.name,
+                        "rows": len(rows),
                         "content": base64.b64encode(content).decode("ascii"),
                     }
                 return TemplateResponse(
@@ -227,39 +239,51 @@ class SpreadsheetViews:
                     "admin/entreprises/enterprise/import_preview.html",
                     {**context, **self._preview_context(plan), "file_name": upload.name},
                 )
+        recent = EnterpriseImport.objects.filter(user=request.user).defer("content")
         return TemplateResponse(
-            request, "admin/entreprises/enterprise/import.html", {**context, "form": form}
+            request,
+            "admin/entreprises/enterprise/import.html",
+            {**context, "form": form, "recent_imports": recent[:RECENT_IMPORTS]},
         )
 
     def _import_confirmed(self, request, context):
+        """Hand the previewed file to the worker, and show where its import stands."""
         stored = request.session.pop(IMPORT_SESSION_KEY, None)
         if stored is None:
             self.message_user(
                 request, gettext("Nothing to import: send the file again."), messages.ERROR
             )
             return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
-        try:
-            header, rows = read_import_file(
-                name=stored["name"], content=base64.b64decode(stored["content"])
+        with transaction.atomic():  # the job exists only if its record does
+            job = EnterpriseImport.objects.create(
+                user=request.user,
+                file_name=stored["name"],
+                content=base64.b64decode(stored["content"]),
+                rows=stored["rows"],
+                language=get_language(),
             )
-            plan = run_import(user=request.user, header=header, rows=rows)
-        except (SpreadsheetError, ImportRejected) as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
-        self.message_user(
-            request,
-            gettext(
-                "Import done: %(created)s enterprises created, %(updated)s changed, "
-                "%(unchanged)s unchanged."
-            )
-            % {
-                "created": plan.count("create"),
-                "updated": plan.count("update"),
-                "unchanged": plan.count("unchanged"),
-            },
-            messages.SUCCESS,
+            import_spreadsheet.defer(import_id=job.pk)
+        return HttpResponseRedirect(
+            reverse("admin:entreprises_enterprise_import_status", args=[job.pk])
         )
-        return HttpResponseRedirect(reverse("admin:entreprises_enterprise_changelist"))
+
+    def import_status_view(self, request, pk):
+        """Where a confirmed import stands; the page reloads itself until it has ended. Each
+        person sees only the imports they confirmed."""
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(EnterpriseImport, pk=pk, user=request.user)
+        return TemplateResponse(
+            request,
+            "admin/entreprises/enterprise/import_status.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": gettext("Import of %(file)s") % {"file": job.file_name},
+                "job": job,
+                "refresh_seconds": IMPORT_REFRESH_SECONDS,
+            },
+        )
 
     def _preview_context(self, plan) -> dict:
         shown, others = [], 0

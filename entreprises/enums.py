@@ -40,3 +40,12 @@ class StepFreeAccess(models.TextChoices):
     PARTIAL = "partial", pgettext_lazy("step-free access", "partial")
     NO = "no", pgettext_lazy("step-free access", "no")
     UNKNOWN = "unknown", pgettext_lazy("step-free access", "unknown")
+
+
+class ImportStatus(models.TextChoices):
+    """Where a confirmed spreadsheet import stands; the worker runs it out of the request."""
+
+    WAITING = "waiting", pgettext_lazy("import status", "waiting")
+    RUNNING = "running", pgettext_lazy("import status", "under way")
+    DONE = "done", pgettext_lazy("import status", "done")
+    FAILED = "failed", pgettext_lazy("import status", "not imported")

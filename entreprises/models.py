@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from common.model_mixins import Located, french_required
 from common.validators import NEQ_REGEX, normalize_phone, validate_neq
 from entreprises import opening_hours, social_links
-from entreprises.enums import CooperativeType, Customer, LegalForm, Status, StepFreeAccess
+from entreprises.enums import (
+    CooperativeType,
+    Customer,
+    ImportStatus,
+    LegalForm,
+    Status,
+    StepFreeAccess,
+)
 
 # The oldest collective enterprises of Québec date from the 19th century.
 EARLIEST_FOUNDING_YEAR = 1800
@@ -501,6 +508,42 @@ class EnterpriseTombstone(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+class EnterpriseImport(models.Model):
+    """A spreadsheet whose import staff confirmed: the worker writes it (all rows or none),
+    since a large file takes longer than a web request may; its page shows where it stands.
+    The file is kept until the import ends, then emptied."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("imported by")
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    content = models.BinaryField(_("content"), editable=False)
+    rows = models.PositiveIntegerField(_("lines"))
+    # The language the person used: the result and any error are written in it.
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.WAITING
+    )
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ImportStatus.WAITING, ImportStatus.RUNNING)
 
 
 class SearchEntry(models.Model):

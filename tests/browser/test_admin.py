@@ -2,10 +2,14 @@
 form with one language switch at 1280 px, the import and its preview; axe-core finds no
 violation on any of them."""
 
+import threading
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connection
+from procrastinate.contrib.django import app
 
-from entreprises.models import Enterprise
+from entreprises.models import Enterprise, EnterpriseImport
 from tests.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.serial]
@@ -142,3 +146,77 @@ def test_national_teams_wider_change_list_fits_at_1280(
         assert table_width <= box_width, (table_width, box_width)
     finally:
         turn_off_second_factor(page, portal, personas.national)
+
+
+def in_a_thread(work):
+    """Run `work` in a thread of its own, with its own database connection, committed at
+    once (the portal's server thread sees it), then closed; returns what it returned."""
+    done = {}
+
+    def run():
+        try:
+            done["result"] = work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return done.get("result")
+
+
+def run_import_worker():
+    """The worker as `manage.py procrastinate worker` runs it, on the imports' queue, until
+    no job is left."""
+    worker_app = app.with_connector(app.connector.get_worker_connector())
+    worker_app.run_worker(
+        queues=["imports"], wait=False, install_signal_handlers=False, listen_notify=False
+    )
+
+
+def forget_imports():
+    EnterpriseImport.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_events; DELETE FROM procrastinate_jobs")
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_confirmed_import_shows_its_result_when_the_worker_is_done(
+    portal, personas, new_page, screenshots_dir, tmp_path, language, settings
+):
+    # The worker's threads close their connections after each job only when they are not
+    # kept: else the test database could not be dropped at the end.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    page = new_page(locale=LOCALES[language], width=390, height=844)
+    log_in(page, portal, personas.staff_a)
+    first = Enterprise.objects.filter(pole=personas.pole_a).order_by("pk").first()
+    upload = tmp_path / "fiches.csv"
+    # A line that changes nothing: the import writes no record that other tests read.
+    upload.write_text(
+        f"slug;name_fr;legal_form\n{first.slug};{first.name_fr};{first.get_legal_form_display()}\n",
+        encoding="utf-8-sig",
+    )
+    page.goto(portal + "/admin/entreprises/enterprise/import/")
+    page.set_input_files("#id_file", str(upload))
+    page.click("input[type=submit].default")
+    page.wait_for_selector("#import-rows")
+    page.click("input[type=submit].default")  # import every line
+    status = page.locator("#import-status")
+    waiting = {"fr": "Le fichier attend son tour\u00a0: 1 ligne.", "en": "The file is waiting"}
+    try:
+        assert waiting[language] in status.inner_text()
+        assert_accessible(page)
+        assert no_sideways_scroll(page)
+        page.screenshot(path=screenshots_dir / f"admin-import-waiting-{language}.png")
+        in_a_thread(run_import_worker)
+        # The page reads itself again every few seconds, without being reloaded.
+        page.wait_for_selector("#import-status .import-done", timeout=20_000)
+        done = {
+            "fr": "Importation terminée\u00a0: 0 entreprises créées, 0 modifiées, 1 inchangées.",
+            "en": "Import done: 0 enterprises created, 0 changed, 1 unchanged.",
+        }
+        assert status.inner_text().startswith(done[language])
+        assert_accessible(page)
+        page.screenshot(path=screenshots_dir / f"admin-import-done-{language}.png")
+    finally:
+        in_a_thread(forget_imports)

@@ -13,7 +13,7 @@ from entreprises.columns import neutralised, restored
 from entreprises.enums import CooperativeType, Customer, LegalForm, Status, StepFreeAccess
 from entreprises.models import Enterprise, EnterpriseSector
 from entreprises.opening_hours import DAYS
-from tests.entreprises.test_admin_import import IMPORT
+from tests.entreprises.test_admin_import import IMPORT, confirm_import
 
 # Letters, marks, digits, punctuation, symbols and spaces: what a person types in a form.
 TYPED = st.characters(codec="utf-8", categories=["L", "M", "N", "P", "S", "Zs"])
@@ -145,7 +145,7 @@ def test_any_valid_records_export_and_import_back_unchanged(personas, world, dra
             ("unchanged", [], []) for _ in rows
         ]
         assert len(rows) == len(drawn) + 1  # and pole A's grocery of the world
-        client.post(IMPORT, {"confirm": "1"})
+        confirm_import(client)
         assert sum(e.history.count() for e in Enterprise.objects.all()) == history
         transaction.set_rollback(True)
 

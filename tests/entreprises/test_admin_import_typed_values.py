@@ -11,7 +11,12 @@ from django.urls import reverse
 
 from entreprises.models import Enterprise, EnterpriseSector
 from tests.entreprises.conftest import enterprise_form_data
-from tests.entreprises.test_admin_import import IMPORT, csv_file, preview, row_errors
+from tests.entreprises.test_admin_import import (
+    confirm_import,
+    csv_file,
+    preview,
+    row_errors,
+)
 from tests.factories import PoleFactory, RegionFactory
 
 HEADER = [
@@ -66,7 +71,7 @@ def test_labels_abbreviations_and_names_as_people_type_them(personas, world):
     response = preview(client, csv_file(rows, header=HEADER))
     assert row_errors(response) == {}
     assert response.context["created"] == 5
-    client.post(IMPORT, {"confirm": "1"})
+    confirm_import(client)
     made = {
         e.name_fr: (e.legal_form, e.cooperative_type, e.status, e.pole.slug, e.region_id)
         for e in Enterprise.objects.filter(name_fr__in=["Un", "Deux", "Trois", "Quatre", "Cinq"])
@@ -165,7 +170,7 @@ def test_preview_shows_each_change_and_unchanged_rows_write_nothing(personas, wo
     response = preview(client, csv_file([same], header=header))
     assert [row.action for row in response.context["rows"]] == ["unchanged"]
     assert "inchangée" in response.content.decode()
-    client.post(IMPORT, {"confirm": "1"})
+    confirm_import(client)
     after = (plateau.history.count(), Enterprise.objects.get(pk=plateau.pk).updated_at)
     assert after == before
 

@@ -16,7 +16,7 @@ from PIL import Image
 from entreprises import opening_hours
 from entreprises.models import Enterprise
 from tests.entreprises.conftest import enterprise_form_data
-from tests.entreprises.test_admin_import import IMPORT, csv_file, preview, row_errors
+from tests.entreprises.test_admin_import import confirm_import, csv_file, preview, row_errors
 from tests.factories import EnterpriseFactory
 
 HEADER = [
@@ -268,7 +268,7 @@ def test_import_reads_hours_customers_access_and_links(personas, world):
     ]
     response = preview(client, csv_file(rows, header=HEADER))
     assert row_errors(response) == {}
-    client.post(IMPORT, {"confirm": "1"})
+    confirm_import(client)
     cafe = Enterprise.objects.get(name_fr="Café des Abeilles")
     assert cafe.opening_hours == WEEKDAYS_9_TO_5
     assert (cafe.opening_hours_note_fr, cafe.opening_hours_note_en) == (

@@ -11,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from common.public_cache import derived_key
+from common.public_cache import kept_for_key
 from entreprises.enums import Status
 from entreprises.models import Enterprise, Sector
 from entreprises.search import corrected_words, vocabulary_words
@@ -126,16 +126,16 @@ def test_a_hostile_query_is_escaped_in_the_suggestion(client, corpus):
 # The vocabulary: kept for SEARCH_VOCABULARY_SECONDS whatever changes, made again by one
 # request at a time once its response is sent. Committed for real, as in production.
 
-VOCABULARY_TURN = f"{derived_key('search-vocabulary', ())}:turn"
+VOCABULARY_TURN = f"{kept_for_key('search-vocabulary')}:turn"
 
 
 @pytest.fixture
 def kept_vocabulary(settings):
     """The vocabulary kept as in production; the cache outlives a transactional test."""
     settings.SEARCH_VOCABULARY_SECONDS = 300
-    cache.delete_many([derived_key("search-vocabulary", ()), VOCABULARY_TURN])
+    cache.delete_many([kept_for_key("search-vocabulary"), VOCABULARY_TURN])
     yield
-    cache.delete_many([derived_key("search-vocabulary", ()), VOCABULARY_TURN])
+    cache.delete_many([kept_for_key("search-vocabulary"), VOCABULARY_TURN])
 
 
 def did_you_mean(client, q: str) -> tuple[str, int]:
@@ -233,7 +233,7 @@ def test_one_request_at_a_time_makes_the_vocabulary_again(
 def test_before_the_vocabulary_exists_only_the_request_making_it_waits_for_it(
     client, corpus, kept_vocabulary
 ):
-    cache.delete(derived_key("search-vocabulary", ()))
+    cache.delete(kept_for_key("search-vocabulary"))
     assert cache.add(VOCABULARY_TURN, 1, 30)
     # Another request is making it: no spelling offered meanwhile, the sectors still are.
     _url, html = directory(client, "en", "habitaton")
