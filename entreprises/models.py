@@ -599,7 +599,7 @@ class SearchEntry(models.Model):
 
 
 # The home page's map preview: southern Québec, where nearly every enterprise is, in cells
-# of a quarter of a degree (a dot each). Written into the triggers of migration 0020.
+# of a quarter of a degree (a dot each). Written into the triggers of migration 0021.
 PREVIEW_WEST, PREVIEW_EAST, PREVIEW_SOUTH, PREVIEW_NORTH = -80.0, -57.0, 44.9, 53.0
 PREVIEW_CELL = "0.25"
 
@@ -609,7 +609,7 @@ class PublishedTally(models.Model):
     preview: the home page's figures, read from a few hundred rows rather than by a scan
     of every published enterprise (324 ms at 100,000, after each change).
 
-    Written by the database alone (triggers of migration 0020), whatever writes an
+    Written by the database alone (triggers of migration 0021), whatever writes an
     enterprise: each change of what is counted adds a row of -1 for what the enterprise
     counted as and one of +1 for what it counts as now; the sums are the counts. Rows
     are added, never updated, so that writers never wait for one another; reading folds

@@ -60,7 +60,7 @@ DROP FUNCTION entreprises_published_tally_written();
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('entreprises', '0019_near_index_covering'),
+        ('entreprises', '0020_enterprise_import'),
         ('poles', '0004_verification_months'),
     ]
 
