@@ -3,7 +3,6 @@
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.db import connection
 from django.db.models import BooleanField as BooleanOutput
@@ -13,7 +12,16 @@ from chantier.enums import FigureUnit
 from chantier.models import KeyFigure
 from common.public_cache import derived_until_change
 from entreprises.enums import LegalForm, Status
-from entreprises.models import Enterprise, EnterpriseSector, Sector
+from entreprises.models import (
+    PREVIEW_CELL,
+    PREVIEW_EAST,
+    PREVIEW_NORTH,
+    PREVIEW_SOUTH,
+    PREVIEW_WEST,
+    Enterprise,
+    EnterpriseSector,
+    Sector,
+)
 from entreprises.selectors import (
     poles_with_counts,
     public_enterprises,
@@ -22,6 +30,7 @@ from entreprises.selectors import (
     sectors_with_counts,
     with_list_details,
 )
+from entreprises.services import fold_published_tally
 from evenements.enums import EventKind
 from evenements.models import Event
 from evenements.selectors import history, upcoming_events
@@ -66,46 +75,34 @@ def published_figures() -> PublishedFigures:
     return derived_until_change("published-figures", (), _published_figures)
 
 
+# Sums of the tally (entreprises.models.PublishedTally): the counts. `rows` says how
+# many rows were summed, for folding them when they have piled up.
 PUBLISHED_FIGURES_SQL = """
 SELECT GROUPING(region_id), GROUPING(preview_column), region_id, preview_column, preview_row,
-  count(*), count(*) FILTER (WHERE is_demo)
-FROM (
-  SELECT region_id, is_demo,
-    CASE WHEN in_preview THEN floor(longitude / %(cell)s) END AS preview_column,
-    CASE WHEN in_preview THEN floor(latitude / %(cell)s) END AS preview_row
-  FROM (
-    SELECT region_id, is_demo, longitude, latitude,
-      coalesce(longitude BETWEEN %(west)s AND %(east)s
-        AND latitude BETWEEN %(south)s AND %(north)s, false) AS in_preview
-    FROM entreprises_enterprise WHERE status = %(published)s
-  ) AS published
-) AS placed
+  sum(change), coalesce(sum(change) FILTER (WHERE is_demo), 0), count(*)
+FROM entreprises_publishedtally
 GROUP BY GROUPING SETS ((), (region_id), (preview_column, preview_row))
+HAVING sum(change) <> 0
 """
+
+# Past this many rows of changes, reading folds them into one row per key.
+TALLY_ROWS_KEPT = 2000
 
 
 def _published_figures() -> PublishedFigures:
-    total = demo = 0
+    total = demo = rows = 0
     by_region, cells = {}, []
     with connection.cursor() as cursor:
-        cursor.execute(
-            PUBLISHED_FIGURES_SQL,
-            {
-                "cell": Decimal(PREVIEW_CELL),
-                "west": PREVIEW_WEST,
-                "east": PREVIEW_EAST,
-                "south": PREVIEW_SOUTH,
-                "north": PREVIEW_NORTH,
-                "published": Status.PUBLISHED,
-            },
-        )
-        for no_region, no_cell, region, column, row, count, demo_count in cursor.fetchall():
+        cursor.execute(PUBLISHED_FIGURES_SQL)
+        for no_region, no_cell, region, column, row, count, demo_count, summed in cursor:
             if no_region and no_cell:
-                total, demo = count, demo_count
+                total, demo, rows = count, demo_count, summed
             elif not no_region:
                 by_region[region] = count
             elif column is not None:
                 cells.append((float(column), float(row), count))
+    if rows > TALLY_ROWS_KEPT:
+        fold_published_tally()
     counts = LiveCounts(
         enterprises=total,
         demo_enterprises=demo,
@@ -220,10 +217,9 @@ def coverage_by_region() -> list[CoverageRow]:
 
 # --- The home page's map preview: where the published enterprises are, drawn without tiles.
 
-# Southern Québec, where nearly every enterprise is; points outside are left off the preview.
-PREVIEW_WEST, PREVIEW_EAST, PREVIEW_SOUTH, PREVIEW_NORTH = -80.0, -57.0, 44.9, 53.0
+# Southern Québec (entreprises.models.PREVIEW_*), where nearly every enterprise is; points
+# outside are left off the preview. One dot per cell, sized by how many enterprises it holds.
 PREVIEW_WIDTH = 460
-PREVIEW_CELL = "0.25"  # degrees: one dot per cell, sized by how many enterprises it holds
 
 
 @dataclass(frozen=True)

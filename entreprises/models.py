@@ -596,3 +596,40 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return self.name_fr or ""
+
+
+# The home page's map preview: southern Québec, where nearly every enterprise is, in cells
+# of a quarter of a degree (a dot each). Written into the triggers of migration 0021.
+PREVIEW_WEST, PREVIEW_EAST, PREVIEW_SOUTH, PREVIEW_NORTH = -80.0, -57.0, 44.9, 53.0
+PREVIEW_CELL = "0.25"
+
+
+class PublishedTally(models.Model):
+    """The published enterprises counted by region, demonstration flag and cell of the map
+    preview: the home page's figures, read from a few hundred rows rather than by a scan
+    of every published enterprise (324 ms at 100,000, after each change).
+
+    Written by the database alone (triggers of migration 0021), whatever writes an
+    enterprise: each change of what is counted adds a row of -1 for what the enterprise
+    counted as and one of +1 for what it counts as now; the sums are the counts. Rows
+    are added, never updated, so that writers never wait for one another; reading folds
+    them into one row per key when they have piled up (`fold_published_tally`).
+    """
+
+    region = models.ForeignKey(
+        "poles.Region",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    is_demo = models.BooleanField()
+    # floor(longitude / PREVIEW_CELL) and floor(latitude / PREVIEW_CELL), inside the
+    # preview's box; NULL outside it or without coordinates.
+    preview_column = models.IntegerField(null=True)
+    preview_row = models.IntegerField(null=True)
+    change = models.IntegerField()
+
+    def __str__(self):
+        return f"{self.region_id} {self.is_demo} {self.preview_column} {self.preview_row}"

@@ -265,3 +265,24 @@ def confirm_verified(*, user, ids: Sequence[int]) -> int:
         batch_size=1000,
     )
     return len(enterprises)
+
+
+# One row per key in place of the changes piled up. Rows added meanwhile by writers not
+# yet committed are not seen, so not deleted: they are summed at the next read.
+FOLD_PUBLISHED_TALLY_SQL = """
+WITH gone AS (
+  DELETE FROM entreprises_publishedtally
+  RETURNING region_id, is_demo, preview_column, preview_row, change
+)
+INSERT INTO entreprises_publishedtally (region_id, is_demo, preview_column, preview_row, change)
+SELECT region_id, is_demo, preview_column, preview_row, sum(change) FROM gone
+GROUP BY region_id, is_demo, preview_column, preview_row
+HAVING sum(change) <> 0
+"""
+
+
+def fold_published_tally() -> None:
+    """Folds the changes of the published tally (models.PublishedTally) into one row per
+    key, the same sums in fewer rows; in one statement, so nothing is counted twice."""
+    with connection.cursor() as cursor:
+        cursor.execute(FOLD_PUBLISHED_TALLY_SQL)
