@@ -355,6 +355,20 @@ def routes(fixtures: dict, *, home_bytes: int, static_path: str) -> list[Route]:
             f"/api/v1/enterprises/?format=csv&pole={fixtures['pole']}&sector={fixtures['sector']}",
             "api",
         ),
+        # As partners' HTTP clients ask (Python's requests, curl --compressed): compressed.
+        Route(
+            "API list GeoJSON (a pole's sector), brotli",
+            f"/api/v1/enterprises/?format=geojson&pole={fixtures['pole']}"
+            f"&sector={fixtures['sector']}",
+            "api",
+            headers={"Accept-Encoding": BROWSER_ENCODINGS},
+        ),
+        Route(
+            "API list CSV (a pole's sector), brotli",
+            f"/api/v1/enterprises/?format=csv&pole={fixtures['pole']}&sector={fixtures['sector']}",
+            "api",
+            headers={"Accept-Encoding": BROWSER_ENCODINGS},
+        ),
         Route("API detail", f"/api/v1/enterprises/{fixtures['enterprise']}/", "api"),
         Route(
             "admin change list (pole staff)",

@@ -121,8 +121,14 @@ def brotli_compressed(response):
     return response
 
 
+# A streamed answer is a download of megabytes (the API's GeoJSON or CSV of a pole's
+# sector, 3 MB): brotli's quality 1 compresses 3 MB of GeoJSON in 9 ms against 65 ms at
+# quality 5, for a result 9 % larger (267 against 245 kB). Pages, far smaller, keep 5.
+STREAM_QUALITY = 1
+
+
 def _brotli_stream(chunks):
-    compressor = brotli.Compressor(quality=5)
+    compressor = brotli.Compressor(quality=STREAM_QUALITY)
     for chunk in chunks:
         data = compressor.process(chunk)
         if data:

@@ -473,10 +473,11 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    # Created by migration chantier 0003_cache_table.
+    # Created by migration chantier 0003_cache_table. Past MAX_ENTRIES, the entries that
+    # expire soonest are culled first, never the public cache's generation.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "common.database_cache.ExpiryCulledDatabaseCache",
             "LOCATION": "portail_cache",
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
         }

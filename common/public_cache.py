@@ -124,13 +124,14 @@ def derived_for(name: str, *, seconds: int, compute, meanwhile):
     """`compute()`, kept for `seconds` whatever changes meanwhile.
 
     For data derived from the whole directory that may follow changes a few minutes late
-    and costs too much to make again after each one: the search vocabulary, a read of
-    every search vector. Once it is `seconds` old, the one request that takes the turn
-    makes it again after its response is sent (`after_response`), and until then every
-    request, that one included, uses the previous value. Before it was ever made (an
-    empty cache), the request that takes the turn makes it at once and the others get
-    `meanwhile`: never every worker making it together. At `seconds` 0, made for each
-    request that needs it (the test suite's setting, where data change between tests).
+    and costs too much to make again after each one, or for any visitor to wait for: the
+    search vocabulary, a read of every search vector. Once it is `seconds` old, or when
+    the cache has none (never made, or culled), the one request that takes the turn
+    makes it after its response is sent (`after_response`; outside a request, at once,
+    and uses it); until then every request, that one included, uses the previous value,
+    or `meanwhile` when there is none. Never several workers making it together. At
+    `seconds` 0, made for each request that needs it (the test suite's setting, where
+    data change between tests).
     """
     if seconds <= 0:
         return compute()
@@ -138,12 +139,12 @@ def derived_for(name: str, *, seconds: int, compute, meanwhile):
     kept = cache.get(key)
     if kept is not None and time.time() - kept["made_at"] < seconds:
         return kept["value"]
-    if not _take_turn(key):
-        return meanwhile if kept is None else kept["value"]
-    if kept is None:
-        return _made_for(key, seconds, compute)
-    after_response(lambda: _made_for(key, seconds, compute))
-    return kept["value"]
+    made = []
+    if _take_turn(key):
+        after_response(lambda: made.append(_made_for(key, seconds, compute)))
+    if made:
+        return made[0]
+    return meanwhile if kept is None else kept["value"]
 
 
 def _made_for(key: str, seconds: int, compute):

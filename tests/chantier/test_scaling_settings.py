@@ -63,7 +63,7 @@ def loaded(result) -> dict:
 
 def test_defaults_keep_state_in_the_database(tmp_path):
     values = loaded(settings_with(tmp_path))
-    assert values["cache"] == "django.core.cache.backends.db.DatabaseCache"
+    assert values["cache"] == "common.database_cache.ExpiryCulledDatabaseCache"
     assert values["location"] == "portail_cache"
     assert values["session"] == "django.contrib.sessions.backends.db"
     assert values["media"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
