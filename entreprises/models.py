@@ -394,6 +394,15 @@ class Enterprise(Located):
                 condition=Q(status=Status.PUBLISHED, latitude__isnull=False),
                 name="enterprise_published_near",
             ),
+            # The same by longitude first: the planner reads the narrower band. Around
+            # Rimouski at 100,000 enterprises, 1,185 entries instead of 6,933 (the band of
+            # latitudes crosses Québec along the river); around Saguenay, the other way.
+            models.Index(
+                fields=["longitude", "latitude"],
+                include=["id", "name_fr", "name_en"],
+                condition=Q(status=Status.PUBLISHED, latitude__isnull=False),
+                name="enterprise_published_near_lon",
+            ),
             GinIndex(fields=["search_vector"], name="enterprise_search_vector"),
             # The feed of newly published enterprises: the latest first.
             models.Index(
