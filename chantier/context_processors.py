@@ -3,6 +3,7 @@ import tomllib
 
 from django.conf import settings
 from django.urls import reverse, translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from chantier.services import REFERENCE_DIR
@@ -12,10 +13,13 @@ CHANTIER_SLUG = "chantier-economie-sociale"
 
 
 def language_alternates(request):
-    """The current page in every language, for the language switch and hreflang links."""
-    path = request.get_full_path()
-    return {
-        "language_alternates": [
+    """The current page in every language, for the language switch and hreflang links:
+    worked out only by a page that shows them (resolving and reversing the address in
+    each language; the admin's pages do not)."""
+
+    def alternates():
+        path = request.get_full_path()
+        return [
             {
                 "code": code,
                 "name": name,
@@ -23,7 +27,8 @@ def language_alternates(request):
             }
             for code, name in settings.LANGUAGES
         ]
-    }
+
+    return {"language_alternates": SimpleLazyObject(alternates)}
 
 
 @functools.cache

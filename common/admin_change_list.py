@@ -13,8 +13,9 @@ A model admin that can say what a row's markup is made of (`change_list_row_key(
 a function of the row giving its key and the values its columns read) has each row
 written once per set of those values and kept in the process's memory, as the public
 directory's cards are (common/fragments.py): a changed value is another row, so nothing
-shown is ever stale. Each filter's choices are kept the same way (`list_filter`). At
-most KEPT_CHARS are kept, the least recently used forgotten first; with DEBUG on,
+shown is ever stale. Each filter's choices are kept the same way (`list_filter`), and
+the actions' form (`KeptActionsNode`: its select goes through a dozen form templates).
+At most KEPT_CHARS are kept, the least recently used forgotten first; with DEBUG on,
 nothing.
 """
 
@@ -28,12 +29,14 @@ from django.contrib.admin.templatetags.admin_list import (
     ResultList,
     _boolean_icon,
     _coerce_field_name,
+    admin_actions,
     admin_list_filter,
     result_headers,
     result_hidden_fields,
     results,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.contrib.admin.utils import (
     FieldIsAForeignKeyColumnName,
     _get_non_gfk_field,
@@ -155,6 +158,55 @@ def list_filter(cl, spec) -> str:
         html = admin_list_filter(cl, spec)
         _kept.keep(key, html, limit=KEPT_CHARS)
     return html
+
+
+class KeptActionsNode(InclusionAdminNode):
+    """Django's `{% admin_actions %}`, kept in memory per set of what its markup shows:
+    the language, the form's fields (names, labels, choices, initial values), which of the
+    page's action bars it is, and the selection counter's numbers and notes. A form bound
+    to submitted data is always written."""
+
+    def __init__(self, parser, token):
+        super().__init__(parser, token, func=admin_actions, template_name="actions.html")
+
+    def render(self, context):
+        form, cl = context.get("action_form"), context.get("cl")
+        if settings.DEBUG or form is None or cl is None or form.is_bound:
+            return super().render(context)
+        index = context.get("action_index", -1) + 1
+        fields = tuple(
+            (
+                name,
+                str(field.label),
+                tuple((str(value), str(label)) for value, label in getattr(field, "choices", ())),
+                str(form.get_initial_for_field(field, name)),
+            )
+            for name, field in form.fields.items()
+        )
+        key = (
+            "actions",
+            cl.opts.label,
+            get_language(),
+            type(form).__module__,
+            type(form).__qualname__,
+            form.prefix,
+            str(form.auto_id),
+            fields,
+            index,
+            bool(context.get("actions_selection_counter")),
+            len(cl.result_list),
+            cl.result_count,
+            str(context.get("selection_note")),
+            str(context.get("selection_note_all")),
+            str(context.get("module_name")),
+        )
+        html = _kept.get(key)
+        if html is None:
+            html = super().render(context)  # counts this bar in the context, as Django does
+            _kept.keep(key, html, limit=KEPT_CHARS)
+        else:
+            context["action_index"] = index
+        return html
 
 
 class _Address:

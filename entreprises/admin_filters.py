@@ -2,8 +2,6 @@
 
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db.models import CharField, F, Value
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -48,41 +46,17 @@ class EnglishMissingFilter(admin.SimpleListFilter):
 
 def poles_and_regions(request) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The poles `request.user` works for and the regions they serve (all of them for the
-    national team), as the filters' choices."""
-    choices = filter_choices(request)
-    return choices["pole"], choices["region"]
-
-
-def filter_choices(request) -> dict[str, list[tuple[str, str]]]:
-    """The choices of the pole, region and sector filters: the poles `request.user` works
-    for (poles_of), the regions they serve (regions_of), every sector. Read once per
-    request, since the columns the list shows depend on them too, and in one query (a
-    union of the three): each round trip costs a page more under load than its rows."""
-    if "_filter_choices" not in request.__dict__:
+    national team), as the filters' choices: read once per request, since the columns
+    the list shows depend on them too."""
+    if "_poles_and_regions" not in request.__dict__:
         user, name = request.user, in_language("name", get_language())
-        text = CharField()
-        columns = ["kind", "key", "code", "label", "rank"]
-        poles = poles_of(user=user).annotate(
-            kind=Value("pole"), key=Cast("pk", text), code=Value(""), label=name, rank=name
+        poles = poles_of(user=user).order_by("name").values_list("pk", name)
+        regions = regions_of(user=user).values_list("pk", "code", name)
+        request._poles_and_regions = (
+            [(str(pk), name) for pk, name in poles],
+            [(str(pk), f"{code} {name}") for pk, code, name in regions],  # as Region.__str__
         )
-        regions = regions_of(user=user).annotate(
-            kind=Value("region"), key=Cast("pk", text), label=name, rank=F("code")
-        )
-        sectors = Sector.objects.annotate(
-            kind=Value("sector"), key=F("slug"), code=Value(""), label=name, rank=F("name_fr")
-        )
-        # Without modeltranslation's rewriting, which selects the columns in a set's order:
-        # the three parts must select them in the same one.
-        poles, regions, sectors = (
-            part.rewrite(False).values_list(*columns) for part in (poles, regions, sectors)
-        )
-        rows = poles.union(regions, sectors, all=True).order_by("kind", "rank", "key")
-        choices = {"pole": [], "region": [], "sector": []}
-        for kind, key, code, label, _rank in rows:
-            # A region as Region.__str__ writes it.
-            choices[kind].append((key, f"{code} {label}" if kind == "region" else label))
-        request._filter_choices = choices
-    return request._filter_choices
+    return request._poles_and_regions
 
 
 class PoleFilter(admin.SimpleListFilter):
@@ -105,7 +79,8 @@ class SectorFilter(admin.SimpleListFilter):
     parameter_name = "sector"
 
     def lookups(self, request, model_admin):
-        return filter_choices(request)["sector"]
+        name = in_language("name", get_language())
+        return list(Sector.objects.order_by("name_fr").values_list("slug", name))
 
     def queryset(self, request, queryset):
         if self.value() in {value for value, _label in self.lookup_choices}:

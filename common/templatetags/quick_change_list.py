@@ -1,12 +1,12 @@
-"""`{% quick_result_list cl %}` and `{% quick_list_filter cl spec %}`: Django's
-`{% result_list cl %}` and `{% admin_list_filter cl spec %}`, the rows written and the
-filters kept by common.admin_change_list (same templates, same markup, a fraction of the
-time)."""
+"""`{% quick_result_list cl %}`, `{% quick_list_filter cl spec %}` and
+`{% quick_admin_actions %}`: Django's `{% result_list cl %}`, `{% admin_list_filter cl spec %}`
+and `{% admin_actions %}`, the rows written and the filters and actions kept by
+common.admin_change_list (same templates, same markup, a fraction of the time)."""
 
 from django import template
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 
-from common.admin_change_list import list_filter, result_list
+from common.admin_change_list import KeptActionsNode, list_filter, result_list
 
 register = template.Library()
 
@@ -23,3 +23,8 @@ def quick_result_list_tag(parser, token):
 
 
 register.simple_tag(list_filter, name="quick_list_filter")
+
+
+@register.tag(name="quick_admin_actions")
+def quick_admin_actions_tag(parser, token):
+    return KeptActionsNode(parser, token)

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from django.contrib import admin
 from django.contrib.admin.templatetags import admin_list
+from django.contrib.auth.models import Permission
 from django.template import engines
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -238,3 +240,44 @@ def test_a_column_without_declared_reads_gets_whole_rows(personas, varied_rows, 
     assert table == djangos_results_table(cl, "fr")
     assert '<td class="field-postal_code">H2X 1Y4</td>' in table
     assert "icon-no.svg" in table
+
+
+def actions_of(page: str) -> list[str]:
+    return re.findall(r'<div class="actions">.*?</div>', page, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("persona", ["staff_a", "national"])
+def test_the_actions_are_djangos_written_then_kept(personas, varied_rows, language, persona):
+    """The actions' bar (common.admin_change_list.KeptActionsNode) as Django's
+    `{% admin_actions %}` writes it, with DEBUG on (nothing kept), on one page and on a
+    page of many, where it offers to select across pages."""
+    client = personas.client_for(getattr(personas, persona))
+    for extra in (0, 50):
+        EnterpriseFactory.create_batch(extra, pole=varied_rows.pole_a, region=None)
+        with override_settings(DEBUG=True):
+            djangos = actions_of(
+                client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            )
+        assert len(djangos) == 1
+        for _ in range(2):  # written, then kept
+            page = client.get(CHANGELIST, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+            assert actions_of(page) == djangos
+    assert 'class="question hidden"' in djangos[0]
+    assert {
+        "fr": "Publier les entreprises sélectionnées",
+        "en": "Publish the selected enterprises",
+    }[language] in djangos[0]
+
+
+def test_view_only_staff_get_their_own_kept_actions(personas, varied_rows):
+    """The kept bar follows the actions a person may run: none for staff who may only view."""
+    client = personas.client_for(personas.staff_a)
+    full = actions_of(client.get(CHANGELIST).content.decode())
+    personas.staff_a.groups.clear()
+    personas.staff_a.user_permissions.add(
+        Permission.objects.get(codename="view_enterprise", content_type__app_label="entreprises")
+    )
+    reduced = actions_of(client.get(CHANGELIST).content.decode())
+    assert "Publier les entreprises sélectionnées" in full[0]
+    assert reduced == []

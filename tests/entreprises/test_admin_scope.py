@@ -4,19 +4,13 @@ of the admin, including direct URLs and forged POSTs."""
 import csv
 import io
 
-import pytest
 from django.contrib.auth.models import Group
-from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import translation
 
-from entreprises.admin_filters import filter_choices, poles_and_regions
-from entreprises.models import Enterprise, Sector, in_language
+from entreprises.models import Enterprise
 from poles.roles import NATIONAL_TEAM_GROUP, POLE_STAFF_GROUP
-from poles.selectors import poles_of, regions_of
 from tests.entreprises.conftest import enterprise_form_data
-from tests.factories import SectorFactory
-from tests.helpers import captured_queries, json_of
+from tests.helpers import json_of
 
 CHANGELIST = reverse("admin:entreprises_enterprise_changelist")
 
@@ -325,35 +319,3 @@ def test_group_migration_leaves_the_apps_models_modules_as_they_were(db):
     before = {config.label: config.models_module for config in apps.get_app_configs()}
     migration.create_groups(apps, None)
     assert {config.label: config.models_module for config in apps.get_app_configs()} == before
-
-
-@pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("persona", ["national", "staff_a", "staff_b", "staff_without_pole"])
-def test_filter_choices_are_the_selectors_answers_in_one_query(personas, world, persona, language):
-    """The pole, region and sector filters offer what poles_of, regions_of and the sectors
-    give, in the same order, read together."""
-    user = getattr(personas, persona)
-    SectorFactory(name_fr="Économie circulaire", name_en="Circular economy", slug="circulaire")
-    request = RequestFactory().get(CHANGELIST)
-    request.user = user
-    with translation.override(language):
-        name = in_language("name", language)
-        # By the name shown (the English one falls back to French).
-        poles = poles_of(user=user).order_by(name).values_list("pk", name)
-        regions = regions_of(user=user).values_list("pk", "code", name)
-        expected = {
-            "pole": [(str(pk), label) for pk, label in poles],
-            "region": [(str(pk), f"{code} {label}") for pk, code, label in regions],
-            "sector": list(Sector.objects.order_by("name_fr").values_list("slug", name)),
-        }
-        with captured_queries() as queries:
-            assert filter_choices(request) == expected
-            assert poles_and_regions(request) == (expected["pole"], expected["region"])
-        assert len(queries) == 1
-    assert [label for _slug, label in expected["sector"]][:1] == (
-        ["Alimentation"] if language == "fr" else ["Food"]
-    )
-    if persona == "staff_a":
-        assert expected["pole"] == [(str(world.pole_a.pk), "Pôle de Montréal")]
-    if persona == "staff_without_pole":
-        assert expected["pole"] == expected["region"] == []
