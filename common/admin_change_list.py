@@ -14,7 +14,8 @@ a function of the row giving its key and the values its columns read) has each r
 written once per set of those values and kept in the process's memory, as the public
 directory's cards are (common/fragments.py): a changed value is another row, so nothing
 shown is ever stale. Each filter's choices are kept the same way (`list_filter`), and
-the actions' form (`KeptActionsNode`: its select goes through a dozen form templates).
+the actions' form (`KeptActionsNode`: its select goes through a dozen form templates),
+the pagination and the search form (`KeptListNode`).
 At most KEPT_CHARS are kept, the least recently used forgotten first; with DEBUG on,
 nothing.
 """
@@ -31,9 +32,11 @@ from django.contrib.admin.templatetags.admin_list import (
     _coerce_field_name,
     admin_actions,
     admin_list_filter,
+    pagination,
     result_headers,
     result_hidden_fields,
     results,
+    search_form,
 )
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
@@ -206,6 +209,65 @@ class KeptActionsNode(InclusionAdminNode):
             _kept.keep(key, html, limit=KEPT_CHARS)
         else:
             context["action_index"] = index
+        return html
+
+
+def _list_state(cl) -> tuple:
+    """What the list's own links and counts are made of, for a kept piece's key."""
+    return (
+        cl.opts.label,
+        get_language(),
+        tuple(sorted((name, str(value)) for name, value in cl.params.items())),
+        cl.is_popup,
+        cl.add_facets,
+        cl.result_count,
+        cl.full_result_count,
+        cl.show_full_result_count,
+        getattr(cl.paginator, "estimated", False),
+    )
+
+
+def _pagination_key(cl) -> tuple:
+    return (
+        "pagination",
+        *_list_state(cl),
+        cl.page_num,
+        cl.paginator.num_pages,
+        cl.show_all,
+        cl.can_show_all,
+        cl.multi_page,
+        cl.formset is not None,
+        str(cl.opts.verbose_name),
+        str(cl.opts.verbose_name_plural),
+    )
+
+
+def _search_form_key(cl) -> tuple:
+    return ("search", *_list_state(cl), tuple(cl.search_fields), cl.query, str(cl.search_help_text))
+
+
+class KeptListNode(InclusionAdminNode):
+    """Django's `{% pagination cl %}` or `{% search_form cl %}`, kept in memory per set of
+    what its markup shows (`_pagination_key`, `_search_form_key`)."""
+
+    KINDS = {
+        "pagination": (pagination, "pagination.html", _pagination_key),
+        "search_form": (search_form, "search_form.html", _search_form_key),
+    }
+
+    def __init__(self, parser, token, *, kind: str):
+        func, template_name, self.key = self.KINDS[kind]
+        super().__init__(parser, token, func=func, template_name=template_name, takes_context=False)
+
+    def render(self, context):
+        if settings.DEBUG:
+            return super().render(context)
+        (cl,), _kwargs = self.get_resolved_arguments(context)
+        key = self.key(cl)
+        html = _kept.get(key)
+        if html is None:
+            html = super().render(context)
+            _kept.keep(key, html, limit=KEPT_CHARS)
         return html
 
 

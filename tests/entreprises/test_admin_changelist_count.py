@@ -89,5 +89,7 @@ def test_query_count_does_not_grow_with_the_rows(personas, world, low_threshold,
     assert few - 1 <= many <= few
     # The session; the user with their permissions, national team and second factor (one
     # query); the device that verified the national team's session; the poles and regions
-    # read once for the columns and the filters; the sectors; the estimate; the page.
-    assert few == {"national": 8, "staff_a": 7}[persona]
+    # read once for the columns and the filters; the sectors; the estimate; the count
+    # under it when the planner expects few rows (its judgement of a pole's share); the page.
+    shown = {"national": 8, "staff_a": 7}[persona]
+    assert few in (shown, shown + 1)

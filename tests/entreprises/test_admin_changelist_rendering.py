@@ -281,3 +281,42 @@ def test_view_only_staff_get_their_own_kept_actions(personas, varied_rows):
     reduced = actions_of(client.get(CHANGELIST).content.decode())
     assert "Publier les entreprises sélectionnées" in full[0]
     assert reduced == []
+
+
+def search_and_pagination_of(page: str) -> list[str]:
+    return re.findall(
+        r'<div id="toolbar">.*?</form></div>|<p class="paginator">.*?</p>', page, flags=re.DOTALL
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_search_form_and_pagination_are_djangos_written_then_kept(
+    personas, varied_rows, language
+):
+    """The search form and the pages' links (common.admin_change_list.KeptListNode) as
+    Django's `{% search_form %}` and `{% pagination %}` write them with DEBUG on (nothing
+    kept), for a search, filters and an order, another page and a popup; and written
+    again when what they show changes."""
+    EnterpriseFactory.create_batch(51, pole=varied_rows.pole_a, region=None, status="draft")
+    client = personas.client_for(personas.staff_a)
+    queries = [
+        {},
+        {"p": "2"},
+        {"q": "boulangerie"},
+        {"status__exact": "draft", "o": "-2.1"},
+        {"_popup": "1", "p": "2"},
+    ]
+    for query in queries:
+        with override_settings(DEBUG=True):
+            page = client.get(CHANGELIST, query, HTTP_ACCEPT_LANGUAGE=language)
+        djangos = search_and_pagination_of(page.content.decode())
+        assert len(djangos) == 2
+        for _ in range(2):  # written, then kept
+            page = client.get(CHANGELIST, query, HTTP_ACCEPT_LANGUAGE=language)
+            assert search_and_pagination_of(page.content.decode()) == djangos
+    count = Enterprise.objects.filter(pole=varied_rows.pole_a).count()
+    before = search_and_pagination_of(client.get(CHANGELIST, {"p": "2"}).content.decode())
+    EnterpriseFactory(pole=varied_rows.pole_a, region=None)
+    after = search_and_pagination_of(client.get(CHANGELIST, {"p": "2"}).content.decode())
+    assert f"{count} entreprises" in before[1]
+    assert f"{count + 1} entreprises" in after[1]
