@@ -73,3 +73,30 @@ def raises_constraint(name: str):
     with pytest.raises(IntegrityError) as caught, transaction.atomic():
         yield
     assert broken_constraint(caught.value) == name
+
+
+def run_jobs(queue: str) -> None:
+    """The worker as `manage.py procrastinate worker` runs it, on `queue`, until no job is
+    due."""
+    from procrastinate.contrib.django import app
+
+    worker_app = app.with_connector(app.connector.get_worker_connector())
+    worker_app.run_worker(
+        queues=[queue], wait=False, install_signal_handlers=False, listen_notify=False
+    )
+
+
+@contextmanager
+def worker_connections_closed():
+    """While a test runs the worker: its threads close their database connections after
+    each job only when they are not kept (procrastinate's cleanup honours CONN_MAX_AGE),
+    else the test database could not be dropped at the end. The jobs are deleted after."""
+    connection = connections["default"]
+    kept = connection.settings_dict["CONN_MAX_AGE"]
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    try:
+        yield
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = kept
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM procrastinate_events; DELETE FROM procrastinate_jobs")

@@ -7,9 +7,9 @@ import threading
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
-from procrastinate.contrib.django import app
 
 from entreprises.models import Enterprise, EnterpriseImport
+from tests.helpers import run_jobs
 from tests.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.serial]
@@ -165,15 +165,6 @@ def in_a_thread(work):
     return done.get("result")
 
 
-def run_import_worker():
-    """The worker as `manage.py procrastinate worker` runs it, on the imports' queue, until
-    no job is left."""
-    worker_app = app.with_connector(app.connector.get_worker_connector())
-    worker_app.run_worker(
-        queues=["imports"], wait=False, install_signal_handlers=False, listen_notify=False
-    )
-
-
 def forget_imports():
     EnterpriseImport.objects.all().delete()
     with connection.cursor() as cursor:
@@ -208,7 +199,7 @@ def test_a_confirmed_import_shows_its_result_when_the_worker_is_done(
         assert_accessible(page)
         assert no_sideways_scroll(page)
         page.screenshot(path=screenshots_dir / f"admin-import-waiting-{language}.png")
-        in_a_thread(run_import_worker)
+        in_a_thread(lambda: run_jobs("imports"))
         # The page reads itself again every few seconds, without being reloaded.
         page.wait_for_selector("#import-status .import-done", timeout=20_000)
         done = {

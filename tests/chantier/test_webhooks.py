@@ -12,10 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
-from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from chantier.models import ApiKey, Webhook, WebhookAttempt, WebhookDelivery
@@ -25,7 +23,7 @@ from entreprises.enums import Status
 from entreprises.models import Enterprise
 from entreprises.services import delete_enterprises
 from tests.factories import EnterpriseFactory
-from tests.helpers import get_json, json_of, query_count
+from tests.helpers import get_json, json_of, query_count, run_jobs, worker_connections_closed
 from tests.personas import create_partner_key
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -84,22 +82,12 @@ def receiver():
 
 @pytest.fixture(autouse=True)
 def no_jobs_left():
-    # As tests/contributions/test_outcome_email.py: the worker's connections must close.
-    kept = connection.settings_dict["CONN_MAX_AGE"]
-    connection.settings_dict["CONN_MAX_AGE"] = 0
-    with override_settings(SITE_URL="http://testserver"):
+    with worker_connections_closed(), override_settings(SITE_URL="http://testserver"):
         yield
-    connection.settings_dict["CONN_MAX_AGE"] = kept
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM procrastinate_events; DELETE FROM procrastinate_jobs")
 
 
 def run_worker():
-    """The worker as `manage.py procrastinate worker` runs it, until no job is due."""
-    worker_app = app.with_connector(app.connector.get_worker_connector())
-    worker_app.run_worker(
-        queues=["webhooks"], wait=False, install_signal_handlers=False, listen_notify=False
-    )
+    run_jobs("webhooks")
 
 
 def jobs(task: str) -> list[tuple[str, int]]:

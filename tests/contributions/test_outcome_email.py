@@ -7,12 +7,11 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection
 from django.test import override_settings
-from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from contributions import services
+from tests.helpers import run_jobs, worker_connections_closed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,23 +62,12 @@ def smtp_settings(smtp_port):
 
 @pytest.fixture(autouse=True)
 def no_jobs_left():
-    # The worker's threads close their connections after each job only when they are not
-    # kept (procrastinate's cleanup honours CONN_MAX_AGE): else the test database could
-    # not be dropped at the end.
-    kept = connection.settings_dict["CONN_MAX_AGE"]
-    connection.settings_dict["CONN_MAX_AGE"] = 0
-    yield
-    connection.settings_dict["CONN_MAX_AGE"] = kept
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM procrastinate_events; DELETE FROM procrastinate_jobs")
+    with worker_connections_closed():
+        yield
 
 
 def run_worker():
-    """The worker as `manage.py procrastinate worker` runs it, until no job is due."""
-    worker_app = app.with_connector(app.connector.get_worker_connector())
-    worker_app.run_worker(
-        queues=["mail"], wait=False, install_signal_handlers=False, listen_notify=False
-    )
+    run_jobs("mail")
 
 
 def mail_jobs():

@@ -3,9 +3,7 @@ the web server lets a request run): its page says where it stands, in the person
 and shows the result or why nothing was written."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
-from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from entreprises.enums import ImportStatus
@@ -17,6 +15,7 @@ from tests.entreprises.test_admin_import import (
     good_row,
     preview,
 )
+from tests.helpers import run_jobs, worker_connections_closed
 
 
 def status_page(job):
@@ -109,24 +108,15 @@ def test_each_person_sees_only_their_own_imports(personas, world):
 
 @pytest.fixture
 def worker_connections():
-    # The worker's threads close their connections after each job only when they are not
-    # kept: else the test database could not be dropped at the end.
-    kept = connection.settings_dict["CONN_MAX_AGE"]
-    connection.settings_dict["CONN_MAX_AGE"] = 0
-    yield
-    connection.settings_dict["CONN_MAX_AGE"] = kept
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM procrastinate_events; DELETE FROM procrastinate_jobs")
+    with worker_connections_closed():
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_the_import(personas, world, worker_connections):
     client = personas.client_for(personas.staff_a)
     job = confirmed(client, [good_row()])
-    worker_app = app.with_connector(app.connector.get_worker_connector())
-    worker_app.run_worker(
-        queues=["imports"], wait=False, install_signal_handlers=False, listen_notify=False
-    )
+    run_jobs("imports")
     assert ProcrastinateJob.objects.get(queue_name="imports").status == "succeeded"
     job.refresh_from_db()
     assert (job.status, job.created) == ("done", 1)
