@@ -15,7 +15,7 @@ written once per set of those values and kept in the process's memory, as the pu
 directory's cards are (common/fragments.py): a changed value is another row, so nothing
 shown is ever stale. Each filter's choices are kept the same way (`list_filter`), and
 the actions' form (`KeptActionsNode`: its select goes through a dozen form templates),
-the pagination and the search form (`KeptListNode`).
+the pagination and the search form (`KeptListNode`), the columns' titles (`_headers`).
 At most KEPT_CHARS are kept, the least recently used forgotten first; with DEBUG on,
 nothing.
 """
@@ -87,7 +87,7 @@ class QuickSelectionAdmin(admin.ModelAdmin):
 def result_list(cl) -> dict:
     """The context of admin/change_list_results.html, as Django's `result_list` tag makes
     it, each row already joined into one cell list of one string."""
-    headers = list(result_headers(cl))
+    headers = _headers(cl)
     shown = rows(cl)
     return {
         "cl": cl,
@@ -100,6 +100,31 @@ def result_list(cl) -> dict:
         if cl.formset
         else SafeString("".join(f"\n\n<tr>{row[0]}</tr>\n" for row in shown)),
     }
+
+
+def _headers(cl) -> list[dict]:
+    """Django's `result_headers`: each column's title and sorting links, kept per set of
+    what they are made of (the language, the columns, the list's query string and order)."""
+    if settings.DEBUG:
+        return list(result_headers(cl))
+    key = (
+        "headers",
+        cl.opts.label,
+        get_language(),
+        tuple(_coerce_field_name(name, i) for i, name in enumerate(cl.list_display)),
+        None if cl.sortable_by is None else tuple(cl.sortable_by),
+        tuple(sorted((name, str(value)) for name, value in cl.params.items())),
+        tuple(cl.get_ordering_field_columns().items()),
+        cl.is_popup,
+    )
+    headers = _kept.get(key)
+    if headers is None:
+        headers = [
+            {name: str(value) if isinstance(value, Promise) else value for name, value in h.items()}
+            for h in result_headers(cl)
+        ]
+        _kept.keep(key, headers, limit=KEPT_CHARS)
+    return headers
 
 
 def rows(cl) -> list[ResultList]:
