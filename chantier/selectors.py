@@ -76,13 +76,14 @@ def published_figures() -> PublishedFigures:
 
 
 # Sums of the tally (entreprises.models.PublishedTally): the counts. `rows` says how
-# many rows were summed, for folding them when they have piled up.
+# many rows were summed, for folding them when they have piled up; the grand total's row
+# is read even when its sum is nought (nothing published), so that they are folded then too.
 PUBLISHED_FIGURES_SQL = """
 SELECT GROUPING(region_id), GROUPING(preview_column), region_id, preview_column, preview_row,
-  sum(change), coalesce(sum(change) FILTER (WHERE is_demo), 0), count(*)
+  coalesce(sum(change), 0), coalesce(sum(change) FILTER (WHERE is_demo), 0), count(*)
 FROM entreprises_publishedtally
 GROUP BY GROUPING SETS ((), (region_id), (preview_column, preview_row))
-HAVING sum(change) <> 0
+HAVING sum(change) <> 0 OR (GROUPING(region_id) = 1 AND GROUPING(preview_column) = 1)
 """
 
 # Past this many rows of changes, reading folds them into one row per key.

@@ -115,3 +115,16 @@ def test_reading_folds_the_rows_when_they_have_piled_up(monkeypatch):
     EnterpriseFactory()
     assert figures()[0] == 4  # four rows: folded after reading them
     assert list(PublishedTally.objects.values_list("change", flat=True)) == [4]
+
+
+def test_rows_are_folded_even_when_nothing_is_published(monkeypatch):
+    monkeypatch.setattr(selectors, "TALLY_ROWS_KEPT", 3)
+    enterprise = EnterpriseFactory()
+    for status in ("draft", "published", "draft"):
+        enterprise.status = status
+        enterprise.save()
+    assert PublishedTally.objects.count() == 4  # +1 -1 +1 -1: nothing published
+    assert figures()[0] == 0
+    # Folded: the sums are nought, so no row is left to pile up.
+    assert PublishedTally.objects.count() == 0
+    assert figures()[0] == 0
