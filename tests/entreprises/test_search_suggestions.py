@@ -251,6 +251,56 @@ def test_no_visitor_waits_for_the_vocabulary_even_before_it_exists(client, corpu
     vocabulary_made(client)
 
 
+# With the page cache on: a page made while the vocabulary is missing or older than its
+# time is kept, but as stale, so that it is made again once the vocabulary is, rather
+# than served without the spelling for up to PUBLIC_CACHE_SECONDS.
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    settings.PUBLIC_CACHE_STALE_SECONDS = 10
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def offered_and_cached(client, q: str) -> tuple[str, str]:
+    """The spelling a French page offers for `q` ("" for none), and how the page cache
+    answered it."""
+    with translation.override("fr"):
+        response = client.get(reverse("entreprises:directory"), {"q": q})
+    assert response.status_code == 200
+    offered = re.search(
+        r'Vouliez-vous dire <a href="[^"]*">([^<]*)</a>', body_of(response).decode()
+    )
+    return (offered[1] if offered else ""), response["X-Cache"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_made_before_the_vocabulary_existed_is_made_again_once_it_does(
+    client, corpus, kept_vocabulary, page_cache_on
+):
+    # Made without a spelling; the vocabulary made once the answer is sent.
+    assert offered_and_cached(client, "habitaton") == ("", "miss")
+    # Kept as stale: served once more while the request taking the turn makes it again.
+    assert offered_and_cached(client, "habitaton") == ("", "stale")
+    assert offered_and_cached(client, "habitaton") == ("habitation", "hit")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_made_with_a_vocabulary_older_than_its_time_is_made_again_once_it_is_new(
+    client, corpus, kept_vocabulary, page_cache_on
+):
+    # Outside a request, the vocabulary is made at once.
+    assert search_suggestions(q="habitaton").query == "habitation"
+    fromagerie_published()
+    vocabulary_older_than_its_time()
+    assert offered_and_cached(client, "fromagrie") == ("", "miss")
+    assert offered_and_cached(client, "fromagrie") == ("", "stale")
+    assert offered_and_cached(client, "fromagrie") == ("fromagerie", "hit")
+
+
 def test_the_vocabulary_holds_the_published_enterprises_written_words_most_frequent_first(
     corpus,
 ):
