@@ -2,13 +2,14 @@
 template, and import (upload, preview row by row, then all rows or none)."""
 
 import base64
+import secrets
 
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -37,7 +38,7 @@ from entreprises.spreadsheets import (
     write_xlsx,
     write_xlsx_template,
 )
-from entreprises.tasks import import_spreadsheet
+from entreprises.tasks import import_spreadsheet, interrupted_imports_told
 from poles.models import Region
 from poles.selectors import is_national_team, poles_of
 
@@ -230,6 +231,7 @@ class SpreadsheetViews:
             else:
                 if plan.is_valid:
                     request.session[IMPORT_SESSION_KEY] = {
+                        "token": secrets.token_hex(16),
                         "name": upload.name,
                         "rows": len(rows),
                         "content": base64.b64encode(content).decode("ascii"),
@@ -240,6 +242,7 @@ class SpreadsheetViews:
                     {**context, **self._preview_context(plan), "file_name": upload.name},
                 )
         recent = EnterpriseImport.objects.filter(user=request.user).defer("content")
+        interrupted_imports_told(recent[:RECENT_IMPORTS])
         return TemplateResponse(
             request,
             "admin/entreprises/enterprise/import.html",
@@ -254,15 +257,19 @@ class SpreadsheetViews:
                 request, gettext("Nothing to import: send the file again."), messages.ERROR
             )
             return HttpResponseRedirect(reverse("admin:entreprises_enterprise_import"))
-        with transaction.atomic():  # the job exists only if its record does
-            job = EnterpriseImport.objects.create(
-                user=request.user,
-                file_name=stored["name"],
-                content=base64.b64decode(stored["content"]),
-                rows=stored["rows"],
-                language=get_language(),
-            )
-            import_spreadsheet.defer(import_id=job.pk)
+        try:
+            with transaction.atomic():  # the job exists only if its record does
+                job = EnterpriseImport.objects.create(
+                    user=request.user,
+                    token=stored.get("token") or secrets.token_hex(16),
+                    file_name=stored["name"],
+                    content=base64.b64decode(stored["content"]),
+                    rows=stored["rows"],
+                    language=get_language(),
+                )
+                import_spreadsheet.defer(import_id=job.pk)
+        except IntegrityError:  # the same preview confirmed twice at once: one import
+            job = get_object_or_404(EnterpriseImport, token=stored.get("token"), user=request.user)
         return HttpResponseRedirect(
             reverse("admin:entreprises_enterprise_import_status", args=[job.pk])
         )
@@ -272,7 +279,10 @@ class SpreadsheetViews:
         person sees only the imports they confirmed."""
         if not self.has_add_permission(request) or not self.has_change_permission(request):
             raise PermissionDenied
-        job = get_object_or_404(EnterpriseImport, pk=pk, user=request.user)
+        imports = EnterpriseImport.objects.defer("content").filter(user=request.user)
+        job = get_object_or_404(imports, pk=pk)
+        interrupted_imports_told([job])
+        job.refresh_from_db(fields=["status", "error", "finished_at"])
         return TemplateResponse(
             request,
             "admin/entreprises/enterprise/import_status.html",

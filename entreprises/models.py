@@ -535,11 +535,15 @@ class EnterpriseImport(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.WAITING
     )
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("changed"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    created = models.PositiveIntegerField(_("enterprises created"), default=0)
+    updated = models.PositiveIntegerField(_("enterprises changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("enterprises unchanged"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # Made with the preview: two confirmations of one preview (a double click) make one
+    # import, not two. NULL for the imports made before it, which share no value.
+    token = models.CharField(_("preview"), max_length=64, unique=True, null=True)  # noqa: DJ001
     confirmed_at = models.DateTimeField(_("confirmed"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -1,8 +1,14 @@
 """Work done out of the request by the worker (`manage.py procrastinate worker`): a
 confirmed spreadsheet import, which for thousands of rows takes longer than the web server
-lets a request run (10,000 rows take about 40 s)."""
+lets a request run (10,000 rows take about 40 s).
+
+While the worker writes an import it holds a lock on its `EnterpriseImport` row, and it
+writes the rows and the outcome in one transaction: an import whose status says it runs
+but whose row nobody holds was interrupted (the worker stopped), wrote nothing, and is
+told so by `interrupted_imports_told`."""
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -16,6 +22,12 @@ from entreprises.spreadsheets import SpreadsheetError
 
 logger = logging.getLogger(__name__)
 
+# The permissions confirming an import needs; checked again when the worker runs it.
+IMPORT_PERMISSIONS = ("entreprises.add_enterprise", "entreprises.change_enterprise")
+# An import said to run for longer than this, its row held by no worker, was interrupted.
+# The lock is taken a moment after the status is written: this leaves that moment alone.
+INTERRUPTED_AFTER = timedelta(seconds=60)
+
 
 @app.task(name="entreprises.import_spreadsheet", queue="imports")
 def import_spreadsheet(*, import_id: int) -> str:
@@ -25,21 +37,23 @@ def import_spreadsheet(*, import_id: int) -> str:
     with transaction.atomic():
         job = (
             EnterpriseImport.objects.select_for_update(skip_locked=True)
-            .select_related("user")
             .filter(pk=import_id, status=ImportStatus.WAITING)
             .first()
         )
         if job is None:  # already run, or being run
             return ""
-        job.status = ImportStatus.RUNNING
-        job.save(update_fields=["status"])
-    outcome = {"status": ImportStatus.DONE, "error": ""}
+        job.status, job.started_at = ImportStatus.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started_at"])
     with translation.override(job.language):
         try:
-            header, rows = read_import_file(name=job.file_name, content=bytes(job.content))
-            plan = run_import(user=job.user, header=header, rows=rows)
+            with transaction.atomic():
+                job = EnterpriseImport.objects.select_for_update().select_related("user")
+                job = job.get(pk=import_id)
+                outcome = _written(job)
+                _finish(import_id, **outcome)
         except (SpreadsheetError, ImportRejected) as error:
             outcome = {"status": ImportStatus.FAILED, "error": str(error)}
+            _finish(import_id, **outcome)
         except Exception:
             logger.exception("Import %s stopped on an unexpected error", import_id)
             outcome = {
@@ -49,13 +63,49 @@ def import_spreadsheet(*, import_id: int) -> str:
                     "Send the file again; if it happens again, tell the national team."
                 ),
             }
-        else:
-            outcome.update(
-                created=plan.count("create"),
-                updated=plan.count("update"),
-                unchanged=plan.count("unchanged"),
-            )
+            _finish(import_id, **outcome)
+    return outcome["status"]
+
+
+def _written(job: EnterpriseImport) -> dict:
+    if not job.user.has_perms(IMPORT_PERMISSIONS):
+        raise ImportRejected(
+            gettext("You may no longer add or change enterprises; nothing was imported.")
+        )
+    header, rows = read_import_file(name=job.file_name, content=bytes(job.content))
+    plan = run_import(user=job.user, header=header, rows=rows)
+    return {
+        "status": ImportStatus.DONE,
+        "created": plan.count("create"),
+        "updated": plan.count("update"),
+        "unchanged": plan.count("unchanged"),
+    }
+
+
+def _finish(import_id: int, **outcome) -> None:
     EnterpriseImport.objects.filter(pk=import_id).update(
         **outcome, content=b"", finished_at=timezone.now()
     )
-    return outcome["status"]
+
+
+def interrupted_imports_told(imports) -> None:
+    """Of `imports`, those said to run whose row no worker holds were interrupted: they
+    wrote nothing (their rows and outcome commit together). Say so on them."""
+    before = timezone.now() - INTERRUPTED_AFTER
+    for pk in [job.pk for job in imports if job.status == ImportStatus.RUNNING]:
+        with transaction.atomic():
+            free = (
+                EnterpriseImport.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=ImportStatus.RUNNING, started_at__lt=before)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if free is not None:
+                _finish(
+                    pk,
+                    status=ImportStatus.FAILED,
+                    error=gettext(
+                        "The import was interrupted (the server may have restarted); "
+                        "nothing was imported. Send the file again."
+                    ),
+                )

@@ -2,10 +2,16 @@
 the web server lets a request run): its page says where it stands, in the person's language,
 and shows the result or why nothing was written."""
 
+import threading
+from datetime import timedelta
+
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from entreprises.admin_spreadsheets import IMPORT_SESSION_KEY
 from entreprises.enums import ImportStatus
 from entreprises.models import Enterprise, EnterpriseImport
 from entreprises.tasks import import_spreadsheet
@@ -122,3 +128,81 @@ def test_the_worker_runs_the_import(personas, world, worker_connections):
     assert (job.status, job.created) == ("done", 1)
     cafe = Enterprise.objects.get(neq="1140000010")
     assert cafe.history.get().history_user == personas.staff_a
+
+
+def test_one_preview_confirmed_twice_at_once_makes_one_import(personas, world):
+    client = personas.client_for(personas.staff_a)
+    assert preview(client, csv_file([good_row()])).context["error_rows"] == 0
+    stored = dict(client.session[IMPORT_SESSION_KEY])
+    first = client.post(IMPORT, {"confirm": "1"})
+    # A double click: the second request read the session before the first emptied it.
+    session = client.session
+    session[IMPORT_SESSION_KEY] = stored
+    session.save()
+    second = client.post(IMPORT, {"confirm": "1"})
+    job = EnterpriseImport.objects.get()
+    assert first["Location"] == second["Location"] == status_page(job)
+    assert ProcrastinateJob.objects.filter(queue_name="imports").count() == 1
+
+
+def test_an_import_whose_worker_stopped_says_nothing_was_imported(personas, world):
+    client = personas.client_for(personas.staff_a)
+    job = confirmed(client, [good_row()])
+    # The worker marked it running, then stopped before writing (its transaction undone).
+    EnterpriseImport.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now() - timedelta(seconds=30)
+    )
+    assert "L’importation est en cours" in client.get(status_page(job)).content.decode()
+    EnterpriseImport.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - timedelta(seconds=61)
+    )
+    page = client.get(status_page(job), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "The import did not go through. The import was interrupted (the server may have "
+        "restarted); nothing was imported. Send the file again."
+    ) in page
+    job.refresh_from_db()
+    assert (job.status, job.content) == ("failed", b"")
+    assert "non importée" in client.get(IMPORT).content.decode()
+
+
+def test_someone_who_may_no_longer_change_enterprises_imports_nothing(personas, world):
+    job = confirmed(personas.client_for(personas.staff_a), [good_row()])
+    personas.staff_a.groups.clear()
+    assert import_spreadsheet(import_id=job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.error == (
+        "Vous ne pouvez plus ajouter ni modifier d’entreprises\u202f; rien n’a été importé."
+    )
+    assert not Enterprise.objects.filter(neq="1140000010").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_being_written_is_not_taken_for_interrupted(personas, world):
+    client = personas.client_for(personas.staff_a)
+    job = confirmed(client, [good_row()])
+    EnterpriseImport.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=5)
+    )
+    held, release = threading.Event(), threading.Event()
+
+    def worker_holding_the_row():
+        try:
+            with transaction.atomic():
+                EnterpriseImport.objects.select_for_update().get(pk=job.pk)
+                held.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker_holding_the_row)
+    thread.start()
+    try:
+        assert held.wait(10)
+        page = client.get(status_page(job)).content.decode()
+        assert "L’importation est en cours" in page
+    finally:
+        release.set()
+        thread.join()
+    job.refresh_from_db()
+    assert job.status == "running"
