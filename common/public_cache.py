@@ -76,6 +76,9 @@ WATCHED_APPS = frozenset({"chantier", "entreprises", "poles", "evenements"})
 # The entry (generation, made_at) of the answer being made: derived data served stale
 # while it is made marks it as old as that data, so that it is not kept as fresh.
 _entry_being_made: ContextVar[dict | None] = ContextVar("entry_being_made", default=None)
+# The generation of an answer made with data out of date (`_made_out_of_date`): never
+# the current one, which is a uuid4's hex.
+OUT_OF_DATE = "out-of-date"
 
 
 def invalidate_public_cache() -> None:
@@ -129,9 +132,10 @@ def derived_for(name: str, *, seconds: int, compute, meanwhile):
     the cache has none (never made, or culled), the one request that takes the turn
     makes it after its response is sent (`after_response`; outside a request, at once,
     and uses it); until then every request, that one included, uses the previous value,
-    or `meanwhile` when there is none. Never several workers making it together. At
-    `seconds` 0, made for each request that needs it (the test suite's setting, where
-    data change between tests).
+    or `meanwhile` when there is none; an answer made with either is kept as stale
+    (`_made_out_of_date`). Never several workers making it together. At `seconds` 0,
+    made for each request that needs it (the test suite's setting, where data change
+    between tests).
     """
     if seconds <= 0:
         return compute()
@@ -144,6 +148,7 @@ def derived_for(name: str, *, seconds: int, compute, meanwhile):
         after_response(lambda: made.append(_made_for(key, seconds, compute)))
     if made:
         return made[0]
+    _made_out_of_date()
     return meanwhile if kept is None else kept["value"]
 
 
@@ -191,6 +196,17 @@ def _made_with(stale: dict) -> None:
     entry = _entry_being_made.get()
     if entry is not None and stale["made_at"] < entry["made_at"]:
         entry.update(generation=stale["generation"], made_at=stale["made_at"])
+
+
+def _made_out_of_date() -> None:
+    """The answer being made uses data kept for a time and past it, or none yet: kept as
+    made under no generation, it is served stale while the next request that takes the
+    turn makes it again, rather than as fresh until the next change. Its `made_at`
+    stays: the data's own is older than the staleness window by design, which would
+    make every request make the answer again."""
+    entry = _entry_being_made.get()
+    if entry is not None:
+        entry["generation"] = OUT_OF_DATE
 
 
 def data_version() -> str:

@@ -2,6 +2,7 @@ import pytest
 from django.utils import translation
 
 from chantier.services import load_reference
+from common.after_response import forget_pending
 from tests import personas as people
 from tests.factories import PoleFactory, RegionFactory
 
@@ -32,6 +33,15 @@ def french_by_default():
     """Each test starts in French, the portal's default language."""
     with translation.override("fr"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def no_work_left_for_a_response():
+    """A response a test never closed (a streamed body left unread, an assertion failing
+    mid-request) would leave its work pending, and defer every later `after_response`
+    of this thread for ever."""
+    yield
+    forget_pending()
 
 
 # -- personas (tests/personas.py) ------------------------------------------------------
