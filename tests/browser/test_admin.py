@@ -203,8 +203,8 @@ def test_a_confirmed_import_shows_its_result_when_the_worker_is_done(
         # The page reads itself again every few seconds, without being reloaded.
         page.wait_for_selector("#import-status .import-done", timeout=20_000)
         done = {
-            "fr": "Importation terminée\u00a0: 0 entreprises créées, 0 modifiées, 1 inchangées.",
-            "en": "Import done: 0 enterprises created, 0 changed, 1 unchanged.",
+            "fr": "Importation terminée. Entreprises créées\u00a0: 0, modifiées\u00a0: 0, inchangées\u00a0: 1.",
+            "en": "Import done. Enterprises created: 0, changed: 0, unchanged: 1.",
         }
         assert status.inner_text().startswith(done[language])
         assert_accessible(page)

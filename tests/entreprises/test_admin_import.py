@@ -111,7 +111,7 @@ def test_preview_writes_nothing_then_confirm_imports_everything(personas, world)
 
     done = confirm_import(client)
     assert (
-        "Importation terminée\u00a0: 2 entreprises créées, 0 modifiées, 0 inchangées."
+        "Importation terminée. Entreprises créées\u00a0: 2, modifiées\u00a0: 0, inchangées\u00a0: 0."
         in done.content.decode()
     )
     assert EnterpriseImport.objects.get().content == b""  # the file is not kept

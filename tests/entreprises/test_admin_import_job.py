@@ -74,7 +74,7 @@ def test_done_page_gives_the_counts_and_stops_refreshing(personas, world):
     )
     assert job.finished_at is not None
     page = client.get(status_page(job), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Import done: 1 enterprises created, 0 changed, 0 unchanged." in page
+    assert "Import done. Enterprises created: 1, changed: 0, unchanged: 0." in page
     assert "data-refresh-seconds" not in page and "js/admin-import-status" not in page
     # Run again (a job delivered twice), it writes nothing more.
     assert import_spreadsheet(import_id=job.pk) == ""
