@@ -25,6 +25,7 @@ from entreprises.imports import (
     EXAMPLE_NAME,
     ImportRejected,
     check_import_size,
+    may_import,
     plan_import,
     read_import_file,
 )
@@ -206,7 +207,7 @@ class SpreadsheetViews:
 
     def import_view(self, request):
         """Upload, then a preview row by row, then the import of all rows or none."""
-        if not self.has_add_permission(request) or not self.has_change_permission(request):
+        if not may_import(request.user):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
@@ -241,8 +242,8 @@ class SpreadsheetViews:
                     "admin/entreprises/enterprise/import_preview.html",
                     {**context, **self._preview_context(plan), "file_name": upload.name},
                 )
+        interrupted_imports_told(user=request.user)
         recent = EnterpriseImport.objects.filter(user=request.user).defer("content")
-        interrupted_imports_told(recent[:RECENT_IMPORTS])
         return TemplateResponse(
             request,
             "admin/entreprises/enterprise/import.html",
@@ -277,12 +278,11 @@ class SpreadsheetViews:
     def import_status_view(self, request, pk):
         """Where a confirmed import stands; the page reloads itself until it has ended. Each
         person sees only the imports they confirmed."""
-        if not self.has_add_permission(request) or not self.has_change_permission(request):
+        if not may_import(request.user):
             raise PermissionDenied
+        interrupted_imports_told(user=request.user)
         imports = EnterpriseImport.objects.defer("content").filter(user=request.user)
         job = get_object_or_404(imports, pk=pk)
-        interrupted_imports_told([job])
-        job.refresh_from_db(fields=["status", "error", "finished_at"])
         return TemplateResponse(
             request,
             "admin/entreprises/enterprise/import_status.html",

@@ -126,6 +126,15 @@ def is_example_row(cells: dict[str, str]) -> bool:
 XLSX_UNPACK_RATIO = 10
 
 
+# Who may import: add and change enterprises (within their poles, which each row checks).
+IMPORT_PERMISSIONS = ("entreprises.add_enterprise", "entreprises.change_enterprise")
+
+
+def may_import(user) -> bool:
+    """The admin's import pages and the worker that writes a confirmed file ask this."""
+    return user.has_perms(IMPORT_PERMISSIONS)
+
+
 def check_import_size(*, size: int) -> None:
     """Refuse a file too large to import, before reading it."""
     limit = settings.ENTERPRISE_IMPORT_MAX_BYTES

@@ -16,14 +16,12 @@ from django.utils.translation import gettext
 from procrastinate.contrib.django import app
 
 from entreprises.enums import ImportStatus
-from entreprises.imports import ImportRejected, read_import_file, run_import
+from entreprises.imports import ImportRejected, may_import, read_import_file, run_import
 from entreprises.models import EnterpriseImport
 from entreprises.spreadsheets import SpreadsheetError
 
 logger = logging.getLogger(__name__)
 
-# The permissions confirming an import needs; checked again when the worker runs it.
-IMPORT_PERMISSIONS = ("entreprises.add_enterprise", "entreprises.change_enterprise")
 # An import said to run for longer than this, its row held by no worker, was interrupted.
 # The lock is taken a moment after the status is written: this leaves that moment alone.
 INTERRUPTED_AFTER = timedelta(seconds=60)
@@ -68,7 +66,7 @@ def import_spreadsheet(*, import_id: int) -> str:
 
 
 def _written(job: EnterpriseImport) -> dict:
-    if not job.user.has_perms(IMPORT_PERMISSIONS):
+    if not may_import(job.user):
         raise ImportRejected(
             gettext("You may no longer add or change enterprises; nothing was imported.")
         )
@@ -88,24 +86,19 @@ def _finish(import_id: int, **outcome) -> None:
     )
 
 
-def interrupted_imports_told(imports) -> None:
-    """Of `imports`, those said to run whose row no worker holds were interrupted: they
-    wrote nothing (their rows and outcome commit together). Say so on them."""
-    before = timezone.now() - INTERRUPTED_AFTER
-    for pk in [job.pk for job in imports if job.status == ImportStatus.RUNNING]:
-        with transaction.atomic():
-            free = (
-                EnterpriseImport.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, status=ImportStatus.RUNNING, started_at__lt=before)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if free is not None:
-                _finish(
-                    pk,
-                    status=ImportStatus.FAILED,
-                    error=gettext(
-                        "The import was interrupted (the server may have restarted); "
-                        "nothing was imported. Send the file again."
-                    ),
-                )
+def interrupted_imports_told(*, user) -> None:
+    """`user`'s imports said to run whose row no worker holds were interrupted: they wrote
+    nothing (their rows and outcome commit together). Say so on them, in one statement."""
+    free = EnterpriseImport.objects.select_for_update(skip_locked=True).filter(
+        user=user, status=ImportStatus.RUNNING, started_at__lt=timezone.now() - INTERRUPTED_AFTER
+    )
+    with transaction.atomic():
+        EnterpriseImport.objects.filter(pk__in=free.values("pk")).update(
+            status=ImportStatus.FAILED,
+            error=gettext(
+                "The import was interrupted (the server may have restarted); "
+                "nothing was imported. Send the file again."
+            ),
+            content=b"",
+            finished_at=timezone.now(),
+        )

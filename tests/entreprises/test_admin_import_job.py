@@ -107,6 +107,12 @@ def test_each_person_sees_only_their_own_imports(personas, world):
     listing = personas.client_for(personas.staff_a).get(IMPORT).content.decode()
     assert f'<a href="{status_page(job)}">entreprises.csv</a>' in listing
     assert "Vos importations récentes" in listing and "en attente" in listing
+    english = personas.client_for(personas.staff_a).get(IMPORT, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Your recent imports" in english.content.decode()
+    assert (
+        "entreprises.csv</a>," in english.content.decode()
+        and ": waiting</li>" in english.content.decode()
+    )
     assert (
         "entreprises.csv" not in personas.client_for(personas.staff_b).get(IMPORT).content.decode()
     )
